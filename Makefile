@@ -1,0 +1,55 @@
+# Talent CRM — every entry point a newcomer needs. `make demo` and `make test` install what they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DO_NOT_TRACK := 1
+export DAGSTER_DISABLE_TELEMETRY := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export TALENT_CRM_DB ?= data/crm.duckdb
+export TALENT_CRM_DATA_DIR ?= data
+DEMO_CONTACTS ?= 5000
+DEMO_SEED ?= 42
+
+.PHONY: setup demo dev test bench lint lock clean
+
+setup: $(STAMP)
+
+# Re-install only when the lock file or pyproject changes (idempotent).
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/talent-crm dbt-parse
+	touch $(STAMP)
+
+demo: setup
+	$(BIN)/talent-crm demo --contacts $(DEMO_CONTACTS) --seed $(DEMO_SEED)
+
+dev: setup
+	$(BIN)/talent-crm dev
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python -m pytest -q -s tests/benchmarks -p no:cacheprovider
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Refresh requirements.lock from pyproject.toml in a throw-away virtualenv.
+lock:
+	rm -rf /tmp/talent-crm-lock && $(PYTHON) -m venv /tmp/talent-crm-lock
+	/tmp/talent-crm-lock/bin/pip install --quiet --upgrade "pip>=24"
+	/tmp/talent-crm-lock/bin/pip install --quiet -e ".[dev]"
+	{ echo "# Exact versions installed by \`make setup\` (pip freeze of pyproject deps + dev extras)."; \
+	  echo "# Regenerate with \`make lock\` after changing pyproject.toml."; \
+	  /tmp/talent-crm-lock/bin/pip freeze --exclude-editable | grep -v '^talent-crm'; } > requirements.lock
+
+clean:
+	rm -rf $(VENV) dbt_project/target dbt_project/logs data/crm.duckdb data/sample data/dagster_home
