@@ -1,0 +1,39 @@
+{#- JSON access behind adapter.dispatch: landed records keep the vendor's JSON, and reading it
+    is the least portable SQL we write. Another warehouse adds its own `<adapter>__` versions. -#}
+
+{# Text value at a top-level or dotted path, e.g. json_text('_record', 'current_stage.name'). #}
+{% macro json_text(column, path) -%}
+    {{ return(adapter.dispatch('json_text', 'talent_crm')(column, path)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_text(column, path) -%}
+    json_extract_string({{ column }}, '$.{{ path }}')
+{%- endmacro %}
+
+{# JSON value (object/array) at a path. #}
+{% macro json_value(column, path) -%}
+    {{ return(adapter.dispatch('json_value', 'talent_crm')(column, path)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_value(column, path) -%}
+    json_extract({{ column }}, '$.{{ path }}')
+{%- endmacro %}
+
+{# One row per array element, with its position: use as `from t, {{ json_array_elements(...) }} as e(value, position)`. #}
+{% macro json_array_elements(json_expression) -%}
+    {{ return(adapter.dispatch('json_array_elements', 'talent_crm')(json_expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_array_elements(json_expression) -%}
+    (select unnest(arr) as value, generate_subscripts(arr, 1) as position
+     from (select cast(coalesce({{ json_expression }}, '[]') as json[]) as arr))
+{%- endmacro %}
+
+{# ISO-8601 text (with Z or offset) to a UTC timestamp without time zone. #}
+{% macro iso_to_utc_timestamp(expression) -%}
+    {{ return(adapter.dispatch('iso_to_utc_timestamp', 'talent_crm')(expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__iso_to_utc_timestamp(expression) -%}
+    (try_cast({{ expression }} as timestamptz) at time zone 'UTC')
+{%- endmacro %}

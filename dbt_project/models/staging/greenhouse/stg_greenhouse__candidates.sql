@@ -1,0 +1,46 @@
+-- One row per Greenhouse candidate: the latest landed version, typed and renamed.
+with
+
+source as (
+    select * from {{ source('greenhouse', 'candidates') }}
+),
+
+versions as (
+    select
+        *,
+        row_number() over (
+            partition by _source_record_id
+            order by {{ json_text('_record', 'updated_at') }} desc, _fetched_at desc
+        ) as version_rank
+    from source
+),
+
+latest as (
+    select * from versions where version_rank = 1
+),
+
+renamed as (
+    select
+        cast(_source_record_id as bigint) as candidate_id,
+        'greenhouse' as source,
+        _source_record_id as source_record_id,
+        nullif(trim({{ json_text('_record', 'first_name') }}), '') as first_name,
+        nullif(trim({{ json_text('_record', 'last_name') }}), '') as last_name,
+        nullif(trim({{ json_text('_record', 'company') }}), '') as company,
+        nullif(trim({{ json_text('_record', 'title') }}), '') as title,
+        cast({{ json_text('_record', 'is_private') }} as boolean) as is_private,
+        -- Greenhouse `can_email=false` is the candidate's own opt-out: null means "not set".
+        cast({{ json_text('_record', 'can_email') }} as boolean) as can_email,
+        {{ json_value('_record', 'tags') }} as tags_json,
+        {{ json_value('_record', 'email_addresses') }} as email_addresses_json,
+        {{ json_value('_record', 'phone_numbers') }} as phone_numbers_json,
+        {{ json_value('_record', 'social_media_addresses') }} as social_media_json,
+        {{ iso_to_utc_timestamp(json_text('_record', 'created_at')) }} as created_at,
+        {{ iso_to_utc_timestamp(json_text('_record', 'updated_at')) }} as updated_at,
+        {{ iso_to_utc_timestamp(json_text('_record', 'last_activity')) }} as last_activity_at,
+        _batch_id as batch_id,
+        _fetched_at as fetched_at
+    from latest
+)
+
+select * from renamed

@@ -1,0 +1,39 @@
+-- One row per Greenhouse job (a req): latest version, status and history timestamps.
+with
+
+source as (
+    select * from {{ source('greenhouse', 'jobs') }}
+),
+
+versions as (
+    select
+        *,
+        row_number() over (
+            partition by _source_record_id
+            order by {{ json_text('_record', 'updated_at') }} desc, _fetched_at desc
+        ) as version_rank
+    from source
+),
+
+latest as (
+    select * from versions where version_rank = 1
+),
+
+renamed as (
+    select
+        cast(_source_record_id as bigint) as job_id,
+        {{ json_text('_record', 'name') }} as job_name,
+        {{ json_text('_record', 'requisition_id') }} as requisition_id,
+        lower({{ json_text('_record', 'status') }}) as status,
+        cast({{ json_text('_record', 'confidential') }} as boolean) as is_confidential,
+        {{ json_text('_record', 'departments[0].name') }} as department_name,
+        {{ json_text('_record', 'offices[0].name') }} as office_name,
+        {{ json_text('_record', 'offices[0].location.name') }} as office_location,
+        {{ iso_to_utc_timestamp(json_text('_record', 'created_at')) }} as created_at,
+        {{ iso_to_utc_timestamp(json_text('_record', 'opened_at')) }} as opened_at,
+        {{ iso_to_utc_timestamp(json_text('_record', 'closed_at')) }} as closed_at,
+        {{ iso_to_utc_timestamp(json_text('_record', 'updated_at')) }} as updated_at
+    from latest
+)
+
+select * from renamed

@@ -1,0 +1,227 @@
+"""One HTTP client for every vendor connector.
+
+Why one client: every source needs the same hard parts done right — timeouts, retries with
+backoff on connection errors / 5xx / truncated bodies, honouring 429 + Retry-After and
+rate-limit headers, and error messages that name the source and the env var to fix without
+echoing secrets or personal data. Vendor modules only describe paging and mapping.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+log = logging.getLogger(__name__)
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+class SourceError(RuntimeError):
+    """A source could not be read. Messages name the source and the fix, never data values."""
+
+
+class SourceAuthError(SourceError):
+    """The vendor rejected the credentials (401/403)."""
+
+
+class SourceConfigError(SourceError):
+    """The connector is misconfigured (missing env var, unsafe URL...)."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try before giving up on one request."""
+
+    max_attempts: int = 6
+    backoff_base_seconds: float = 0.5
+    backoff_max_seconds: float = 30.0
+    # A vendor asking us to wait longer than this is treated as an outage, not a rate limit.
+    max_retry_after_seconds: float = 300.0
+
+
+@dataclass
+class ClientStats:
+    requests: int = 0
+    retries: int = 0
+    rate_limited: int = 0
+    waited_seconds: float = 0.0
+
+
+@dataclass
+class ApiClient:
+    """A `requests.Session` wrapper with auth, timeouts, retries and rate-limit handling.
+
+    `source` names the vendor in errors; `key_env_var` is the env var an operator must fix on
+    401. `auth` is whatever `requests` accepts (a (user, password) tuple for Basic auth);
+    `headers` carries bearer/X-Api-Key style auth.
+    """
+
+    source: str
+    base_url: str
+    key_env_var: str
+    auth: Any = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    timeout: tuple[float, float] = (5.0, 60.0)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    sleep: Callable[[float], None] = time.sleep
+    stats: ClientStats = field(default_factory=ClientStats)
+    # Proactively pause when the vendor says the window is exhausted (Greenhouse: 10 s windows).
+    rate_limit_window_seconds: float | None = None
+
+    def __post_init__(self) -> None:
+        self.base_url = self.base_url.rstrip("/")
+        require_https_unless_loopback(self.source, self.base_url)
+        self.session = requests.Session()
+        self.session.auth = self.auth
+        self.session.headers.update({"Accept": "application/json", **self.headers})
+        self.session.headers.setdefault("User-Agent", "talent-crm/0.1 (+ingest)")
+
+    def url(self, path_or_url: str) -> str:
+        if path_or_url.startswith(("http://", "https://")):
+            return path_or_url
+        return f"{self.base_url}/{path_or_url.lstrip('/')}"
+
+    def get_json(
+        self, path_or_url: str, params: Mapping[str, Any] | None = None
+    ) -> tuple[Any, requests.Response]:
+        return self.request_json("GET", path_or_url, params=params)
+
+    def post_json(self, path_or_url: str, body: Mapping[str, Any]) -> tuple[Any, requests.Response]:
+        return self.request_json("POST", path_or_url, json_body=body)
+
+    def request_json(
+        self,
+        method: str,
+        path_or_url: str,
+        params: Mapping[str, Any] | None = None,
+        json_body: Mapping[str, Any] | None = None,
+        ok_statuses: frozenset[int] = frozenset({200}),
+    ) -> tuple[Any, requests.Response]:
+        """Send one request; return (decoded JSON, response). Retries what is worth retrying."""
+        url = self.url(path_or_url)
+        endpoint = urlsplit(url).path  # for messages: never the query (may hold emails)
+        last_problem = "no attempt made"
+        for attempt in range(1, self.retry.max_attempts + 1):
+            self.stats.requests += 1
+            try:
+                response = self.session.request(
+                    method, url, params=params, json=json_body, timeout=self.timeout
+                )
+                if response.status_code in ok_statuses:
+                    payload = response.json()  # raises on a truncated / non-JSON body
+                    self._respect_rate_limit_headers(response)
+                    return payload, response
+            except (
+                requests.ConnectionError,
+                requests.Timeout,
+                requests.exceptions.ChunkedEncodingError,
+                json.JSONDecodeError,
+                requests.exceptions.JSONDecodeError,
+            ) as exc:
+                last_problem = f"{type(exc).__name__} (network error or truncated body)"
+                self._backoff(attempt, endpoint, last_problem)
+                continue
+
+            status = response.status_code
+            if status in (401, 403):
+                raise SourceAuthError(
+                    f"{self.source}: {method} {endpoint} was refused with HTTP {status}. "
+                    f"Check the API key in env var {self.key_env_var} (and its permissions)."
+                )
+            if status == 429:
+                self.stats.rate_limited += 1
+                wait = self._retry_after(response)
+                last_problem = f"HTTP 429 rate limited (Retry-After {wait:g}s)"
+                if attempt < self.retry.max_attempts:
+                    self._wait(wait)
+                    self.stats.retries += 1
+                continue
+            if status >= 500:
+                last_problem = f"HTTP {status} server error"
+                self._backoff(attempt, endpoint, last_problem)
+                continue
+            # Other 4xx: our request is wrong; retrying will not help.
+            raise SourceError(
+                f"{self.source}: {method} {endpoint} failed with HTTP {status}: "
+                f"{_short_error(response)}"
+            )
+        raise SourceError(
+            f"{self.source}: {method} {endpoint} still failing after "
+            f"{self.retry.max_attempts} attempts ({last_problem}). The vendor may be down; "
+            f"re-run later — nothing past the last landed page was recorded as synced."
+        )
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _backoff(self, attempt: int, endpoint: str, problem: str) -> None:
+        if attempt >= self.retry.max_attempts:
+            return
+        delay = min(
+            self.retry.backoff_max_seconds, self.retry.backoff_base_seconds * 2 ** (attempt - 1)
+        )
+        delay *= 0.5 + random.random() / 2  # jitter: many workers must not retry in lock-step
+        log.warning(
+            "%s: %s on %s; retry %d in %.1fs", self.source, problem, endpoint, attempt, delay
+        )
+        self.stats.retries += 1
+        self._wait(delay)
+
+    def _retry_after(self, response: requests.Response) -> float:
+        raw = response.headers.get("Retry-After", "")
+        try:
+            seconds = float(raw)
+        except ValueError:
+            seconds = self.rate_limit_window_seconds or 10.0
+        if seconds > self.retry.max_retry_after_seconds:
+            raise SourceError(
+                f"{self.source}: rate limited with Retry-After {seconds:g}s, above the "
+                f"{self.retry.max_retry_after_seconds:g}s this connector waits; re-run later."
+            )
+        return max(seconds, 0.0)
+
+    def _respect_rate_limit_headers(self, response: requests.Response) -> None:
+        remaining = response.headers.get("X-RateLimit-Remaining")
+        if remaining is not None and self.rate_limit_window_seconds:
+            try:
+                if int(remaining) <= 0:
+                    self._wait(self.rate_limit_window_seconds)
+            except ValueError:
+                pass
+
+    def _wait(self, seconds: float) -> None:
+        self.stats.waited_seconds += seconds
+        self.sleep(seconds)
+
+
+def require_https_unless_loopback(source: str, base_url: str) -> None:
+    """Refuse to send credentials over plain HTTP, except to loopback test servers."""
+    parts = urlsplit(base_url)
+    if parts.scheme == "https":
+        return
+    if parts.scheme == "http" and (parts.hostname or "") in LOOPBACK_HOSTS:
+        return
+    raise SourceConfigError(
+        f"{source}: base URL must be https:// (plain http is only allowed for loopback test "
+        f"servers); got scheme {parts.scheme!r} for host {parts.hostname!r}."
+    )
+
+
+def _short_error(response: requests.Response) -> str:
+    """The vendor's error type/message, truncated; vendors do not echo personal data here."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.reason or "no body"
+    if isinstance(body, dict):
+        for key in ("message", "error", "errors"):
+            if key in body:
+                return str(body[key])[:200]
+    return response.reason or "error"

@@ -1,0 +1,260 @@
+"""Landing: write source records into the DuckDB `raw` schema, exactly once, with lineage.
+
+Rules (DESIGN.md "Landing"):
+- one table per source entity, `raw.<source>_<entity>`, holding the full original record as JSON
+  plus `_source`, `_source_record_id`, `_batch_id`, `_fetched_at` and a content hash;
+- landing the same record version twice adds nothing (dedupe on record id + content hash), while
+  a changed record lands as a new version — staging picks the latest;
+- a batch's rows, its quarantined rows and the sync cursor commit in ONE transaction, so a
+  crash can never advance a cursor past data that did not land;
+- invalid records go to `raw.quarantine` with source, record id, field and reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+import polars as pl
+
+RAW_SCHEMA = "raw"
+
+
+@dataclass(frozen=True)
+class QuarantinedRecord:
+    source_record_id: str | None
+    field: str
+    reason: str
+    payload: Any
+
+
+@dataclass
+class BatchCounts:
+    fetched: int = 0
+    landed: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+
+    def add(self, other: BatchCounts) -> None:
+        self.fetched += other.fetched
+        self.landed += other.landed
+        self.duplicates += other.duplicates
+        self.quarantined += other.quarantined
+
+
+def new_batch_id() -> str:
+    return uuid.uuid4().hex
+
+
+def landing_table(source: str, entity: str) -> str:
+    return f"{RAW_SCHEMA}.{source}_{entity}"
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"create schema if not exists {RAW_SCHEMA}")
+    con.execute(
+        f"""
+        create table if not exists {RAW_SCHEMA}.quarantine (
+            _source varchar not null,
+            _entity varchar not null,
+            _source_record_id varchar,
+            field varchar not null,
+            reason varchar not null,
+            _record json,
+            _batch_id varchar not null,
+            _quarantined_at timestamp not null
+        )"""
+    )
+    con.execute(
+        f"""
+        create table if not exists {RAW_SCHEMA}.sync_cursors (
+            source varchar not null,
+            entity varchar not null,
+            cursor_value varchar,
+            updated_at timestamp not null,
+            batch_id varchar not null,
+            primary key (source, entity)
+        )"""
+    )
+    con.execute(
+        f"""
+        create table if not exists {RAW_SCHEMA}.batches (
+            batch_id varchar not null,
+            source varchar not null,
+            entity varchar not null,
+            started_at timestamp not null,
+            finished_at timestamp,
+            status varchar not null,
+            fetched bigint, landed bigint, duplicates bigint, quarantined bigint,
+            full_resync boolean,
+            primary key (batch_id, source, entity)
+        )"""
+    )
+
+
+def ensure_landing_table(con: duckdb.DuckDBPyConnection, source: str, entity: str) -> str:
+    table = landing_table(source, entity)
+    con.execute(
+        f"""
+        create table if not exists {table} (
+            _source varchar not null,
+            _source_record_id varchar not null,
+            _record_hash varchar not null,
+            _batch_id varchar not null,
+            _fetched_at timestamp not null,
+            _record json not null,
+            primary key (_source_record_id, _record_hash)
+        )"""
+    )
+    return table
+
+
+def record_hash(record: Any) -> str:
+    """Stable content hash: key order and whitespace never create a 'new version'."""
+    canonical = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def load_cursor(con: duckdb.DuckDBPyConnection, source: str, entity: str) -> str | None:
+    ensure_raw_schema(con)
+    rows = con.execute(
+        f"select cursor_value from {RAW_SCHEMA}.sync_cursors where source = ? and entity = ?",
+        [source, entity],
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
+def land_page(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    source: str,
+    entity: str,
+    batch_id: str,
+    records: Sequence[tuple[str, Any]],
+    quarantined: Sequence[QuarantinedRecord] = (),
+    fetched_at: datetime | None = None,
+    new_cursor: str | None = None,
+) -> BatchCounts:
+    """Land one page of valid `(record_id, record)` pairs and its quarantined records.
+
+    When `new_cursor` is given it is written in the same transaction: pass it only with the
+    last page of a sync, once everything it covers is in this transaction or already landed.
+    """
+    fetched_at = fetched_at or datetime.now(UTC).replace(tzinfo=None)
+    table = ensure_landing_table(con, source, entity)
+    counts = BatchCounts(fetched=len(records) + len(quarantined), quarantined=len(quarantined))
+    frame = pl.DataFrame(
+        {
+            "_source_record_id": [rid for rid, _ in records],
+            "_record_hash": [record_hash(rec) for _, rec in records],
+            "_record": [json.dumps(rec, ensure_ascii=False) for _, rec in records],
+        },
+        schema={"_source_record_id": pl.String, "_record_hash": pl.String, "_record": pl.String},
+    ).unique(subset=["_source_record_id", "_record_hash"], keep="first", maintain_order=True)
+
+    con.begin()
+    try:
+        if frame.height:
+            con.register("_incoming_page", frame)
+            before = scalar(con, f"select count(*) from {table}")
+            con.execute(
+                f"""
+                insert into {table}
+                select ?, i._source_record_id, i._record_hash, ?, ?, i._record::json
+                from _incoming_page i
+                where not exists (
+                    select 1 from {table} t
+                    where t._source_record_id = i._source_record_id
+                      and t._record_hash = i._record_hash)
+                """,
+                [source, batch_id, fetched_at],
+            )
+            after = scalar(con, f"select count(*) from {table}")
+            con.unregister("_incoming_page")
+            counts.landed = after - before
+        counts.duplicates = len(records) - counts.landed
+        if quarantined:
+            con.executemany(
+                f"insert into {RAW_SCHEMA}.quarantine values (?, ?, ?, ?, ?, ?::json, ?, ?)",
+                [
+                    [
+                        source,
+                        entity,
+                        q.source_record_id,
+                        q.field,
+                        q.reason,
+                        json.dumps(q.payload, ensure_ascii=False, default=str),
+                        batch_id,
+                        fetched_at,
+                    ]
+                    for q in quarantined
+                ],
+            )
+        if new_cursor is not None:
+            con.execute(
+                f"""
+                insert or replace into {RAW_SCHEMA}.sync_cursors
+                values (?, ?, ?, ?, ?)""",
+                [source, entity, new_cursor, fetched_at, batch_id],
+            )
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return counts
+
+
+def reset_cursor(con: duckdb.DuckDBPyConnection, source: str, entity: str) -> None:
+    """Forget the cursor (full resync). Landed data stays: re-landing it adds nothing."""
+    ensure_raw_schema(con)
+    con.execute(
+        f"delete from {RAW_SCHEMA}.sync_cursors where source = ? and entity = ?", [source, entity]
+    )
+
+
+def record_batch(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    batch_id: str,
+    source: str,
+    entity: str,
+    started_at: datetime,
+    status: str,
+    counts: BatchCounts,
+    full_resync: bool,
+) -> None:
+    """Audit trail of every sync attempt, including failed ones."""
+    ensure_raw_schema(con)
+    con.execute(
+        f"insert or replace into {RAW_SCHEMA}.batches values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            batch_id,
+            source,
+            entity,
+            started_at,
+            datetime.now(UTC).replace(tzinfo=None),
+            status,
+            counts.fetched,
+            counts.landed,
+            counts.duplicates,
+            counts.quarantined,
+            full_resync,
+        ],
+    )
+
+
+def count_rows(con: duckdb.DuckDBPyConnection, tables: Iterable[str]) -> dict[str, int]:
+    return {t: scalar(con, f"select count(*) from {t}") for t in tables}
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None) -> Any:
+    """First value of a query, consuming the whole result (DuckDB 2 refuses new statements
+    on a connection with an unfinished result)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None

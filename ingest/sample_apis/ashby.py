@@ -1,0 +1,158 @@
+"""Fake Ashby API (base URL ``http://host:port``, RPC style).
+
+- ``POST /candidate.list`` and ``POST /job.list``, HTTP Basic auth with the API key as user name
+  (password ignored; bad key -> HTTP 401 ``{"success":false,"errors":["invalid_api_key"]}``).
+- JSON body ``{"limit":100,"cursor":"...","syncToken":"..."}``; ``limit`` is clamped to 1..100.
+- Reply ``{"success":true,"results":[...],"moreDataAvailable":bool,"nextCursor":"..."}``;
+  ``nextCursor`` only while more data is available, ``syncToken`` ONLY on the last page.
+- A ``syncToken`` returns records whose ``updatedAt`` is after the newest ``updatedAt`` the
+  token's sync served. The follow-up pages of that sync carry the filter in ``cursor``.
+- API errors are HTTP 200 with ``{"success":false,"errors":[code]}``: ``sync_token_expired``
+  (older than ``ashby_sync_token_max_age_seconds`` or issued before ``expire_sync_tokens()``),
+  ``sync_token_invalid``, ``invalid_next_cursor``. A body that is not JSON is HTTP 400.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from typing import Any
+
+from .base import (
+    ApiError,
+    Reply,
+    Request,
+    SampleApiServer,
+    TokenSigner,
+    basic_auth_credentials,
+    id_sort_key,
+    load_jsonl,
+    parse_iso,
+    same_secret,
+)
+
+MAX_LIMIT = 100
+
+_ENDPOINTS = {"/candidate.list": "candidates", "/job.list": "jobs"}
+
+
+class AshbyApi(SampleApiServer):
+    vendor = "ashby"
+    base_path = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._cursor_signer = TokenSigner("ashby-cursor", self.settings.api_key)
+        self._sync_signer = TokenSigner("ashby-sync", self.settings.api_key)
+        self._expired_before = 0.0
+        self._expiry_lock = threading.Lock()
+
+    def load(self) -> None:
+        folder = self.feed_dir / "ashby"
+        self.set_records("candidates", load_jsonl(folder / "candidates.jsonl"))
+        self.set_records("jobs", load_jsonl(folder / "jobs.jsonl"))
+
+    def expire_sync_tokens(self) -> None:
+        """Every sync token issued until now answers ``sync_token_expired`` from now on."""
+        with self._expiry_lock:
+            self._expired_before = time.time()
+
+    def error_reply(self, status: int, code: str, message: str) -> Reply:
+        return Reply(status, {"success": False, "errors": [code]})
+
+    def handle(self, request: Request) -> Reply:
+        credentials = basic_auth_credentials(request.headers)
+        if credentials is None or not same_secret(credentials[0], self.settings.api_key):
+            raise ApiError(401, "invalid_api_key", "Invalid API key")
+        entity = _ENDPOINTS.get(request.path.rstrip("/"))
+        if entity is None:
+            raise ApiError(404, "endpoint_not_found", "Endpoint not found")
+        if request.method != "POST":
+            raise ApiError(405, "method_not_allowed", "Use POST")
+        try:
+            body = request.json_body()
+        except ValueError as exc:
+            raise ApiError(400, "invalid_json", "Body is not valid JSON") from exc
+        if not isinstance(body, dict):
+            raise ApiError(400, "invalid_json", "Body must be a JSON object")
+        try:
+            return Reply(200, self._list(entity, body))
+        except _AshbyError as exc:
+            return Reply(200, {"success": False, "errors": [exc.code]})
+
+    def _list(self, entity: str, body: dict[str, Any]) -> dict[str, Any]:
+        limit = body.get("limit", MAX_LIMIT)
+        if not isinstance(limit, int) or isinstance(limit, bool):
+            raise _AshbyError("invalid_limit")
+        limit = min(MAX_LIMIT, max(1, limit))
+
+        since: str | None
+        after: Any = None
+        cursor = body.get("cursor")
+        if cursor:
+            state = self._cursor_signer.loads(cursor)
+            if state is None or state.get("e") != entity:
+                raise _AshbyError("invalid_next_cursor")
+            since, after = state.get("s"), state.get("a")
+        else:
+            since = self._since_from_sync_token(entity, body.get("syncToken"))
+
+        records = self.records(entity)
+        if since is not None:
+            since_moment = parse_iso(since)
+            records = [r for r in records if _after(r.get("updatedAt"), since_moment)]
+        if after is not None:
+            bound = id_sort_key(after)
+            records = [r for r in records if id_sort_key(r.get("id")) > bound]
+
+        chunk = records[:limit]
+        more = len(records) > limit
+        reply: dict[str, Any] = {
+            "success": True,
+            "results": [copy.deepcopy(r) for r in chunk],
+            "moreDataAvailable": more,
+        }
+        if more:
+            reply["nextCursor"] = self._cursor_signer.dumps(
+                {"e": entity, "s": since, "a": chunk[-1].get("id")}
+            )
+        else:
+            reply["syncToken"] = self._sync_signer.dumps(
+                {"e": entity, "u": self._newest_updated_at(entity, since), "i": time.time()}
+            )
+        return reply
+
+    def _since_from_sync_token(self, entity: str, token: Any) -> str | None:
+        if token is None or token == "":
+            return None
+        state = self._sync_signer.loads(token) if isinstance(token, str) else None
+        if state is None or state.get("e") != entity or not isinstance(state.get("i"), float):
+            raise _AshbyError("sync_token_invalid")
+        issued = state["i"]
+        with self._expiry_lock:
+            expired_before = self._expired_before
+        max_age = self.settings.ashby_sync_token_max_age_seconds
+        if issued < expired_before or time.time() - issued > max_age:
+            raise _AshbyError("sync_token_expired")
+        return state.get("u")
+
+    def _newest_updated_at(self, entity: str, since: str | None) -> str | None:
+        """Newest ``updatedAt`` of the data set (never older than the previous token's)."""
+        newest, newest_moment = since, parse_iso(since)
+        for record in self.records(entity):
+            moment = parse_iso(record.get("updatedAt"))
+            if moment is not None and (newest_moment is None or moment > newest_moment):
+                newest, newest_moment = record.get("updatedAt"), moment
+        return newest
+
+
+class _AshbyError(Exception):
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def _after(value: Any, since: Any) -> bool:
+    moment = parse_iso(value)
+    return moment is not None and (since is None or moment > since)

@@ -1,0 +1,166 @@
+"""Fake Lever API (base URL ``http://host:port/v1``).
+
+- HTTP Basic auth with the API key as user name (password ignored).
+- Lists reply ``{"data": [...], "hasNext": bool, "next": "<token>"}``; ``next`` is absent on the
+  last page. Pass the token back as ``offset`` (repeat the same filters); a token this server
+  did not issue for that list is 400. ``limit`` 1..100 (default 100, otherwise 400).
+- ``/opportunities``: ``updated_at_start``/``updated_at_end``/``created_at_start``/
+  ``created_at_end`` (epoch ms, inclusive). ``/opportunities/deleted``: ``deleted_at_start``.
+  ``/postings``: ``state``. ``/archive_reasons``: unfiltered.
+- Token bucket rate limit (``lever_rate_per_second``, ``lever_burst``): 429 + Retry-After.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from typing import Any
+
+from .base import (
+    ApiError,
+    Reply,
+    Request,
+    SampleApiServer,
+    TokenBucketLimiter,
+    TokenSigner,
+    basic_auth_credentials,
+    id_sort_key,
+    load_jsonl,
+    same_secret,
+)
+
+MAX_LIMIT = 100
+
+_LISTS: dict[str, str] = {
+    # path below /v1 -> entity
+    "/opportunities": "opportunities",
+    "/opportunities/deleted": "deleted_opportunities",
+    "/postings": "postings",
+    "/archive_reasons": "archive_reasons",
+}
+
+_RANGE_FILTERS: dict[str, list[tuple[str, str, str]]] = {
+    "opportunities": [
+        ("updated_at_start", "updatedAt", ">="),
+        ("updated_at_end", "updatedAt", "<="),
+        ("created_at_start", "createdAt", ">="),
+        ("created_at_end", "createdAt", "<="),
+    ],
+    "deleted_opportunities": [("deleted_at_start", "deletedAt", ">=")],
+    "postings": [],
+    "archive_reasons": [],
+}
+
+
+class LeverApi(SampleApiServer):
+    vendor = "lever"
+    base_path = "/v1"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limiter = TokenBucketLimiter(
+            self.settings.lever_rate_per_second, self.settings.lever_burst
+        )
+        self._signer = TokenSigner("lever-offset", self.settings.api_key)
+
+    def load(self) -> None:
+        folder = self.feed_dir / "lever"
+        self.set_records("opportunities", load_jsonl(folder / "opportunities.jsonl"))
+        self.set_records("postings", load_jsonl(folder / "postings.jsonl"))
+        self.set_records("archive_reasons", load_jsonl(folder / "archive_reasons.jsonl"))
+        self.set_records(
+            "deleted_opportunities", load_jsonl(folder / "deleted_opportunities.jsonl")
+        )
+
+    def delete_opportunity(self, opportunity_id: str) -> bool:
+        """Move an opportunity to the deleted list (``{"id","deletedAt"}``, epoch ms now)."""
+        with self._data_lock:
+            current = self.records("opportunities")
+            kept = [r for r in current if r.get("id") != opportunity_id]
+            if len(kept) == len(current):
+                return False
+            self.set_records("opportunities", kept)
+            self.upsert_record(
+                "deleted_opportunities",
+                {"id": opportunity_id, "deletedAt": int(time.time() * 1000)},
+            )
+            return True
+
+    def error_reply(self, status: int, code: str, message: str) -> Reply:
+        names = {
+            400: "BadRequestError",
+            401: "UnauthorizedError",
+            404: "ResourceNotFound",
+            429: "TooManyRequests",
+        }
+        return Reply(status, {"code": names.get(status, "InternalServerError"), "message": message})
+
+    def handle(self, request: Request) -> Reply:
+        credentials = basic_auth_credentials(request.headers)
+        if credentials is None or not same_secret(credentials[0], self.settings.api_key):
+            raise ApiError(401, "unauthorized", "Invalid API key")
+        allowed, _ = self.limiter.acquire()
+        if not allowed:
+            return self.rate_limited_reply()
+        path = request.path
+        if not path.startswith(self.base_path + "/"):
+            raise ApiError(404, "not_found", "Resource not found")
+        entity = _LISTS.get(path[len(self.base_path) :].rstrip("/"))
+        if entity is None:
+            raise ApiError(404, "not_found", "Resource not found")
+        if request.method != "GET":
+            raise ApiError(404, "not_found", "Resource not found")
+        return self._list(request, entity)
+
+    def _list(self, request: Request, entity: str) -> Reply:
+        limit = _int_param(request, "limit", MAX_LIMIT)
+        if not 1 <= limit <= MAX_LIMIT:
+            raise ApiError(400, "bad_request", f"limit must be between 1 and {MAX_LIMIT}")
+        after: Any = None
+        offset = request.arg("offset")
+        if offset:
+            state = self._signer.loads(offset)
+            if state is None or state.get("e") != entity or "a" not in state:
+                raise ApiError(400, "bad_request", "Invalid offset token")
+            after = state["a"]
+
+        records = [r for r in self.records(entity) if _matches(request, entity, r)]
+        if after is not None:
+            bound = id_sort_key(after)
+            records = [r for r in records if id_sort_key(r.get("id")) > bound]
+        chunk = records[:limit]
+        body: dict[str, Any] = {"data": [copy.deepcopy(r) for r in chunk]}
+        has_next = len(records) > limit
+        body["hasNext"] = has_next
+        if has_next:
+            body["next"] = self._signer.dumps({"e": entity, "a": chunk[-1].get("id")})
+        return Reply(200, body)
+
+
+def _matches(request: Request, entity: str, record: dict[str, Any]) -> bool:
+    for param, field_name, op in _RANGE_FILTERS[entity]:
+        bound = _int_param(request, param, None)
+        if bound is None:
+            continue
+        value = record.get(field_name)
+        if not isinstance(value, int | float):
+            return False
+        if op == ">=" and value < bound:
+            return False
+        if op == "<=" and value > bound:
+            return False
+    if entity == "postings":
+        states = [v for k, v in request.query_pairs if k == "state" and v]
+        if states and record.get("state") not in states:
+            return False
+    return True
+
+
+def _int_param(request: Request, name: str, default: int | None) -> int | None:
+    raw = request.arg(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ApiError(400, "bad_request", f"{name} must be an integer") from exc

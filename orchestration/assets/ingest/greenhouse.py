@@ -1,0 +1,94 @@
+"""Ingest assets for Greenhouse Harvest: candidates, applications, jobs → raw.greenhouse_*.
+
+Thin on purpose: the connector (ingest.greenhouse) does paging, validation and landing; these
+assets wire configuration and resources and report counts — never personal data — as metadata.
+"""
+
+from datetime import timedelta
+
+import dagster as dg
+
+from ingest import greenhouse
+from ingest.greenhouse import SyncResult
+from orchestration.resources import DuckDBWarehouse, GreenhouseResource
+from orchestration.settings import DUCKDB_WRITE_POOL
+
+ENTITY_DESCRIPTIONS = {
+    "candidates": "Greenhouse candidates (people in the ATS: names, emails, phones, profiles, "
+    "tags, can_email opt-out), landed incrementally on `updated_after`.",
+    "applications": "Greenhouse applications (stage, rejection reason, hire) per candidate and "
+    "job, landed incrementally on `last_activity_after`.",
+    "jobs": "Greenhouse jobs = reqs (status, opened/closed history, department, office), landed "
+    "incrementally on `updated_after`.",
+}
+
+
+class GreenhouseSyncConfig(dg.Config):
+    """Run-time options, editable in the Launchpad."""
+
+    full_resync: bool = False  # forget the cursor and re-read everything (adds no duplicates)
+    per_page: int = greenhouse.MAX_PER_PAGE
+    overlap_minutes: int = 60  # re-read this much before the cursor: clocks drift
+
+
+def sync_metadata(result: SyncResult) -> dict[str, dg.MetadataValue]:
+    """Counts and cursors only: metadata is visible to every UI user, so no record content."""
+    meta: dict[str, dg.MetadataValue] = {
+        "fetched": dg.MetadataValue.int(result.counts.fetched),
+        "landed": dg.MetadataValue.int(result.counts.landed),
+        "unchanged_skipped": dg.MetadataValue.int(result.counts.duplicates),
+        "quarantined": dg.MetadataValue.int(result.counts.quarantined),
+        "pages": dg.MetadataValue.int(result.pages),
+        "full_resync": dg.MetadataValue.bool(result.full_resync),
+        "cursor_before": dg.MetadataValue.text(result.cursor_before or "none (first sync)"),
+        "cursor_after": dg.MetadataValue.text(result.cursor_after or "none"),
+        "batch_id": dg.MetadataValue.text(result.batch_id),
+    }
+    if result.quarantine_reasons:
+        meta["quarantine_reasons"] = dg.MetadataValue.json(result.quarantine_reasons)
+    return meta
+
+
+def build_greenhouse_asset(entity: str) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=["raw", f"greenhouse_{entity}"],
+        group_name="ingest",
+        kinds={"python", "duckdb"},
+        pool=DUCKDB_WRITE_POOL,
+        description=ENTITY_DESCRIPTIONS[entity],
+        metadata={"source": "greenhouse", "table": f"raw.greenhouse_{entity}"},
+    )
+    def _sync(
+        context: dg.AssetExecutionContext,
+        config: GreenhouseSyncConfig,
+        warehouse: DuckDBWarehouse,
+        greenhouse_api: GreenhouseResource,
+    ) -> dg.MaterializeResult:
+        missing = greenhouse_api.missing_credentials()
+        if missing:
+            message = f"greenhouse: skipped — no credentials, set env var {missing}."
+            context.log.warning(message)
+            return dg.MaterializeResult(
+                metadata={"skipped": True, "skip_reason": dg.MetadataValue.text(message)}
+            )
+        client = greenhouse_api.client()
+        with warehouse.connect() as con:
+            result = greenhouse.sync_entity(
+                con,
+                client,
+                entity,
+                full_resync=config.full_resync,
+                per_page=config.per_page,
+                overlap=timedelta(minutes=config.overlap_minutes),
+            )
+        context.log.info(
+            f"greenhouse {entity}: fetched {result.counts.fetched}, landed {result.counts.landed}, "
+            f"quarantined {result.counts.quarantined}, pages {result.pages}, "
+            f"http retries {client.stats.retries}, rate-limited {client.stats.rate_limited}"
+        )
+        return dg.MaterializeResult(metadata=sync_metadata(result))
+
+    return _sync
+
+
+greenhouse_assets = [build_greenhouse_asset(entity) for entity in greenhouse.ENTITIES]

@@ -1,0 +1,263 @@
+"""`talent-crm`: the command line. Every subcommand that changes data runs the SAME Dagster
+jobs/assets the UI runs (one code path); the rest are developer conveniences around them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from orchestration import settings
+
+SAMPLE_DIR_NAME = "sample"
+MART_SCHEMAS = ("crm", "segments", "hygiene", "gdpr", "matching", "analytics")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+    try:
+        return int(args.handler(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="talent-crm", description=__doc__)
+    sub = parser.add_subparsers(required=True, metavar="command")
+
+    gen = sub.add_parser("generate", help="write a synthetic talent market (sample feeds)")
+    gen.add_argument("--contacts", type=int, default=5000, help="number of true people")
+    gen.add_argument("--seed", type=int, default=42)
+    gen.add_argument("--out", type=Path, default=None, help="default: <data dir>/sample")
+    gen.add_argument("--as-of", type=date.fromisoformat, default=None, help="ISO date")
+    gen.set_defaults(handler=cmd_generate)
+
+    apis = sub.add_parser("sample-apis", help="fake vendor APIs over loopback HTTP")
+    apis_sub = apis.add_subparsers(required=True, metavar="action")
+    serve = apis_sub.add_parser("serve", help="serve generated feeds until Ctrl-C")
+    serve.add_argument("--dir", type=Path, default=None, help="default: <data dir>/sample")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.set_defaults(handler=cmd_sample_apis_serve)
+
+    mat = sub.add_parser("materialize", help="run a Dagster job (default: crm_pipeline)")
+    mat.add_argument("--job", default="crm_pipeline")
+    mat.add_argument("--full-resync", action="store_true", help="ignore sync cursors")
+    mat.set_defaults(handler=cmd_materialize)
+
+    demo = sub.add_parser("demo", help="generate sample data, serve it, run the whole pipeline")
+    demo.add_argument("--contacts", type=int, default=5000)
+    demo.add_argument("--seed", type=int, default=42)
+    demo.set_defaults(handler=cmd_demo)
+
+    dev = sub.add_parser("dev", help="open the Dagster UI (serves sample APIs if no keys set)")
+    dev.add_argument("--port", type=int, default=3000)
+    dev.add_argument("--host", default="127.0.0.1")
+    dev.set_defaults(handler=cmd_dev)
+
+    parse = sub.add_parser("dbt-parse", help="(re)build dbt_project/target/manifest.json")
+    parse.set_defaults(handler=cmd_dbt_parse)
+
+    summary = sub.add_parser("summary", help="rows per mart table in the CRM database")
+    summary.set_defaults(handler=cmd_summary)
+    return parser
+
+
+# -- sample data ------------------------------------------------------------------------
+
+
+def sample_dir(explicit: Path | None = None) -> Path:
+    return explicit if explicit is not None else settings.data_dir() / SAMPLE_DIR_NAME
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from ingest.sample_market import generate_market
+
+    out = sample_dir(args.out)
+    kwargs: dict[str, Any] = {"contacts": args.contacts, "seed": args.seed}
+    if args.as_of:
+        kwargs["as_of"] = args.as_of
+    summary = generate_market(out, **kwargs)
+    print(json.dumps(summary, indent=2, default=str))
+    print(f"sample market written to {out}")
+    return 0
+
+
+def ensure_sample_market(contacts: int, seed: int) -> Path:
+    """Generate data/sample unless it already holds this exact market (re-runs are cheap)."""
+    from ingest.sample_market import generate_market
+
+    out = sample_dir()
+    manifest = out / "manifest.json"
+    if manifest.exists():
+        meta = json.loads(manifest.read_text())
+        if meta.get("contacts") == contacts and meta.get("seed") == seed:
+            print(f"sample market: reusing {out} ({contacts} people, seed {seed})")
+            return out
+    started = time.perf_counter()
+    generate_market(out, contacts=contacts, seed=seed)
+    print(f"sample market: generated {contacts} people in {time.perf_counter() - started:.1f}s")
+    return out
+
+
+def cmd_sample_apis_serve(args: argparse.Namespace) -> int:
+    from ingest.sample_apis import SampleApiSettings, serve_forever
+
+    feed_dir = sample_dir(args.dir)
+    if not (feed_dir / "manifest.json").exists():
+        print(f"no generated feeds in {feed_dir}: run `talent-crm generate` first", file=sys.stderr)
+        return 2
+    serve_forever(feed_dir, SampleApiSettings(), host=args.host)
+    return 0
+
+
+# -- running the pipeline -----------------------------------------------------------------
+
+
+def run_job(job_name: str, full_resync: bool = False) -> bool:
+    """Execute a job of the code location in this process, recorded in the Dagster instance
+    (so CLI runs show up in the UI's run history)."""
+    settings.dagster_home_env()
+    from dagster import DagsterInstance
+
+    from orchestration.definitions import defs
+
+    job = defs.resolve_job_def(job_name)
+    run_config: dict[str, Any] = {}
+    if full_resync:
+        run_config = {
+            "ops": {
+                node.name: {"config": {"full_resync": True}}
+                for node in job.graph.node_defs
+                if node.name.startswith("raw__")
+            }
+        }
+    with DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance, run_config=run_config, raise_on_error=False
+        )
+    if not result.success:
+        for event in result.all_events:
+            if event.is_failure and event.event_specific_data is not None:
+                error = getattr(event.event_specific_data, "error", None)
+                if error is not None:
+                    print(f"FAILED {event.step_key}: {error.message.strip()}", file=sys.stderr)
+    return result.success
+
+
+def cmd_materialize(args: argparse.Namespace) -> int:
+    return 0 if run_job(args.job, full_resync=args.full_resync) else 1
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from ingest.sample_apis import SampleApiSettings, start_sample_apis
+
+    started = time.perf_counter()
+    feed_dir = ensure_sample_market(args.contacts, args.seed)
+    # Demo talks to the loopback sample APIs, never to real vendors, whatever the shell has set.
+    with start_sample_apis(feed_dir, SampleApiSettings()) as apis:
+        os.environ.update(apis.env())
+        print("sample APIs: " + ", ".join(f"{k} {v}" for k, v in apis.base_urls.items()))
+        ok = run_job("crm_pipeline")
+    print_summary()
+    print(f"\ndemo {'finished' if ok else 'FAILED'} in {time.perf_counter() - started:.0f}s")
+    print("open the UI:      make dev   (then http://127.0.0.1:3000)")
+    print(
+        f'query DuckDB:     .venv/bin/python -c "import duckdb; '
+        f"print(duckdb.connect('{settings.db_path()}', read_only=True)"
+        f".sql('select * from crm.contacts limit 5'))\""
+    )
+    return 0 if ok else 1
+
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    settings.dagster_home_env()
+    env = dict(os.environ)
+    apis = None
+    feed_dir = sample_dir()
+    if not env.get("GREENHOUSE_API_KEY") and (feed_dir / "manifest.json").exists():
+        from ingest.sample_apis import SampleApiSettings, start_sample_apis
+
+        apis = start_sample_apis(feed_dir, SampleApiSettings())
+        env.update(apis.env())
+        print("no GREENHOUSE_API_KEY set: serving the sample market on loopback for this UI")
+    command = [
+        str(Path(sys.executable).parent / "dagster"),
+        "dev",
+        "-m",
+        "orchestration.definitions",
+        "-h",
+        args.host,
+        "-p",
+        str(args.port),
+    ]
+    print(f"Dagster UI on http://{args.host}:{args.port}  (Ctrl-C stops)")
+    process = subprocess.Popen(command, env=env, cwd=settings.PROJECT_ROOT)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.send_signal(signal.SIGINT)
+        return process.wait()
+    finally:
+        if apis is not None:
+            apis.stop()
+
+
+def cmd_dbt_parse(args: argparse.Namespace) -> int:
+    from orchestration.dbt_assets import dbt_project
+
+    settings.export_absolute_db_path()
+    dbt_project.preparer.prepare(dbt_project)
+    print(f"dbt manifest: {dbt_project.manifest_path}")
+    return 0
+
+
+# -- reporting ------------------------------------------------------------------------------
+
+
+def mart_row_counts(db: Path) -> dict[str, int]:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema in (select unnest(?)) order by 1, 2",
+            [list(MART_SCHEMAS)],
+        ).fetchall()
+        counts = {}
+        for schema, table in tables:
+            counts[f"{schema}.{table}"] = con.execute(
+                f'select count(*) from "{schema}"."{table}"'
+            ).fetchall()[0][0]
+        return counts
+    finally:
+        con.close()
+
+
+def print_summary() -> None:
+    db = settings.db_path()
+    if not db.exists():
+        print(f"no database at {db}")
+        return
+    print(f"\nCRM database: {db}")
+    for table, rows in mart_row_counts(db).items():
+        print(f"  {table:<28} {rows:>9,} rows")
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    print_summary()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""The dbt project as Dagster assets: every model/seed an asset, every dbt test an asset check.
+
+The translator places models in groups by folder (staging, identity, crm, ...) and keys them by
+their real schema (`crm/contacts` is the table crm.contacts); dbt sources resolve to the ingest
+assets through `meta.dagster.asset_key`, so the graph runs ingest → staging → marts.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.settings import DBT_PROJECT_DIR, DUCKDB_WRITE_POOL
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def ensure_manifest(project: DbtProject = dbt_project) -> None:
+    """Parse the dbt project when manifest.json is missing (fresh clone, no `make setup`).
+
+    `prepare_if_dev` only acts under `dagster dev`; loading the code location any other way
+    (CLI, tests) must work from a fresh checkout too.
+    """
+    if not project.manifest_path.exists():
+        project.preparer.prepare(project)
+
+
+# Folder under models/ → Dagster group. Marts are grouped by their area (crm, segments, ...).
+FOLDER_GROUPS = {"staging": "staging", "intermediate": "identity"}
+
+
+def group_for(fqn: list[str], resource_type: str) -> str:
+    if resource_type == "seed":
+        return "reference"
+    folders = fqn[1:-1]
+    if not folders:
+        return "dbt"
+    if folders[0] == "marts" and len(folders) > 1:
+        return folders[1]
+    if folders[0] == "intermediate" and len(folders) > 1:
+        return folders[1]
+    return FOLDER_GROUPS.get(folders[0], folders[0])
+
+
+class TalentCrmTranslator(DagsterDbtTranslator):
+    def get_asset_spec(
+        self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
+    ) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        props = self.get_resource_props(manifest, unique_id)
+        if props["resource_type"] not in ("model", "seed", "snapshot"):
+            return spec  # sources keep meta.dagster.asset_key (the ingest assets)
+        schema = props.get("schema") or "main"
+        return spec.replace_attributes(
+            key=dg.AssetKey([schema, props["name"]]),
+            group_name=group_for(props["fqn"], props["resource_type"]),
+            kinds={"dbt", "duckdb"},
+        )
+
+
+ensure_manifest()
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=TalentCrmTranslator(),
+    pool=DUCKDB_WRITE_POOL,
+)
+def talent_crm_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    """`dbt build` of the selected models: runs models, seeds and their tests in DAG order."""
+    yield from dbt.cli(["build"], context=context).stream()
