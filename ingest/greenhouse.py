@@ -102,8 +102,8 @@ def iter_pages(
     entity: str,
     since: datetime | None = None,
     per_page: int = MAX_PER_PAGE,
-) -> Iterator[list[dict[str, Any]]]:
-    """Yield pages of records, following the `Link: <...>; rel="next"` URL exactly."""
+) -> Iterator[tuple[list[dict[str, Any]], bool]]:
+    """Yield `(records, is_last_page)`, following the `Link: <...>; rel="next"` URL exactly."""
     spec = ENTITIES[entity]
     if not 1 <= per_page <= MAX_PER_PAGE:
         raise ValueError(f"{SOURCE}: per_page must be 1..{MAX_PER_PAGE}, got {per_page}")
@@ -115,8 +115,8 @@ def iter_pages(
         payload, response = client.get_json(url, params=params)
         if not isinstance(payload, list):
             raise_shape_error(entity, payload)
-        yield payload
         url = next_link(response)
+        yield payload, url is None
         params = None  # the next URL already carries every parameter
 
 
@@ -168,10 +168,7 @@ def sync_entity(
 
     status = "failed"
     try:
-        pages = iter_pages(client, entity, since=since, per_page=per_page)
-        page = next(pages, None)
-        while page is not None:
-            following = next(pages, None)  # look ahead: is this the last page?
+        for page, is_last in iter_pages(client, entity, since=since, per_page=per_page):
             valid_idx, rejections = validate_records(contract, page)
             valid = [(str(page[i]["id"]), page[i]) for i in valid_idx]
             for _, record in valid:
@@ -185,7 +182,6 @@ def sync_entity(
             ]
             for r in rejections:
                 result.quarantine_reasons[r.reason] = result.quarantine_reasons.get(r.reason, 0) + 1
-            is_last = following is None
             new_cursor = format_timestamp(high_water) if is_last and high_water else None
             counts = land_page(
                 con,
@@ -200,7 +196,6 @@ def sync_entity(
             result.pages += 1
             if new_cursor:
                 result.cursor_after = new_cursor
-            page = following
         if result.cursor_after is None:
             result.cursor_after = result.cursor_before
         status = "succeeded"

@@ -66,6 +66,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
             _source_record_id varchar,
             field varchar not null,
             reason varchar not null,
+            _record_hash varchar not null,
             _record json,
             _batch_id varchar not null,
             _quarantined_at timestamp not null
@@ -179,21 +180,29 @@ def land_page(
             con.unregister("_incoming_page")
             counts.landed = after - before
         counts.duplicates = len(records) - counts.landed
-        if quarantined:
-            con.executemany(
-                f"insert into {RAW_SCHEMA}.quarantine values (?, ?, ?, ?, ?, ?::json, ?, ?)",
+        for q in quarantined:
+            # The same bad record re-fetched on a later sync is recorded once.
+            con.execute(
+                f"""
+                insert into {RAW_SCHEMA}.quarantine
+                select ?, ?, ?, ?, ?, ?, ?::json, ?, ?
+                where not exists (
+                    select 1 from {RAW_SCHEMA}.quarantine
+                    where _source = ? and _entity = ? and _record_hash = ?)
+                """,
                 [
-                    [
-                        source,
-                        entity,
-                        q.source_record_id,
-                        q.field,
-                        q.reason,
-                        json.dumps(q.payload, ensure_ascii=False, default=str),
-                        batch_id,
-                        fetched_at,
-                    ]
-                    for q in quarantined
+                    source,
+                    entity,
+                    q.source_record_id,
+                    q.field,
+                    q.reason,
+                    record_hash(q.payload),
+                    json.dumps(q.payload, ensure_ascii=False, default=str),
+                    batch_id,
+                    fetched_at,
+                    source,
+                    entity,
+                    record_hash(q.payload),
                 ],
             )
         if new_cursor is not None:

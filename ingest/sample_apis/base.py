@@ -191,7 +191,9 @@ class FaultQueue:
 
 
 class FixedWindowLimiter:
-    """``limit`` requests per fixed window of ``window_seconds`` (windows start at first use)."""
+    """``limit`` requests per fixed window of ``window_seconds``; a window opens with the first
+    request after the previous one ended (so the budget is fully restored after a quiet window).
+    """
 
     def __init__(
         self, limit: int, window_seconds: float, clock: Callable[[], float] = time.monotonic
@@ -205,8 +207,7 @@ class FixedWindowLimiter:
 
     def _roll(self, now: float) -> None:
         if now - self._window_start >= self.window_seconds:
-            elapsed_windows = int((now - self._window_start) // self.window_seconds)
-            self._window_start += elapsed_windows * self.window_seconds
+            self._window_start = now
             self._used = 0
 
     def acquire(self) -> tuple[bool, int]:

@@ -1,0 +1,516 @@
+"""Greenhouse Harvest v1 feed: candidates (with embedded applications), applications, jobs.
+
+Greenhouse is the company's main ATS for the last five years, so its applications span open,
+closed, draft and re-opened reqs. Hires are our HRIS employees/alumni; silver medalists are
+final-round rejections ("Onsite"/"Final Interview" + "Hired another candidate").
+"""
+
+from __future__ import annotations
+
+import bisect
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .clock import DAY, Clock
+from .ids import Sequence
+from .people import Job, Person
+from .sinks import GroundTruth, JsonlSink
+from .variation import (
+    email_spelling,
+    github_url,
+    linkedin_url,
+    name_spelling,
+    phone_spelling,
+    skill_spelling,
+    title_spelling,
+)
+from .work import (
+    AGENCIES,
+    DEPARTMENT_BY_FAMILY,
+    DEGREES,
+    DISCIPLINES_BY_FAMILY,
+    OUR_COMPANY,
+    ROLE_FAMILIES,
+    SENIORITY_ORDER,
+    SKILLS_BY_FAMILY,
+    title_for,
+)
+
+STAGES = ("Application Review", "Recruiter Screen", "Hiring Manager Interview", "Take Home Test",
+          "Onsite", "Final Interview", "Offer")
+_ONSITE, _FINAL, _OFFER = 4, 5, 6
+
+_WE = {"id": 1, "name": "We rejected them"}
+_THEY = {"id": 2, "name": "They rejected us"}
+_NONE = {"id": 3, "name": "None specified"}
+EARLY_REJECTIONS = (
+    {"id": 101, "name": "Not enough experience", "type": _WE},
+    {"id": 102, "name": "Lacking skill(s)/qualification(s)", "type": _WE},
+    {"id": 103, "name": "Location", "type": _WE},
+    {"id": 104, "name": "Compensation expectations", "type": _THEY},
+    {"id": 105, "name": "Took another offer", "type": _THEY},
+    {"id": 106, "name": "Withdrew", "type": _THEY},
+    {"id": 107, "name": "Unresponsive", "type": _NONE},
+)
+# Final-round reasons that make someone a silver medalist worth nurturing.
+LATE_REJECTIONS = (
+    {"id": 110, "name": "Hired another candidate", "type": _WE},
+    {"id": 111, "name": "Position filled", "type": _NONE},
+    {"id": 101, "name": "Not enough experience", "type": _WE},
+    {"id": 105, "name": "Took another offer", "type": _THEY},
+)
+SOURCES = (
+    {"id": 1, "public_name": "LinkedIn"}, {"id": 2, "public_name": "Jobs page on your website"},
+    {"id": 3, "public_name": "Referral"}, {"id": 4, "public_name": "Indeed"},
+    {"id": 6, "public_name": "Career Fair"}, {"id": 7, "public_name": "Prospecting"},
+    {"id": 8, "public_name": "Glassdoor"},
+)
+AGENCY_SOURCE = {"id": 5, "public_name": "Agency"}
+PROSPECT_POOLS = ({"id": 301, "name": "Silver Medalists"}, {"id": 302, "name": "Campus"},
+                  {"id": 303, "name": "Sourced - Engineering"}, {"id": 304, "name": "Sourced - GTM"})
+PROSPECT_STAGES = ({"id": 401, "name": "Identified"}, {"id": 402, "name": "Contacted"},
+                   {"id": 403, "name": "Interested"})
+
+
+def _user(uid: int, first: str, last: str) -> dict[str, Any]:
+    return {"id": uid, "first_name": first, "last_name": last, "name": f"{first} {last}",
+            "employee_id": f"NW-{uid % 10000:04d}"}
+
+
+RECRUITERS = (_user(900101, "Hanna", "Vogel"), _user(900102, "Marcus", "Reid"),
+              _user(900103, "Priya", "Raman"), _user(900104, "Camille", "Roux"),
+              _user(900105, "Tom", "Bakker"))
+HIRING_MANAGERS = (_user(900201, "Elena", "Kraus"), _user(900202, "David", "Okafor"),
+                   _user(900203, "Sophie", "Laurent"), _user(900204, "Ravi", "Iyer"),
+                   _user(900205, "Grace", "Hall"), _user(900206, "Jan", "de Wit"))
+OFFICES = (
+    ("Berlin", "Berlin, Germany"), ("London", "London, United Kingdom"),
+    ("New York", "New York, NY, United States"), ("San Francisco", "San Francisco, CA, United States"),
+    ("Amsterdam", "Amsterdam, Netherlands"), ("Paris", "Paris, France"),
+    ("Bangalore", "Bangalore, India"), ("Remote", "Remote"),
+)
+_OFFICE_OBJECTS = tuple(
+    {"id": 50001 + i, "name": name, "location": {"name": loc}, "primary_contact_user_id": None,
+     "parent_id": None, "child_ids": [], "external_id": f"office-{i + 1}"}
+    for i, (name, loc) in enumerate(OFFICES)
+)
+_DEPARTMENTS = {
+    family: {"id": 40001 + i, "name": DEPARTMENT_BY_FAMILY[family], "parent_id": None,
+             "child_ids": [], "external_id": f"dept-{family}"}
+    for i, (family, _w) in enumerate(ROLE_FAMILIES)
+}
+
+
+@dataclass(slots=True)
+class GreenhouseJob:
+    id: int
+    name: str
+    family: str
+    seniority: str
+    requisition_id: str
+    status: str  # open | closed | draft
+    confidential: bool
+    created: int
+    opened: int | None
+    closed: int | None  # current closed_at (None while open)
+    first_closed: int | None  # closing before a re-open, kept in openings history
+    reopened: int | None
+    updated: int
+    office: int
+    skills: list[str]
+    hiring_manager: int
+    recruiter: int
+    hires: list[int] = field(default_factory=list)  # application ids of hires
+
+    def window(self, now: int) -> tuple[int, int] | None:
+        """When applications could arrive: between opening and closing (or now)."""
+        if self.opened is None:
+            return None
+        end = self.closed if self.closed is not None else now - DAY
+        return self.opened, max(self.opened + DAY, end)
+
+
+class GreenhouseFeed:
+    def __init__(self, out_dir: Path, clock: Clock, rng: random.Random, contacts: int,
+                 gt: GroundTruth) -> None:
+        self.clock = clock
+        self.gt = gt
+        self.candidates = JsonlSink(out_dir / "greenhouse" / "candidates.jsonl")
+        self.applications = JsonlSink(out_dir / "greenhouse" / "applications.jsonl")
+        self.jobs_path = out_dir / "greenhouse" / "jobs.jsonl"
+        self.candidate_ids = Sequence(30_000_000 + rng.randrange(100_000), max_gap=4)
+        self.application_ids = Sequence(70_000_000 + rng.randrange(100_000), max_gap=4)
+        self.jobs = self._make_jobs(rng, max(24, contacts // 50))
+        open_like = [j for j in self.jobs if j.window(clock.now) is not None]
+        self.jobs_by_family = {
+            fam: [j for j in open_like if j.family == fam] or open_like for fam, _ in ROLE_FAMILIES
+        }
+        # Closed reqs sorted by closing time: an alumnus's hire comes from one closed shortly
+        # before their start date.
+        closed = sorted(
+            (j.first_closed or j.closed, j.id, j) for j in self.jobs
+            if (j.first_closed or j.closed) is not None
+        )
+        self._closed_times = [c[0] for c in closed]
+        self._closed_jobs = [c[2] for c in closed]
+
+    # ----------------------------------------------------------------------------- jobs
+    def _make_jobs(self, rng: random.Random, n: int) -> list[GreenhouseJob]:
+        now = self.clock.now
+        families = [f for f, _ in ROLE_FAMILIES]
+        weights = [w for _, w in ROLE_FAMILIES]
+        job_ids = Sequence(4_100_000 + rng.randrange(10_000), max_gap=9)
+        jobs = []
+        for i in range(n):
+            family = rng.choices(families, weights)[0]
+            seniority = rng.choice(SENIORITY_ORDER[1:6])
+            created = now - rng.randint(10, 5 * 365) * DAY - rng.randrange(DAY)
+            opened: int | None = created + rng.randint(0, 20) * DAY
+            closed: int | None = None
+            first_closed: int | None = None
+            reopened: int | None = None
+            roll = rng.random()
+            if roll < 0.07:
+                status, opened = "draft", None
+            else:
+                closed = opened + rng.randint(30, 240) * DAY
+                status = "closed"
+                if closed >= now - 2 * DAY:
+                    status, closed = "open", None
+                elif roll < 0.3:
+                    status, closed = "open", None  # still open after a long search
+                elif roll < 0.38:
+                    # Closed, then re-opened (backfill): history lives in `openings`.
+                    reopen = closed + rng.randint(30, 300) * DAY
+                    if reopen < now - 7 * DAY:
+                        first_closed, reopened, closed, status = closed, reopen, None, "open"
+            last = max(t for t in (created, opened, closed, reopened) if t is not None)
+            jobs.append(GreenhouseJob(
+                id=job_ids.next(rng),
+                name=title_for(family, seniority, rng.randrange(6)),
+                family=family,
+                seniority=seniority,
+                requisition_id=f"REQ-{1000 + i}",
+                status=status,
+                confidential=rng.random() < 0.05,
+                created=created,
+                opened=opened,
+                closed=closed,
+                first_closed=first_closed,
+                reopened=reopened,
+                updated=min(now - 3600, last + rng.randint(0, 5) * DAY),
+                office=rng.randrange(len(OFFICES)),
+                skills=rng.sample(SKILLS_BY_FAMILY[family], k=min(3, len(SKILLS_BY_FAMILY[family]))),
+                hiring_manager=rng.randrange(len(HIRING_MANAGERS)),
+                recruiter=rng.randrange(len(RECRUITERS)),
+            ))
+        return jobs
+
+    def _job_record(self, job: GreenhouseJob) -> dict[str, Any]:
+        iso = self.clock.iso_ms
+        openings = []
+        opening_no = 0
+        if job.opened is not None:
+            first_close = job.first_closed if job.first_closed is not None else job.closed
+            hires = list(job.hires)
+            for k in range(max(1, len(hires))):
+                opening_no += 1
+                hire = hires[k] if k < len(hires) else None
+                openings.append({
+                    "id": job.id * 10 + opening_no,
+                    "opening_id": f"{job.requisition_id}-{opening_no}",
+                    "status": "closed" if first_close is not None else "open",
+                    "opened_at": iso(job.opened),
+                    "closed_at": iso(first_close) if first_close is not None else None,
+                    "application_id": hire,
+                    "close_reason": ({"id": 1, "name": "Hire - New Headcount"} if hire else
+                                     {"id": 3, "name": "Position cancelled"})
+                    if first_close is not None else None,
+                })
+            if job.reopened is not None:
+                opening_no += 1
+                openings.append({
+                    "id": job.id * 10 + opening_no,
+                    "opening_id": f"{job.requisition_id}-{opening_no}",
+                    "status": "open", "opened_at": iso(job.reopened), "closed_at": None,
+                    "application_id": None, "close_reason": None,
+                })
+        employment = "Intern" if job.seniority == "intern" else "Full-time"
+        skills = [s.title() if len(s) > 3 else s.upper() for s in job.skills]
+        return {
+            "id": job.id,
+            "name": job.name,
+            "requisition_id": job.requisition_id,
+            "notes": None,
+            "confidential": job.confidential,
+            "is_template": False,
+            "copied_from_id": None,
+            "status": job.status,
+            "created_at": iso(job.created),
+            "opened_at": iso(job.opened) if job.opened is not None else None,
+            "closed_at": iso(job.closed) if job.closed is not None else None,
+            "updated_at": iso(job.updated),
+            "departments": [_DEPARTMENTS[job.family]],
+            "offices": [_OFFICE_OBJECTS[job.office]],
+            "hiring_team": {
+                "hiring_managers": [HIRING_MANAGERS[job.hiring_manager]],
+                "recruiters": [{**RECRUITERS[job.recruiter], "responsible": True}],
+                "coordinators": [],
+                "sourcers": [],
+            },
+            "openings": openings,
+            "custom_fields": {"employment_type": employment, "required_skills": skills,
+                              "seniority": job.seniority},
+            "keyed_custom_fields": {
+                "employment_type": {"name": "Employment Type", "type": "single_select",
+                                    "value": employment},
+                "required_skills": {"name": "Required Skills", "type": "multi_select",
+                                    "value": skills},
+                "seniority": {"name": "Seniority", "type": "single_select",
+                              "value": job.seniority},
+            },
+        }
+
+    # ------------------------------------------------------------------------ people
+    def hire_job_for(self, person: Person) -> tuple[GreenhouseJob, Job] | None:
+        """A closed req that closed shortly before the person joined us, if there is one."""
+        ours = person.our_job()
+        if ours is None:
+            return None
+        i = bisect.bisect_right(self._closed_times, ours.start - 7 * DAY)
+        if i == 0 or self._closed_times[i - 1] < ours.start - 150 * DAY:
+            return None
+        return self._closed_jobs[i - 1], ours
+
+    def add(self, person: Person, rng: random.Random, n_candidates: int,
+            hire: tuple[GreenhouseJob, Job] | None) -> None:
+        for k in range(n_candidates):
+            cid = self.candidate_ids.next(rng)
+            apps: list[dict[str, Any]] = []
+            times: list[tuple[int, int]] = []
+            if k == 0 and hire is not None:
+                self._hire(rng, cid, person, hire, apps, times)
+            n_apps = 0 if apps and rng.random() < 0.7 else rng.choices((1, 2, 3), (65, 25, 10))[0]
+            for _ in range(n_apps):
+                self._application(rng, cid, person, apps, times)
+            self._candidate(rng, cid, person, apps, times)
+
+    def _hire(self, rng: random.Random, cid: int, person: Person,
+              hire: tuple[GreenhouseJob, Job], apps: list[dict[str, Any]],
+              times: list[tuple[int, int]]) -> None:
+        job, ours = hire
+        closed = job.first_closed or job.closed or ours.start
+        applied = closed - rng.randint(25, 80) * DAY - rng.randrange(DAY)
+        hired_at = min(closed, ours.start - DAY) - rng.randrange(DAY)
+        hired_at = max(hired_at, applied + DAY)
+        app_id = self.application_ids.next(rng)
+        job.hires.append(app_id)
+        apps.append(self._app_record(
+            rng, app_id, cid, person, job, applied, None, hired_at, "hired", _OFFER, None, False))
+        times.append((applied, hired_at))
+
+    def _application(self, rng: random.Random, cid: int, person: Person,
+                     apps: list[dict[str, Any]], times: list[tuple[int, int]]) -> None:
+        now = self.clock.now
+        pool = self.jobs_by_family[person.family] if rng.random() < 0.85 else self._closed_jobs
+        job = rng.choice(pool or self.jobs_by_family[person.family])
+        window = job.window(now) or (now - 400 * DAY, now - DAY)
+        applied = rng.randint(window[0], window[1] - 1)
+        roll = rng.random()
+        if roll < 0.12:
+            # Sourced into a prospect pool; a fifth of prospects later converted to candidates.
+            last = min(now - 60, applied + rng.randint(0, 60) * DAY)
+            status = "converted" if roll < 0.025 else "active"
+            apps.append(self._app_record(rng, self.application_ids.next(rng), cid, person,
+                                         job if rng.random() < 0.5 else None, applied, None, last,
+                                         status, None, None, True))
+            times.append((applied, last))
+            if status == "active":
+                return
+            applied = min(window[1] - 1, last + DAY)
+        open_now = job.closed is None
+        if open_now and rng.random() < 0.55:
+            stage = rng.choices(range(6), (30, 25, 18, 10, 10, 7))[0]
+            last = min(now - 60, applied + stage * rng.randint(3, 12) * DAY + rng.randrange(DAY))
+            apps.append(self._app_record(rng, self.application_ids.next(rng), cid, person, job,
+                                         applied, None, last, "active", stage, None, False))
+            times.append((applied, last))
+            return
+        if rng.random() < 0.3:
+            stage = rng.choice((_ONSITE, _FINAL, _FINAL))  # silver medalists
+            reason = rng.choices(LATE_REJECTIONS, (50, 25, 15, 10))[0]
+        else:
+            stage = rng.choices(range(4), (45, 30, 15, 10))[0]
+            reason = rng.choice(EARLY_REJECTIONS)
+        rejected = applied + (stage + 1) * rng.randint(3, 10) * DAY + rng.randrange(DAY)
+        rejected = min(rejected, now - 60)
+        if job.closed is not None:
+            rejected = min(rejected, max(applied + 3600, job.closed))
+        apps.append(self._app_record(rng, self.application_ids.next(rng), cid, person, job,
+                                     applied, rejected, rejected, "rejected", stage, reason, False))
+        times.append((applied, rejected))
+
+    def _app_record(self, rng: random.Random, app_id: int, cid: int, person: Person,
+                    job: GreenhouseJob | None, applied: int, rejected: int | None, last: int,
+                    status: str, stage: int | None, reason: dict[str, Any] | None,
+                    prospect: bool) -> dict[str, Any]:
+        iso = self.clock.iso_ms
+        if prospect:
+            source = SOURCES[5]
+        elif rng.random() < 0.06:
+            source = AGENCY_SOURCE
+        else:
+            source = rng.choice(SOURCES)
+        referrer = rng.choice(HIRING_MANAGERS) if source["id"] == 3 else None
+        record = {
+            "id": app_id,
+            "candidate_id": cid,
+            "prospect": prospect,
+            "applied_at": iso(applied, rng.randrange(1000)),
+            "rejected_at": iso(rejected, 0) if rejected is not None else None,
+            "last_activity_at": iso(last, rng.randrange(1000)),
+            "location": {"address": f"{person.city.name}, {person.city.country_name}"}
+            if rng.random() < 0.5 else None,
+            "source": source,
+            "credited_to": referrer,
+            "rejection_reason": reason,
+            "rejection_details": {"custom_fields": {}, "keyed_custom_fields": {}}
+            if reason is not None else None,
+            "jobs": [{"id": job.id, "name": job.name}] if job is not None else [],
+            "job_post_id": job.id + 7 if job is not None and not prospect else None,
+            "status": status,
+            "current_stage": {"id": job.id * 10 + stage, "name": STAGES[stage]}
+            if stage is not None and job is not None else None,
+            "answers": [],
+            "prospective_office": None,
+            "prospective_department": None,
+            "prospect_detail": {
+                "prospect_pool": rng.choice(PROSPECT_POOLS),
+                "prospect_stage": rng.choice(PROSPECT_STAGES),
+                "prospect_owner": {"id": RECRUITERS[0]["id"], "name": RECRUITERS[0]["name"]},
+            } if prospect else {"prospect_pool": None, "prospect_stage": None,
+                                "prospect_owner": None},
+            "custom_fields": {},
+            "keyed_custom_fields": {},
+            "attachments": [],
+        }
+        self.applications.write(record)
+        self.gt.add("greenhouse", "applications", app_id, person.person_id)
+        return record
+
+    def _candidate(self, rng: random.Random, cid: int, person: Person,
+                   apps: list[dict[str, Any]], times: list[tuple[int, int]]) -> None:
+        now = self.clock.now
+        iso = self.clock.iso_ms
+        created = min(t[0] for t in times) - rng.randint(0, 3 * DAY)
+        last_activity = max(t[1] for t in times)
+        updated = min(now - 30, last_activity + rng.randint(0, 2 * DAY))
+        job = person.job_at(created)
+        first, last = name_spelling(rng, person)
+        agency = any(a["source"]["id"] == AGENCY_SOURCE["id"] for a in apps)
+
+        emails: list[dict[str, str]] = []
+        if agency and rng.random() < 0.6:
+            emails.append({"value": rng.choice(AGENCIES)[1], "type": "other"})
+        elif rng.random() > 0.06:
+            if rng.random() < 0.9:
+                emails.append({"value": email_spelling(rng, person.email_local,
+                                                       person.email_domain), "type": "personal"})
+            work = person.work_email(job)
+            if work is not None and (not emails or rng.random() < 0.3):
+                emails.append({"value": email_spelling(rng, *work.split("@"), messy=0.5),
+                               "type": "work"})
+        phones = []
+        if rng.random() < 0.7:
+            phones.append({"value": phone_spelling(rng, person),
+                           "type": rng.choice(("mobile", "mobile", "home", "work", "other"))})
+            if rng.random() < 0.08:
+                phones.append({"value": phone_spelling(rng, person), "type": "work"})
+        social = [{"value": linkedin_url(rng, person)}] if rng.random() < 0.6 else []
+        websites = ([{"value": github_url(rng, person.github), "type": "personal"}]
+                    if person.github and rng.random() < 0.5 else [])
+        addresses = ([{"value": f"{person.city.name}, {person.city.country_name}", "type": "home"}]
+                     if rng.random() < 0.4 else [])
+        tags: list[str] = []
+        if rng.random() > 0.2:  # a fifth of records carry no tags at all
+            tags = [skill_spelling(rng, s) for s in person.skills[: rng.randint(1, 3)]]
+            if any(a["status"] == "rejected" and a["current_stage"] is not None
+                   and a["current_stage"]["name"] in ("Onsite", "Final Interview") for a in apps):
+                if rng.random() < 0.5:
+                    tags.append(rng.choice(("Silver Medalist", "silver-medalist", "Strong No-Hire?")))
+            if person.grad_year is not None and rng.random() < 0.5:
+                tags.append(f"Campus {person.grad_year}")
+        educations = []
+        if person.school and rng.random() < 0.6:
+            educations.append({
+                "id": cid * 3 + 1, "school_name": person.school,
+                "degree": DEGREES[0] if person.seniority != "junior" else rng.choice(DEGREES[:2]),
+                "discipline": DISCIPLINES_BY_FAMILY[person.family],
+                "start_date": f"{person.grad_year - 4}-09-01T00:00:00.000Z",
+                "end_date": f"{person.grad_year}-07-31T00:00:00.000Z",
+            })
+        employments = []
+        if rng.random() < 0.4:
+            for n, held in enumerate(person.jobs):
+                if held.start > created:
+                    break
+                employments.append({
+                    "id": cid * 5 + n, "company_name": held.company.name, "title": held.title,
+                    "start_date": iso(held.start),
+                    "end_date": iso(held.end) if held.end is not None and held.end < created
+                    else None,
+                })
+        grad = person.grad_year if rng.random() < 0.7 else None
+        desired = person.city.name if rng.random() < 0.3 else None
+        record = {
+            "id": cid,
+            "first_name": first,
+            "last_name": last,
+            "company": job.company.name if job is not None else None,
+            "title": title_spelling(rng, job.title) if job is not None else None,
+            "created_at": iso(created, rng.randrange(1000)),
+            "updated_at": iso(updated, rng.randrange(1000)),
+            "last_activity": iso(last_activity, rng.randrange(1000)),
+            "is_private": rng.random() < 0.01,
+            "photo_url": None,
+            "attachments": [],
+            "application_ids": [a["id"] for a in apps],
+            "phone_numbers": phones,
+            "addresses": addresses,
+            "email_addresses": emails,
+            "website_addresses": websites,
+            "social_media_addresses": social,
+            "recruiter": rng.choice(RECRUITERS) if rng.random() < 0.7 else None,
+            "coordinator": None,
+            "can_email": not (person.opted_out and rng.random() < 0.8),
+            "tags": tags,
+            "applications": apps,
+            "educations": educations,
+            "employments": employments,
+            "linked_user_ids": [OUR_COMPANY_USER_ID + cid % 1000] if job is not None
+            and job.company is OUR_COMPANY else [],
+            "custom_fields": {"graduation_year": grad, "desired_location": desired},
+            "keyed_custom_fields": {
+                "graduation_year": {"name": "Graduation Year", "type": "number", "value": grad},
+                "desired_location": {"name": "Desired Location", "type": "short_text",
+                                     "value": desired},
+            },
+        }
+        self.candidates.write(record)
+        self.gt.add("greenhouse", "candidates", cid, person.person_id)
+
+    def close(self) -> dict[str, int]:
+        self.candidates.close()
+        self.applications.close()
+        jobs = JsonlSink(self.jobs_path)
+        for job in self.jobs:
+            jobs.write(self._job_record(job))
+        jobs.close()
+        return {"greenhouse/candidates": self.candidates.count,
+                "greenhouse/applications": self.applications.count,
+                "greenhouse/jobs": jobs.count}
+
+
+OUR_COMPANY_USER_ID = 910_000
