@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export DO_NOT_TRACK := 1
 export DAGSTER_DISABLE_TELEMETRY := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
-export TALENT_CRM_DB ?= data/crm.duckdb
+export TALENT_CRM_DB ?= data/talent_crm.duckdb
 export TALENT_CRM_DATA_DIR ?= data
 DEMO_CONTACTS ?= 5000
 DEMO_SEED ?= 42
@@ -52,4 +52,4 @@ lock:
 	  /tmp/talent-crm-lock/bin/pip freeze --exclude-editable | grep -v '^talent-crm'; } > requirements.lock
 
 clean:
-	rm -rf $(VENV) dbt_project/target dbt_project/logs data/crm.duckdb data/sample data/dagster_home
+	rm -rf $(VENV) dbt_project/target dbt_project/logs data/*.duckdb data/*.duckdb.wal data/sample data/dagster_home

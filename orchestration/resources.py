@@ -21,7 +21,7 @@ from orchestration import settings
 
 
 class DuckDBWarehouse(dg.ConfigurableResource):
-    """The CRM database file. Empty path = TALENT_CRM_DB (default data/crm.duckdb)."""
+    """The CRM database file. Empty path = TALENT_CRM_DB (default data/talent_crm.duckdb)."""
 
     path: str = ""
 

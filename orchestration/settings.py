@@ -16,6 +16,9 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DAGSTER_YAML_TEMPLATE = Path(__file__).resolve().parent / "dagster.yaml"
 
 DB_ENV = "TALENT_CRM_DB"
+# Not "crm.duckdb": DuckDB names the catalog after the file, and a catalog called `crm` makes
+# every analyst query on the `crm` schema (`select * from crm.contacts`) fail as ambiguous.
+DEFAULT_DB_FILE = "talent_crm.duckdb"
 DATA_DIR_ENV = "TALENT_CRM_DATA_DIR"
 AS_OF_ENV = "TALENT_CRM_AS_OF"
 
@@ -35,7 +38,7 @@ def data_dir() -> Path:
 
 def db_path() -> Path:
     raw = os.environ.get(DB_ENV)
-    return _resolve(raw) if raw else data_dir() / "crm.duckdb"
+    return _resolve(raw) if raw else data_dir() / DEFAULT_DB_FILE
 
 
 def as_of() -> date | None:

@@ -18,8 +18,11 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     data = tmp_path / "data"
     data.mkdir()
     monkeypatch.setenv("TALENT_CRM_DATA_DIR", str(data))
-    monkeypatch.setenv("TALENT_CRM_DB", str(data / "crm.duckdb"))
+    monkeypatch.setenv("TALENT_CRM_DB", str(data / "talent_crm.duckdb"))
     monkeypatch.setenv("DAGSTER_HOME", str(data / "dagster_home"))
+    from orchestration import settings
+
+    settings.dagster_home()  # creates it with the project's dagster.yaml (pool limits)
     for var in list(os.environ):
         if var.endswith(("_API_KEY", "_BASE_URL")):
             monkeypatch.delenv(var, raising=False)

@@ -31,7 +31,7 @@ def apis(feed: Path):
 
 @pytest.fixture
 def con(tmp_path: Path):
-    connection = duckdb.connect(str(tmp_path / "crm.duckdb"))
+    connection = duckdb.connect(str(tmp_path / "talent_crm.duckdb"))
     yield connection
     connection.close()
 

@@ -705,3 +705,19 @@ def test_faults_on_every_server(apis: SampleApis, vendor: str) -> None:
         call()
     assert call().status_code == 200
     assert [s for _, _, s in server.request_log] == [503, 429, 0, 200]
+
+
+def test_concurrent_clients_each_page_everything(apis: SampleApis) -> None:
+    base = apis.base_urls["greenhouse"]
+    results: list[list[int]] = []
+
+    def worker() -> None:
+        results.append(_gh_all_pages(f"{base}/candidates", per_page=1)[0])
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert results == [[101, 102, 103, 104, 105]] * 8
+    assert len(apis.greenhouse.request_log) == 40

@@ -1,3 +1,4 @@
+{{ config(meta={"dagster": {"asset_key": ["crm", "contact_sources"]}}) }}
 -- Nothing is lost: every landed Greenhouse candidate belongs to exactly one contact.
 select candidates.source_record_id, count(contact_sources.contact_id) as contact_count
 from {{ ref('stg_greenhouse__candidates') }} as candidates

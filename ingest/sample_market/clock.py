@@ -7,6 +7,7 @@ through `time.gmtime`, which is cheap and has no locale or timezone state.
 from __future__ import annotations
 
 import calendar
+import random
 import time
 from datetime import date
 
@@ -27,6 +28,14 @@ class Clock:
 
     def ago(self, seconds: int) -> int:
         return self.now - seconds
+
+    def past(self, rng: random.Random, lo: int, ts: int) -> int:
+        """`ts` if it lies before now; else a random instant in [lo, now) so that events that
+        "would have happened after as_of" do not all pile up on the same last second."""
+        limit = self.now - 60
+        if ts <= limit:
+            return ts
+        return rng.randint(min(lo, limit), limit)
 
     @staticmethod
     def iso_ms(ts: int, millis: int = 0) -> str:

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from .clock import DAY, Clock
+from .ground_truth import GroundTruth
 from .ids import Sequence
 from .people import Job, Person
-from .sinks import GroundTruth, JsonlSink
+from .sinks import JsonlSink
 from .variation import (
     email_spelling,
     github_url,
@@ -28,8 +29,8 @@ from .variation import (
 )
 from .work import (
     AGENCIES,
-    DEPARTMENT_BY_FAMILY,
     DEGREES,
+    DEPARTMENT_BY_FAMILY,
     DISCIPLINES_BY_FAMILY,
     OUR_COMPANY,
     ROLE_FAMILIES,
@@ -38,8 +39,15 @@ from .work import (
     title_for,
 )
 
-STAGES = ("Application Review", "Recruiter Screen", "Hiring Manager Interview", "Take Home Test",
-          "Onsite", "Final Interview", "Offer")
+STAGES = (
+    "Application Review",
+    "Recruiter Screen",
+    "Hiring Manager Interview",
+    "Take Home Test",
+    "Onsite",
+    "Final Interview",
+    "Offer",
+)
 _ONSITE, _FINAL, _OFFER = 4, 5, 6
 
 _WE = {"id": 1, "name": "We rejected them"}
@@ -62,43 +70,83 @@ LATE_REJECTIONS = (
     {"id": 105, "name": "Took another offer", "type": _THEY},
 )
 SOURCES = (
-    {"id": 1, "public_name": "LinkedIn"}, {"id": 2, "public_name": "Jobs page on your website"},
-    {"id": 3, "public_name": "Referral"}, {"id": 4, "public_name": "Indeed"},
-    {"id": 6, "public_name": "Career Fair"}, {"id": 7, "public_name": "Prospecting"},
+    {"id": 1, "public_name": "LinkedIn"},
+    {"id": 2, "public_name": "Jobs page on your website"},
+    {"id": 3, "public_name": "Referral"},
+    {"id": 4, "public_name": "Indeed"},
+    {"id": 6, "public_name": "Career Fair"},
+    {"id": 7, "public_name": "Prospecting"},
     {"id": 8, "public_name": "Glassdoor"},
 )
 AGENCY_SOURCE = {"id": 5, "public_name": "Agency"}
-PROSPECT_POOLS = ({"id": 301, "name": "Silver Medalists"}, {"id": 302, "name": "Campus"},
-                  {"id": 303, "name": "Sourced - Engineering"}, {"id": 304, "name": "Sourced - GTM"})
-PROSPECT_STAGES = ({"id": 401, "name": "Identified"}, {"id": 402, "name": "Contacted"},
-                   {"id": 403, "name": "Interested"})
+PROSPECT_POOLS = (
+    {"id": 301, "name": "Silver Medalists"},
+    {"id": 302, "name": "Campus"},
+    {"id": 303, "name": "Sourced - Engineering"},
+    {"id": 304, "name": "Sourced - GTM"},
+)
+PROSPECT_STAGES = (
+    {"id": 401, "name": "Identified"},
+    {"id": 402, "name": "Contacted"},
+    {"id": 403, "name": "Interested"},
+)
 
 
 def _user(uid: int, first: str, last: str) -> dict[str, Any]:
-    return {"id": uid, "first_name": first, "last_name": last, "name": f"{first} {last}",
-            "employee_id": f"NW-{uid % 10000:04d}"}
+    return {
+        "id": uid,
+        "first_name": first,
+        "last_name": last,
+        "name": f"{first} {last}",
+        "employee_id": f"NW-{uid % 10000:04d}",
+    }
 
 
-RECRUITERS = (_user(900101, "Hanna", "Vogel"), _user(900102, "Marcus", "Reid"),
-              _user(900103, "Priya", "Raman"), _user(900104, "Camille", "Roux"),
-              _user(900105, "Tom", "Bakker"))
-HIRING_MANAGERS = (_user(900201, "Elena", "Kraus"), _user(900202, "David", "Okafor"),
-                   _user(900203, "Sophie", "Laurent"), _user(900204, "Ravi", "Iyer"),
-                   _user(900205, "Grace", "Hall"), _user(900206, "Jan", "de Wit"))
+RECRUITERS = (
+    _user(900101, "Hanna", "Vogel"),
+    _user(900102, "Marcus", "Reid"),
+    _user(900103, "Priya", "Raman"),
+    _user(900104, "Camille", "Roux"),
+    _user(900105, "Tom", "Bakker"),
+)
+HIRING_MANAGERS = (
+    _user(900201, "Elena", "Kraus"),
+    _user(900202, "David", "Okafor"),
+    _user(900203, "Sophie", "Laurent"),
+    _user(900204, "Ravi", "Iyer"),
+    _user(900205, "Grace", "Hall"),
+    _user(900206, "Jan", "de Wit"),
+)
 OFFICES = (
-    ("Berlin", "Berlin, Germany"), ("London", "London, United Kingdom"),
-    ("New York", "New York, NY, United States"), ("San Francisco", "San Francisco, CA, United States"),
-    ("Amsterdam", "Amsterdam, Netherlands"), ("Paris", "Paris, France"),
-    ("Bangalore", "Bangalore, India"), ("Remote", "Remote"),
+    ("Berlin", "Berlin, Germany"),
+    ("London", "London, United Kingdom"),
+    ("New York", "New York, NY, United States"),
+    ("San Francisco", "San Francisco, CA, United States"),
+    ("Amsterdam", "Amsterdam, Netherlands"),
+    ("Paris", "Paris, France"),
+    ("Bangalore", "Bangalore, India"),
+    ("Remote", "Remote"),
 )
 _OFFICE_OBJECTS = tuple(
-    {"id": 50001 + i, "name": name, "location": {"name": loc}, "primary_contact_user_id": None,
-     "parent_id": None, "child_ids": [], "external_id": f"office-{i + 1}"}
+    {
+        "id": 50001 + i,
+        "name": name,
+        "location": {"name": loc},
+        "primary_contact_user_id": None,
+        "parent_id": None,
+        "child_ids": [],
+        "external_id": f"office-{i + 1}",
+    }
     for i, (name, loc) in enumerate(OFFICES)
 )
 _DEPARTMENTS = {
-    family: {"id": 40001 + i, "name": DEPARTMENT_BY_FAMILY[family], "parent_id": None,
-             "child_ids": [], "external_id": f"dept-{family}"}
+    family: {
+        "id": 40001 + i,
+        "name": DEPARTMENT_BY_FAMILY[family],
+        "parent_id": None,
+        "child_ids": [],
+        "external_id": f"dept-{family}",
+    }
     for i, (family, _w) in enumerate(ROLE_FAMILIES)
 }
 
@@ -133,8 +181,9 @@ class GreenhouseJob:
 
 
 class GreenhouseFeed:
-    def __init__(self, out_dir: Path, clock: Clock, rng: random.Random, contacts: int,
-                 gt: GroundTruth) -> None:
+    def __init__(
+        self, out_dir: Path, clock: Clock, rng: random.Random, contacts: int, gt: GroundTruth
+    ) -> None:
         self.clock = clock
         self.gt = gt
         self.candidates = JsonlSink(out_dir / "greenhouse" / "candidates.jsonl")
@@ -150,7 +199,8 @@ class GreenhouseFeed:
         # Closed reqs sorted by closing time: an alumnus's hire comes from one closed shortly
         # before their start date.
         closed = sorted(
-            (j.first_closed or j.closed, j.id, j) for j in self.jobs
+            (j.first_closed or j.closed, j.id, j)
+            for j in self.jobs
             if (j.first_closed or j.closed) is not None
         )
         self._closed_times = [c[0] for c in closed]
@@ -187,25 +237,29 @@ class GreenhouseFeed:
                     if reopen < now - 7 * DAY:
                         first_closed, reopened, closed, status = closed, reopen, None, "open"
             last = max(t for t in (created, opened, closed, reopened) if t is not None)
-            jobs.append(GreenhouseJob(
-                id=job_ids.next(rng),
-                name=title_for(family, seniority, rng.randrange(6)),
-                family=family,
-                seniority=seniority,
-                requisition_id=f"REQ-{1000 + i}",
-                status=status,
-                confidential=rng.random() < 0.05,
-                created=created,
-                opened=opened,
-                closed=closed,
-                first_closed=first_closed,
-                reopened=reopened,
-                updated=min(now - 3600, last + rng.randint(0, 5) * DAY),
-                office=rng.randrange(len(OFFICES)),
-                skills=rng.sample(SKILLS_BY_FAMILY[family], k=min(3, len(SKILLS_BY_FAMILY[family]))),
-                hiring_manager=rng.randrange(len(HIRING_MANAGERS)),
-                recruiter=rng.randrange(len(RECRUITERS)),
-            ))
+            jobs.append(
+                GreenhouseJob(
+                    id=job_ids.next(rng),
+                    name=title_for(family, seniority, rng.randrange(6)),
+                    family=family,
+                    seniority=seniority,
+                    requisition_id=f"REQ-{1000 + i}",
+                    status=status,
+                    confidential=rng.random() < 0.05,
+                    created=created,
+                    opened=opened,
+                    closed=closed,
+                    first_closed=first_closed,
+                    reopened=reopened,
+                    updated=min(now - 3600, last + rng.randint(0, 5) * DAY),
+                    office=rng.randrange(len(OFFICES)),
+                    skills=rng.sample(
+                        SKILLS_BY_FAMILY[family], k=min(3, len(SKILLS_BY_FAMILY[family]))
+                    ),
+                    hiring_manager=rng.randrange(len(HIRING_MANAGERS)),
+                    recruiter=rng.randrange(len(RECRUITERS)),
+                )
+            )
         return jobs
 
     def _job_record(self, job: GreenhouseJob) -> dict[str, Any]:
@@ -218,25 +272,36 @@ class GreenhouseFeed:
             for k in range(max(1, len(hires))):
                 opening_no += 1
                 hire = hires[k] if k < len(hires) else None
-                openings.append({
-                    "id": job.id * 10 + opening_no,
-                    "opening_id": f"{job.requisition_id}-{opening_no}",
-                    "status": "closed" if first_close is not None else "open",
-                    "opened_at": iso(job.opened),
-                    "closed_at": iso(first_close) if first_close is not None else None,
-                    "application_id": hire,
-                    "close_reason": ({"id": 1, "name": "Hire - New Headcount"} if hire else
-                                     {"id": 3, "name": "Position cancelled"})
-                    if first_close is not None else None,
-                })
+                openings.append(
+                    {
+                        "id": job.id * 10 + opening_no,
+                        "opening_id": f"{job.requisition_id}-{opening_no}",
+                        "status": "closed" if first_close is not None else "open",
+                        "opened_at": iso(job.opened),
+                        "closed_at": iso(first_close) if first_close is not None else None,
+                        "application_id": hire,
+                        "close_reason": (
+                            {"id": 1, "name": "Hire - New Headcount"}
+                            if hire
+                            else {"id": 3, "name": "Position cancelled"}
+                        )
+                        if first_close is not None
+                        else None,
+                    }
+                )
             if job.reopened is not None:
                 opening_no += 1
-                openings.append({
-                    "id": job.id * 10 + opening_no,
-                    "opening_id": f"{job.requisition_id}-{opening_no}",
-                    "status": "open", "opened_at": iso(job.reopened), "closed_at": None,
-                    "application_id": None, "close_reason": None,
-                })
+                openings.append(
+                    {
+                        "id": job.id * 10 + opening_no,
+                        "opening_id": f"{job.requisition_id}-{opening_no}",
+                        "status": "open",
+                        "opened_at": iso(job.reopened),
+                        "closed_at": None,
+                        "application_id": None,
+                        "close_reason": None,
+                    }
+                )
         employment = "Intern" if job.seniority == "intern" else "Full-time"
         skills = [s.title() if len(s) > 3 else s.upper() for s in job.skills]
         return {
@@ -261,15 +326,23 @@ class GreenhouseFeed:
                 "sourcers": [],
             },
             "openings": openings,
-            "custom_fields": {"employment_type": employment, "required_skills": skills,
-                              "seniority": job.seniority},
+            "custom_fields": {
+                "employment_type": employment,
+                "required_skills": skills,
+                "seniority": job.seniority,
+            },
             "keyed_custom_fields": {
-                "employment_type": {"name": "Employment Type", "type": "single_select",
-                                    "value": employment},
-                "required_skills": {"name": "Required Skills", "type": "multi_select",
-                                    "value": skills},
-                "seniority": {"name": "Seniority", "type": "single_select",
-                              "value": job.seniority},
+                "employment_type": {
+                    "name": "Employment Type",
+                    "type": "single_select",
+                    "value": employment,
+                },
+                "required_skills": {
+                    "name": "Required Skills",
+                    "type": "multi_select",
+                    "value": skills,
+                },
+                "seniority": {"name": "Seniority", "type": "single_select", "value": job.seniority},
             },
         }
 
@@ -284,8 +357,13 @@ class GreenhouseFeed:
             return None
         return self._closed_jobs[i - 1], ours
 
-    def add(self, person: Person, rng: random.Random, n_candidates: int,
-            hire: tuple[GreenhouseJob, Job] | None) -> None:
+    def add(
+        self,
+        person: Person,
+        rng: random.Random,
+        n_candidates: int,
+        hire: tuple[GreenhouseJob, Job] | None,
+    ) -> None:
         for k in range(n_candidates):
             cid = self.candidate_ids.next(rng)
             apps: list[dict[str, Any]] = []
@@ -297,9 +375,15 @@ class GreenhouseFeed:
                 self._application(rng, cid, person, apps, times)
             self._candidate(rng, cid, person, apps, times)
 
-    def _hire(self, rng: random.Random, cid: int, person: Person,
-              hire: tuple[GreenhouseJob, Job], apps: list[dict[str, Any]],
-              times: list[tuple[int, int]]) -> None:
+    def _hire(
+        self,
+        rng: random.Random,
+        cid: int,
+        person: Person,
+        hire: tuple[GreenhouseJob, Job],
+        apps: list[dict[str, Any]],
+        times: list[tuple[int, int]],
+    ) -> None:
         job, ours = hire
         closed = job.first_closed or job.closed or ours.start
         applied = closed - rng.randint(25, 80) * DAY - rng.randrange(DAY)
@@ -307,12 +391,21 @@ class GreenhouseFeed:
         hired_at = max(hired_at, applied + DAY)
         app_id = self.application_ids.next(rng)
         job.hires.append(app_id)
-        apps.append(self._app_record(
-            rng, app_id, cid, person, job, applied, None, hired_at, "hired", _OFFER, None, False))
+        apps.append(
+            self._app_record(
+                rng, app_id, cid, person, job, applied, None, hired_at, "hired", _OFFER, None, False
+            )
+        )
         times.append((applied, hired_at))
 
-    def _application(self, rng: random.Random, cid: int, person: Person,
-                     apps: list[dict[str, Any]], times: list[tuple[int, int]]) -> None:
+    def _application(
+        self,
+        rng: random.Random,
+        cid: int,
+        person: Person,
+        apps: list[dict[str, Any]],
+        times: list[tuple[int, int]],
+    ) -> None:
         now = self.clock.now
         pool = self.jobs_by_family[person.family] if rng.random() < 0.85 else self._closed_jobs
         job = rng.choice(pool or self.jobs_by_family[person.family])
@@ -321,11 +414,24 @@ class GreenhouseFeed:
         roll = rng.random()
         if roll < 0.12:
             # Sourced into a prospect pool; a fifth of prospects later converted to candidates.
-            last = min(now - 60, applied + rng.randint(0, 60) * DAY)
+            last = self.clock.past(rng, applied, applied + rng.randint(0, 60) * DAY)
             status = "converted" if roll < 0.025 else "active"
-            apps.append(self._app_record(rng, self.application_ids.next(rng), cid, person,
-                                         job if rng.random() < 0.5 else None, applied, None, last,
-                                         status, None, None, True))
+            apps.append(
+                self._app_record(
+                    rng,
+                    self.application_ids.next(rng),
+                    cid,
+                    person,
+                    job if rng.random() < 0.5 else None,
+                    applied,
+                    None,
+                    last,
+                    status,
+                    None,
+                    None,
+                    True,
+                )
+            )
             times.append((applied, last))
             if status == "active":
                 return
@@ -333,9 +439,25 @@ class GreenhouseFeed:
         open_now = job.closed is None
         if open_now and rng.random() < 0.55:
             stage = rng.choices(range(6), (30, 25, 18, 10, 10, 7))[0]
-            last = min(now - 60, applied + stage * rng.randint(3, 12) * DAY + rng.randrange(DAY))
-            apps.append(self._app_record(rng, self.application_ids.next(rng), cid, person, job,
-                                         applied, None, last, "active", stage, None, False))
+            last = self.clock.past(
+                rng, applied, applied + stage * rng.randint(3, 12) * DAY + rng.randrange(DAY)
+            )
+            apps.append(
+                self._app_record(
+                    rng,
+                    self.application_ids.next(rng),
+                    cid,
+                    person,
+                    job,
+                    applied,
+                    None,
+                    last,
+                    "active",
+                    stage,
+                    None,
+                    False,
+                )
+            )
             times.append((applied, last))
             return
         if rng.random() < 0.3:
@@ -345,17 +467,42 @@ class GreenhouseFeed:
             stage = rng.choices(range(4), (45, 30, 15, 10))[0]
             reason = rng.choice(EARLY_REJECTIONS)
         rejected = applied + (stage + 1) * rng.randint(3, 10) * DAY + rng.randrange(DAY)
-        rejected = min(rejected, now - 60)
+        rejected = self.clock.past(rng, applied, rejected)
         if job.closed is not None:
             rejected = min(rejected, max(applied + 3600, job.closed))
-        apps.append(self._app_record(rng, self.application_ids.next(rng), cid, person, job,
-                                     applied, rejected, rejected, "rejected", stage, reason, False))
+        apps.append(
+            self._app_record(
+                rng,
+                self.application_ids.next(rng),
+                cid,
+                person,
+                job,
+                applied,
+                rejected,
+                rejected,
+                "rejected",
+                stage,
+                reason,
+                False,
+            )
+        )
         times.append((applied, rejected))
 
-    def _app_record(self, rng: random.Random, app_id: int, cid: int, person: Person,
-                    job: GreenhouseJob | None, applied: int, rejected: int | None, last: int,
-                    status: str, stage: int | None, reason: dict[str, Any] | None,
-                    prospect: bool) -> dict[str, Any]:
+    def _app_record(
+        self,
+        rng: random.Random,
+        app_id: int,
+        cid: int,
+        person: Person,
+        job: GreenhouseJob | None,
+        applied: int,
+        rejected: int | None,
+        last: int,
+        status: str,
+        stage: int | None,
+        reason: dict[str, Any] | None,
+        prospect: bool,
+    ) -> dict[str, Any]:
         iso = self.clock.iso_ms
         if prospect:
             source = SOURCES[5]
@@ -372,17 +519,20 @@ class GreenhouseFeed:
             "rejected_at": iso(rejected, 0) if rejected is not None else None,
             "last_activity_at": iso(last, rng.randrange(1000)),
             "location": {"address": f"{person.city.name}, {person.city.country_name}"}
-            if rng.random() < 0.5 else None,
+            if rng.random() < 0.5
+            else None,
             "source": source,
             "credited_to": referrer,
             "rejection_reason": reason,
             "rejection_details": {"custom_fields": {}, "keyed_custom_fields": {}}
-            if reason is not None else None,
+            if reason is not None
+            else None,
             "jobs": [{"id": job.id, "name": job.name}] if job is not None else [],
             "job_post_id": job.id + 7 if job is not None and not prospect else None,
             "status": status,
             "current_stage": {"id": job.id * 10 + stage, "name": STAGES[stage]}
-            if stage is not None and job is not None else None,
+            if stage is not None and job is not None
+            else None,
             "answers": [],
             "prospective_office": None,
             "prospective_department": None,
@@ -390,8 +540,9 @@ class GreenhouseFeed:
                 "prospect_pool": rng.choice(PROSPECT_POOLS),
                 "prospect_stage": rng.choice(PROSPECT_STAGES),
                 "prospect_owner": {"id": RECRUITERS[0]["id"], "name": RECRUITERS[0]["name"]},
-            } if prospect else {"prospect_pool": None, "prospect_stage": None,
-                                "prospect_owner": None},
+            }
+            if prospect
+            else {"prospect_pool": None, "prospect_stage": None, "prospect_owner": None},
             "custom_fields": {},
             "keyed_custom_fields": {},
             "attachments": [],
@@ -400,13 +551,18 @@ class GreenhouseFeed:
         self.gt.add("greenhouse", "applications", app_id, person.person_id)
         return record
 
-    def _candidate(self, rng: random.Random, cid: int, person: Person,
-                   apps: list[dict[str, Any]], times: list[tuple[int, int]]) -> None:
-        now = self.clock.now
+    def _candidate(
+        self,
+        rng: random.Random,
+        cid: int,
+        person: Person,
+        apps: list[dict[str, Any]],
+        times: list[tuple[int, int]],
+    ) -> None:
         iso = self.clock.iso_ms
         created = min(t[0] for t in times) - rng.randint(0, 3 * DAY)
         last_activity = max(t[1] for t in times)
-        updated = min(now - 30, last_activity + rng.randint(0, 2 * DAY))
+        updated = self.clock.past(rng, last_activity, last_activity + rng.randint(0, 2 * DAY))
         job = person.job_at(created)
         first, last = name_spelling(rng, person)
         agency = any(a["source"]["id"] == AGENCY_SOURCE["id"] for a in apps)
@@ -416,52 +572,83 @@ class GreenhouseFeed:
             emails.append({"value": rng.choice(AGENCIES)[1], "type": "other"})
         elif rng.random() > 0.06:
             if rng.random() < 0.9:
-                emails.append({"value": email_spelling(rng, person.email_local,
-                                                       person.email_domain), "type": "personal"})
+                emails.append(
+                    {
+                        "value": email_spelling(rng, person.email_local, person.email_domain),
+                        "type": "personal",
+                    }
+                )
             work = person.work_email(job)
             if work is not None and (not emails or rng.random() < 0.3):
-                emails.append({"value": email_spelling(rng, *work.split("@"), messy=0.5),
-                               "type": "work"})
+                emails.append(
+                    {"value": email_spelling(rng, *work.split("@"), messy=0.5), "type": "work"}
+                )
         phones = []
         if rng.random() < 0.7:
-            phones.append({"value": phone_spelling(rng, person),
-                           "type": rng.choice(("mobile", "mobile", "home", "work", "other"))})
+            phones.append(
+                {
+                    "value": phone_spelling(rng, person),
+                    "type": rng.choice(("mobile", "mobile", "home", "work", "other")),
+                }
+            )
             if rng.random() < 0.08:
                 phones.append({"value": phone_spelling(rng, person), "type": "work"})
         social = [{"value": linkedin_url(rng, person)}] if rng.random() < 0.6 else []
-        websites = ([{"value": github_url(rng, person.github), "type": "personal"}]
-                    if person.github and rng.random() < 0.5 else [])
-        addresses = ([{"value": f"{person.city.name}, {person.city.country_name}", "type": "home"}]
-                     if rng.random() < 0.4 else [])
+        websites = (
+            [{"value": github_url(rng, person.github), "type": "personal"}]
+            if person.github and rng.random() < 0.5
+            else []
+        )
+        addresses = (
+            [{"value": f"{person.city.name}, {person.city.country_name}", "type": "home"}]
+            if rng.random() < 0.4
+            else []
+        )
         tags: list[str] = []
         if rng.random() > 0.2:  # a fifth of records carry no tags at all
             tags = [skill_spelling(rng, s) for s in person.skills[: rng.randint(1, 3)]]
-            if any(a["status"] == "rejected" and a["current_stage"] is not None
-                   and a["current_stage"]["name"] in ("Onsite", "Final Interview") for a in apps):
-                if rng.random() < 0.5:
-                    tags.append(rng.choice(("Silver Medalist", "silver-medalist", "Strong No-Hire?")))
+            if (
+                any(
+                    a["status"] == "rejected"
+                    and a["current_stage"] is not None
+                    and a["current_stage"]["name"] in ("Onsite", "Final Interview")
+                    for a in apps
+                )
+                and rng.random() < 0.5
+            ):
+                tags.append(rng.choice(("Silver Medalist", "silver-medalist", "Strong No-Hire?")))
             if person.grad_year is not None and rng.random() < 0.5:
                 tags.append(f"Campus {person.grad_year}")
         educations = []
         if person.school and rng.random() < 0.6:
-            educations.append({
-                "id": cid * 3 + 1, "school_name": person.school,
-                "degree": DEGREES[0] if person.seniority != "junior" else rng.choice(DEGREES[:2]),
-                "discipline": DISCIPLINES_BY_FAMILY[person.family],
-                "start_date": f"{person.grad_year - 4}-09-01T00:00:00.000Z",
-                "end_date": f"{person.grad_year}-07-31T00:00:00.000Z",
-            })
+            educations.append(
+                {
+                    "id": cid * 3 + 1,
+                    "school_name": person.school,
+                    "degree": DEGREES[0]
+                    if person.seniority != "junior"
+                    else rng.choice(DEGREES[:2]),
+                    "discipline": DISCIPLINES_BY_FAMILY[person.family],
+                    "start_date": f"{person.grad_year - 4}-09-01T00:00:00.000Z",
+                    "end_date": f"{person.grad_year}-07-31T00:00:00.000Z",
+                }
+            )
         employments = []
         if rng.random() < 0.4:
             for n, held in enumerate(person.jobs):
                 if held.start > created:
                     break
-                employments.append({
-                    "id": cid * 5 + n, "company_name": held.company.name, "title": held.title,
-                    "start_date": iso(held.start),
-                    "end_date": iso(held.end) if held.end is not None and held.end < created
-                    else None,
-                })
+                employments.append(
+                    {
+                        "id": cid * 5 + n,
+                        "company_name": held.company.name,
+                        "title": held.title,
+                        "start_date": iso(held.start),
+                        "end_date": iso(held.end)
+                        if held.end is not None and held.end < created
+                        else None,
+                    }
+                )
         grad = person.grad_year if rng.random() < 0.7 else None
         desired = person.city.name if rng.random() < 0.3 else None
         record = {
@@ -489,13 +676,17 @@ class GreenhouseFeed:
             "applications": apps,
             "educations": educations,
             "employments": employments,
-            "linked_user_ids": [OUR_COMPANY_USER_ID + cid % 1000] if job is not None
-            and job.company is OUR_COMPANY else [],
+            "linked_user_ids": [OUR_COMPANY_USER_ID + cid % 1000]
+            if job is not None and job.company is OUR_COMPANY
+            else [],
             "custom_fields": {"graduation_year": grad, "desired_location": desired},
             "keyed_custom_fields": {
                 "graduation_year": {"name": "Graduation Year", "type": "number", "value": grad},
-                "desired_location": {"name": "Desired Location", "type": "short_text",
-                                     "value": desired},
+                "desired_location": {
+                    "name": "Desired Location",
+                    "type": "short_text",
+                    "value": desired,
+                },
             },
         }
         self.candidates.write(record)
@@ -508,9 +699,11 @@ class GreenhouseFeed:
         for job in self.jobs:
             jobs.write(self._job_record(job))
         jobs.close()
-        return {"greenhouse/candidates": self.candidates.count,
-                "greenhouse/applications": self.applications.count,
-                "greenhouse/jobs": jobs.count}
+        return {
+            "greenhouse/candidates": self.candidates.count,
+            "greenhouse/applications": self.applications.count,
+            "greenhouse/jobs": jobs.count,
+        }
 
 
 OUR_COMPANY_USER_ID = 910_000

@@ -108,7 +108,7 @@ def _cum(weights: tuple[tuple[str, int], ...]) -> tuple[list[str], list[int]]:
 
 
 class PeopleFactory:
-    """Draws people. Keeps the uniqueness sets that make emails and LinkedIn slugs one-per-person."""
+    """Draws people; keeps the sets that make mailboxes and LinkedIn slugs one-per-person."""
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
@@ -165,8 +165,9 @@ class PeopleFactory:
         school: str | None = None
         if early_career:
             # Interns graduate in the future; juniors graduated in the last few years.
-            grad_year = self.as_of_year + (rng.randint(0, 2) if seniority == "intern"
-                                           else -rng.randint(0, 3))
+            grad_year = self.as_of_year + (
+                rng.randint(0, 2) if seniority == "intern" else -rng.randint(0, 3)
+            )
             school = rng.choice(SCHOOLS_BY_COUNTRY[country])
 
         jobs = self._career(rng, family, seniority, grad_year)
@@ -180,8 +181,14 @@ class PeopleFactory:
         slug = self._linkedin_slug(rng, folded_first, folded_last)
         github = None
         if family in ("engineering", "data", "design") and rng.random() < 0.45:
-            github = rng.choice((f"{folded_first[:1]}{folded_last}", f"{folded_first}{folded_last}",
-                                 f"{folded_first}-{folded_last}-dev", f"{folded_first}{index % 97}"))
+            github = rng.choice(
+                (
+                    f"{folded_first[:1]}{folded_last}",
+                    f"{folded_first}{folded_last}",
+                    f"{folded_first}-{folded_last}-dev",
+                    f"{folded_first}{index % 97}",
+                )
+            )
             github = github.replace(" ", "").replace("'", "")
 
         plan = PHONE_PLANS[country]
@@ -243,8 +250,11 @@ class PeopleFactory:
         company = rng.choice(COMPANIES)
         jobs = [Job(company, title_for(family, seniority, base_index), start, None)]
         # Roughly one previous job per three years of seniority, fewer for early career.
-        previous = 0 if grad_year is not None and rng.random() < 0.6 else rng.randint(
-            1 if level >= 3 else 0, min(3, 1 + level // 2))
+        previous = (
+            0
+            if grad_year is not None and rng.random() < 0.6
+            else rng.randint(1 if level >= 3 else 0, min(3, 1 + level // 2))
+        )
         for _ in range(previous):
             end = jobs[0].start - rng.randint(0, 60) * DAY
             begin = end - rng.randint(365, 4 * 365) * DAY
@@ -252,8 +262,12 @@ class PeopleFactory:
             prev_company = rng.choice(COMPANIES)
             if prev_company is jobs[0].company:
                 prev_company = COMPANIES[(COMPANIES.index(prev_company) + 1) % len(COMPANIES)]
-            jobs.insert(0, Job(prev_company, title_for(family, SENIORITY_ORDER[level], base_index),
-                               begin, end))
+            jobs.insert(
+                0,
+                Job(
+                    prev_company, title_for(family, SENIORITY_ORDER[level], base_index), begin, end
+                ),
+            )
         # Our own alumni and employees (they are in the HRIS export).
         roll = rng.random()
         if roll < 0.02:
@@ -268,7 +282,12 @@ class PeopleFactory:
         return jobs
 
     def _personal_mailbox(
-        self, rng: random.Random, country: str, first: str, last: str, nickname: str | None,
+        self,
+        rng: random.Random,
+        country: str,
+        first: str,
+        last: str,
+        nickname: str | None,
         index: int,
     ) -> tuple[str, str]:
         providers, cum = self._providers[country]
@@ -329,4 +348,3 @@ _DIGITS = "0123456789"
 
 def _digits(rng: random.Random, n: int) -> str:
     return "".join(rng.choices(_DIGITS, k=n))
-

@@ -31,7 +31,12 @@ class PhonePlan:
 
 
 COUNTRY_WEIGHTS: tuple[tuple[str, int], ...] = (
-    ("US", 30), ("GB", 18), ("DE", 20), ("FR", 10), ("NL", 10), ("IN", 12),
+    ("US", 30),
+    ("GB", 18),
+    ("DE", 20),
+    ("FR", 10),
+    ("NL", 10),
+    ("IN", 12),
 )
 
 CITIES: dict[str, tuple[City, ...]] = {
@@ -81,20 +86,55 @@ PHONE_PLANS: dict[str, PhonePlan] = {
 # Personal mail providers by country (weights). gmail dominates everywhere, which is exactly why
 # gmail's dot/plus folding matters so much for dedup.
 MAIL_PROVIDERS: dict[str, tuple[tuple[str, int], ...]] = {
-    "US": (("gmail.com", 62), ("yahoo.com", 10), ("outlook.com", 10), ("hotmail.com", 6),
-           ("icloud.com", 10), ("protonmail.com", 2)),
-    "GB": (("gmail.com", 55), ("hotmail.co.uk", 14), ("outlook.com", 12), ("yahoo.co.uk", 8),
-           ("icloud.com", 9), ("protonmail.com", 2)),
-    "DE": (("gmail.com", 45), ("web.de", 18), ("gmx.de", 18), ("outlook.com", 8),
-           ("posteo.de", 5), ("protonmail.com", 6)),
-    "FR": (("gmail.com", 55), ("orange.fr", 15), ("free.fr", 10), ("hotmail.fr", 10),
-           ("outlook.com", 8), ("protonmail.com", 2)),
-    "NL": (("gmail.com", 60), ("hotmail.com", 12), ("outlook.com", 12), ("ziggo.nl", 8),
-           ("kpnmail.nl", 6), ("protonmail.com", 2)),
+    "US": (
+        ("gmail.com", 62),
+        ("yahoo.com", 10),
+        ("outlook.com", 10),
+        ("hotmail.com", 6),
+        ("icloud.com", 10),
+        ("protonmail.com", 2),
+    ),
+    "GB": (
+        ("gmail.com", 55),
+        ("hotmail.co.uk", 14),
+        ("outlook.com", 12),
+        ("yahoo.co.uk", 8),
+        ("icloud.com", 9),
+        ("protonmail.com", 2),
+    ),
+    "DE": (
+        ("gmail.com", 45),
+        ("web.de", 18),
+        ("gmx.de", 18),
+        ("outlook.com", 8),
+        ("posteo.de", 5),
+        ("protonmail.com", 6),
+    ),
+    "FR": (
+        ("gmail.com", 55),
+        ("orange.fr", 15),
+        ("free.fr", 10),
+        ("hotmail.fr", 10),
+        ("outlook.com", 8),
+        ("protonmail.com", 2),
+    ),
+    "NL": (
+        ("gmail.com", 60),
+        ("hotmail.com", 12),
+        ("outlook.com", 12),
+        ("ziggo.nl", 8),
+        ("kpnmail.nl", 6),
+        ("protonmail.com", 2),
+    ),
     "IN": (("gmail.com", 80), ("yahoo.co.in", 10), ("outlook.com", 6), ("rediffmail.com", 4)),
 }
 
 # Country subdomains LinkedIn used to hand out in shared URLs.
 LINKEDIN_SUBDOMAINS: dict[str, str] = {
-    "US": "www", "GB": "uk", "DE": "de", "FR": "fr", "NL": "nl", "IN": "in",
+    "US": "www",
+    "GB": "uk",
+    "DE": "de",
+    "FR": "fr",
+    "NL": "nl",
+    "IN": "in",
 }

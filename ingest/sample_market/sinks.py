@@ -66,26 +66,3 @@ class CsvSink:
 
     def close(self) -> None:
         self._file.close()
-
-
-class GroundTruth:
-    """ground_truth.csv: source,entity,source_record_id,person_id for every person record."""
-
-    __slots__ = ("path", "count", "_file", "_write")
-
-    HEADER = "source,entity,source_record_id,person_id\n"
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.count = 0
-        self._file = open(path, "w", encoding="utf-8", newline="\n", buffering=_BUFFER)  # noqa: SIM115
-        self._write = self._file.write
-        self._write(self.HEADER)
-
-    def add(self, source: str, entity: str, record_id: object, person_id: str) -> None:
-        # Record ids never contain commas or quotes (vendor ids, "<file>:<row>"), so no quoting.
-        self._write(f"{source},{entity},{record_id},{person_id}\n")
-        self.count += 1
-
-    def close(self) -> None:
-        self._file.close()

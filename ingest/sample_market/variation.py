@@ -16,8 +16,13 @@ from .places import LINKEDIN_SUBDOMAINS, PHONE_PLANS
 from .work import SKILL_ALIASES, TITLE_ABBREVIATIONS
 
 _PLUS_TAGS = ("jobs", "careers", "linkedin", "events", "recruiting", "cv", "work")
-_TRK = ("?trk=abc", "?trk=public_profile_browsemap", "?trk=people-guest_people_search-card",
-        "?originalSubdomain=uk", "?utm_source=share&utm_medium=member_desktop")
+_TRK = (
+    "?trk=abc",
+    "?trk=public_profile_browsemap",
+    "?trk=people-guest_people_search-card",
+    "?originalSubdomain=uk",
+    "?utm_source=share&utm_medium=member_desktop",
+)
 
 _fold_cache: dict[str, str] = {}
 
@@ -90,8 +95,8 @@ def typo(rng: random.Random, word: str) -> str:
         return word
     i = rng.randint(1, len(word) - 2)
     if rng.random() < 0.5 and word[i] != word[i + 1]:
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
-    return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    return word[:i] + word[i + 1 :]
 
 
 def padded(rng: random.Random, text: str, rate: float = 0.02) -> str:
@@ -109,17 +114,34 @@ def phone_spelling(rng: random.Random, person: Person) -> str:
     k = rng.randrange(6)
     if country == "US":
         a, b, c = nsn[:3], nsn[3:6], nsn[6:]
-        return (f"({a}) {b}-{c}", f"{a}-{b}-{c}", f"{a}.{b}.{c}", f"+1 {a} {b} {c}",
-                f"+1{nsn}", f"1-{a}-{b}-{c}")[k]
+        return (
+            f"({a}) {b}-{c}",
+            f"{a}-{b}-{c}",
+            f"{a}.{b}.{c}",
+            f"+1 {a} {b} {c}",
+            f"+1{nsn}",
+            f"1-{a}-{b}-{c}",
+        )[k]
     grouped = _group(sub)
     if country == "FR":
-        pairs = " ".join(nsn[i:i + 2] for i in range(1, len(nsn), 2))
-        return (f"0{nsn[0]} {pairs}", f"0{nsn[0]}.{pairs.replace(' ', '.')}",
-                f"+33 {nsn[0]} {pairs}", f"+33{nsn}", f"0033 {nsn[0]} {pairs}",
-                f"+33 (0){nsn[0]} {pairs}")[k]
+        pairs = " ".join(nsn[i : i + 2] for i in range(1, len(nsn), 2))
+        return (
+            f"0{nsn[0]} {pairs}",
+            f"0{nsn[0]}.{pairs.replace(' ', '.')}",
+            f"+33 {nsn[0]} {pairs}",
+            f"+33{nsn}",
+            f"0033 {nsn[0]} {pairs}",
+            f"+33 (0){nsn[0]} {pairs}",
+        )[k]
     trunk = plan.trunk
-    return (f"{trunk}{area} {grouped}", f"{trunk}{area}/{sub}", f"+{cc} {area} {grouped}",
-            f"+{cc}{nsn}", f"00{cc}{nsn}", f"+{cc} ({trunk}){area} {sub}")[k]
+    return (
+        f"{trunk}{area} {grouped}",
+        f"{trunk}{area}/{sub}",
+        f"+{cc} {area} {grouped}",
+        f"+{cc}{nsn}",
+        f"00{cc}{nsn}",
+        f"+{cc} ({trunk}){area} {sub}",
+    )[k]
 
 
 def _group(digits: str) -> str:
@@ -156,8 +178,13 @@ def linkedin_url(rng: random.Random, person: Person) -> str:
 
 
 def github_url(rng: random.Random, handle: str) -> str:
-    return rng.choice((f"https://github.com/{handle}", f"github.com/{handle}",
-                       f"https://www.github.com/{handle}/"))
+    return rng.choice(
+        (
+            f"https://github.com/{handle}",
+            f"github.com/{handle}",
+            f"https://www.github.com/{handle}/",
+        )
+    )
 
 
 def skill_spelling(rng: random.Random, skill: str) -> str:

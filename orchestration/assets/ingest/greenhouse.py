@@ -10,6 +10,7 @@ import dagster as dg
 
 from ingest import greenhouse
 from ingest.greenhouse import SyncResult
+from ingest.landing import ensure_landing_table, ensure_raw_schema
 from orchestration.resources import DuckDBWarehouse, GreenhouseResource
 from orchestration.settings import DUCKDB_WRITE_POOL
 
@@ -68,6 +69,10 @@ def build_greenhouse_asset(entity: str) -> dg.AssetsDefinition:
         if missing:
             message = f"greenhouse: skipped — no credentials, set env var {missing}."
             context.log.warning(message)
+            with warehouse.connect() as con:
+                # An empty landing table keeps downstream models buildable without this source.
+                ensure_raw_schema(con)
+                ensure_landing_table(con, greenhouse.SOURCE, entity)
             return dg.MaterializeResult(
                 metadata={"skipped": True, "skip_reason": dg.MetadataValue.text(message)}
             )
