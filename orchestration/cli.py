@@ -123,7 +123,7 @@ def cmd_sample_apis_serve(args: argparse.Namespace) -> int:
 # -- running the pipeline -----------------------------------------------------------------
 
 
-def run_job(job_name: str, full_resync: bool = False) -> bool:
+def run_job(job_name: str, full_resync: bool = False, quiet: bool = False) -> bool:
     """Execute a job of the code location in this process, recorded in the Dagster instance
     (so CLI runs show up in the UI's run history)."""
     settings.dagster_home_env()
@@ -141,10 +141,13 @@ def run_job(job_name: str, full_resync: bool = False) -> bool:
                 if node.name.startswith("raw__")
             }
         }
+    if quiet:
+        run_config["loggers"] = {"console": {"config": {"log_level": "WARNING"}}}
     with DagsterInstance.get() as instance:
         result = job.execute_in_process(
             instance=instance, run_config=run_config, raise_on_error=False
         )
+    print_run_report(result)
     if not result.success:
         for event in result.all_events:
             if event.is_failure and event.event_specific_data is not None:
@@ -152,6 +155,26 @@ def run_job(job_name: str, full_resync: bool = False) -> bool:
                 if error is not None:
                     print(f"FAILED {event.step_key}: {error.message.strip()}", file=sys.stderr)
     return result.success
+
+
+def print_run_report(result: Any) -> None:
+    """One line per materialized asset with its counts (metadata holds no personal data)."""
+    print(f"run {result.run_id}: {'succeeded' if result.success else 'FAILED'}")
+    for event in result.get_asset_materialization_events():
+        key = event.asset_key.to_user_string()
+        meta = event.materialization.metadata
+        if not key.startswith("raw/"):
+            continue
+        if "skip_reason" in meta:
+            print(f"  {key:<32} {meta['skip_reason'].value}")
+            continue
+        fields = ("fetched", "landed", "unchanged_skipped", "quarantined")
+        print(f"  {key:<32} " + ", ".join(f"{f} {meta[f].value}" for f in fields if f in meta))
+    checks = result.get_asset_check_evaluations()
+    failed = [c for c in checks if not c.passed]
+    print(f"  asset checks: {len(checks) - len(failed)} passed, {len(failed)} failed")
+    for check in failed:
+        print(f"    FAILED {check.asset_key.to_user_string()}:{check.check_name}")
 
 
 def cmd_materialize(args: argparse.Namespace) -> int:
@@ -167,7 +190,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with start_sample_apis(feed_dir, SampleApiSettings()) as apis:
         os.environ.update(apis.env())
         print("sample APIs: " + ", ".join(f"{k} {v}" for k, v in apis.base_urls.items()))
-        ok = run_job("crm_pipeline")
+        ok = run_job("crm_pipeline", quiet=True)
     print_summary()
     print(f"\ndemo {'finished' if ok else 'FAILED'} in {time.perf_counter() - started:.0f}s")
     print("open the UI:      make dev   (then http://127.0.0.1:3000)")
@@ -213,10 +236,10 @@ def cmd_dev(args: argparse.Namespace) -> int:
 
 
 def cmd_dbt_parse(args: argparse.Namespace) -> int:
-    from orchestration.dbt_assets import dbt_project
+    from orchestration.dbt_assets import dbt_project, parse_project
 
     settings.export_absolute_db_path()
-    dbt_project.preparer.prepare(dbt_project)
+    parse_project(dbt_project)
     print(f"dbt manifest: {dbt_project.manifest_path}")
     return 0
 

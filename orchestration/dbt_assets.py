@@ -11,19 +11,52 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from orchestration.settings import DBT_PROJECT_DIR, DUCKDB_WRITE_POOL
+from orchestration.settings import DBT_PROJECT_DIR, DUCKDB_WRITE_POOL, dbt_executable
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
+DBT_SOURCE_GLOBS = ("dbt_project.yml", "models/**/*", "macros/**/*", "tests/**/*", "seeds/**/*")
+
+
+def manifest_is_stale(project: DbtProject) -> bool:
+    """True when manifest.json is missing or older than any dbt source file."""
+    manifest = project.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    root = project.project_dir
+    return any(
+        path.stat().st_mtime > built
+        for pattern in DBT_SOURCE_GLOBS
+        for path in root.glob(pattern)
+        if path.is_file()
+    )
+
+
 def ensure_manifest(project: DbtProject = dbt_project) -> None:
-    """Parse the dbt project when manifest.json is missing (fresh clone, no `make setup`).
+    """Parse the dbt project when manifest.json is missing or stale.
 
     `prepare_if_dev` only acts under `dagster dev`; loading the code location any other way
-    (CLI, tests) must work from a fresh checkout too.
+    (CLI, tests, a fresh clone) must see the current models too.
     """
-    if not project.manifest_path.exists():
-        project.preparer.prepare(project)
+    if manifest_is_stale(project):
+        parse_project(project)
+
+
+def dbt_cli_resource(project: DbtProject = dbt_project) -> DbtCliResource:
+    """dbt from this virtualenv (works without an activated venv) with our profiles.yml."""
+    return DbtCliResource(
+        project_dir=project,
+        profiles_dir=str(DBT_PROJECT_DIR),
+        dbt_executable=dbt_executable(),
+    )
+
+
+def parse_project(project: DbtProject = dbt_project) -> None:
+    """`dbt parse` into the project's target dir (what DbtProject's preparer does, but with
+    the venv's dbt executable instead of whatever `dbt` is first on PATH)."""
+    dbt_cli_resource(project).cli(["parse", "--quiet"], target_path=project.target_path).wait()
 
 
 # Folder under models/ → Dagster group. Marts are grouped by their area (crm, segments, ...).

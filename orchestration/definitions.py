@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from orchestration import settings
 from orchestration.assets.ingest.greenhouse import greenhouse_assets
-from orchestration.dbt_assets import dbt_project, talent_crm_dbt_models
+from orchestration.dbt_assets import dbt_cli_resource, talent_crm_dbt_models
 from orchestration.jobs import crm_pipeline, greenhouse_sync
 from orchestration.resources import DuckDBWarehouse, GreenhouseResource
 from orchestration.schedules import nightly_crm_refresh
@@ -22,10 +21,6 @@ defs = dg.Definitions(
     resources={
         "warehouse": DuckDBWarehouse(),
         "greenhouse_api": GreenhouseResource(),
-        "dbt": DbtCliResource(
-            project_dir=dbt_project,
-            profiles_dir=str(settings.DBT_PROJECT_DIR),
-            dbt_executable=settings.dbt_executable(),
-        ),
+        "dbt": dbt_cli_resource(),
     },
 )

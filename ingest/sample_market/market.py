@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import random
 import time
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +60,7 @@ def _clear_previous_output(out_dir: Path) -> None:
 
 
 def generate_market(
-    out_dir: Path, contacts: int = 5000, seed: int = 42, as_of: date = DEFAULT_AS_OF
+    out_dir: Path | str, contacts: int = 5000, seed: int = 42, as_of: date | str = DEFAULT_AS_OF
 ) -> dict[str, Any]:
     """Write a synthetic market of `contacts` true people to `out_dir` (see docs/sample_feeds.md).
 
@@ -69,6 +69,10 @@ def generate_market(
     """
     if contacts < 1:
         raise ValueError("contacts must be at least 1")
+    if isinstance(as_of, str):
+        as_of = date.fromisoformat(as_of)  # the CLI may pass the --as-of text through
+    elif isinstance(as_of, datetime):
+        as_of = as_of.date()
     started = time.perf_counter()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -194,7 +194,7 @@ class PeopleFactory:
         plan = PHONE_PLANS[country]
         if plan.mobile_prefixes and rng.random() < 0.75:
             area = rng.choice(plan.mobile_prefixes)
-            sub = _digits(rng, plan.mobile_subscriber_len)
+            sub = _digits(rng, plan.mobile_len - len(area))
         elif country == "US":
             area = city.landline_area
             exchange = rng.randint(201, 989)
@@ -203,7 +203,7 @@ class PeopleFactory:
             sub = f"{exchange}{_digits(rng, 4)}"
         else:
             area = city.landline_area
-            sub = str(rng.randint(2, 9)) + _digits(rng, plan.landline_len - len(area) - 1)
+            sub = rng.choice(plan.landline_first) + _digits(rng, plan.landline_len - len(area) - 1)
 
         skills_pool = SKILLS_BY_FAMILY[family]
         skills = rng.sample(skills_pool, k=min(len(skills_pool), rng.randint(2, 5)))

@@ -26,8 +26,9 @@ class PhonePlan:
     calling_code: str
     trunk: str  # "0" in most of Europe/India, "" in the US
     mobile_prefixes: tuple[str, ...]
-    mobile_subscriber_len: int
-    landline_len: int  # length of the national significant number for landlines
+    mobile_len: int  # national significant number length of mobiles (prefix included)
+    landline_len: int  # national significant number length of landlines (area included)
+    landline_first: str  # digits a landline subscriber number may start with
 
 
 COUNTRY_WEIGHTS: tuple[tuple[str, int], ...] = (
@@ -75,12 +76,14 @@ CITIES: dict[str, tuple[City, ...]] = {
 }
 
 PHONE_PLANS: dict[str, PhonePlan] = {
-    "US": PhonePlan("1", "", (), 0, 10),
-    "GB": PhonePlan("44", "0", ("74", "75", "77", "78", "79"), 8, 10),
-    "DE": PhonePlan("49", "0", ("151", "152", "157", "160", "170", "171", "176", "177"), 8, 10),
-    "FR": PhonePlan("33", "0", ("6", "7"), 8, 9),
-    "NL": PhonePlan("31", "0", ("6",), 8, 9),
-    "IN": PhonePlan("91", "0", ("98", "99", "97", "96", "70", "88", "81"), 8, 10),
+    "US": PhonePlan("1", "", (), 0, 10, "23456789"),
+    "GB": PhonePlan("44", "0", ("74", "75", "77", "78", "79"), 10, 10, "378"),
+    "DE": PhonePlan(
+        "49", "0", ("151", "152", "157", "160", "170", "171", "176", "177"), 11, 10, "2345678"
+    ),
+    "FR": PhonePlan("33", "0", ("6", "73", "75", "76", "77", "78"), 9, 9, "234"),
+    "NL": PhonePlan("31", "0", ("61", "62", "63", "64", "65"), 9, 9, "2345678"),
+    "IN": PhonePlan("91", "0", ("98", "99", "97", "96", "70", "88", "81"), 10, 10, "2"),
 }
 
 # Personal mail providers by country (weights). gmail dominates everywhere, which is exactly why

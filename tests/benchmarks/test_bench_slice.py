@@ -1,0 +1,79 @@
+"""Benchmark: the Greenhouse slice (HTTP ingest → raw → dbt build → crm) at ~100k source
+records. Prints figures; never asserts on time (run by `make bench`, not `make test`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from ingest.sample_apis import SampleApiSettings, start_sample_apis
+from ingest.sample_market import generate_market
+
+TARGET_SOURCE_RECORDS = 100_000
+
+
+def test_bench_slice_build(isolated_env, tmp_path, monkeypatch):
+    feed = tmp_path / "feed"
+    # Calibrate people → source records on a small market, then size for ~100k records.
+    probe = generate_market(tmp_path / "probe", contacts=2000, seed=7)
+    per_person = probe["total_source_records"] / 2000
+    contacts = int(TARGET_SOURCE_RECORDS / per_person)
+    started = time.perf_counter()
+    summary = generate_market(feed, contacts=contacts, seed=7)
+    generate_seconds = time.perf_counter() - started
+    manifest = json.loads((feed / "manifest.json").read_text())
+
+    # The real vendor limit (50 requests / 10 s) would dominate; the slice is what we measure.
+    settings = SampleApiSettings(greenhouse_rate_limit=100_000, retry_after=0)
+    with start_sample_apis(feed, settings) as apis:
+        for name, value in apis.env().items():
+            monkeypatch.setenv(name, value)
+        from orchestration.definitions import defs
+
+        job = defs.resolve_job_def("crm_pipeline")
+        with dg.DagsterInstance.ephemeral() as instance:
+            started = time.perf_counter()
+            result = job.execute_in_process(instance=instance, raise_on_error=False)
+            pipeline_seconds = time.perf_counter() - started
+    assert result.success
+
+    step_seconds: dict[str, float] = {}
+    for event in result.all_events:
+        if event.event_type_value == "STEP_SUCCESS":
+            step_seconds[event.step_key] = event.event_specific_data.duration_ms / 1000
+
+    con = duckdb.connect(os.environ["TALENT_CRM_DB"], read_only=True)
+    counts = {
+        t: con.execute(f"select count(*) from {t}").fetchall()[0][0]
+        for t in (
+            "raw.greenhouse_candidates",
+            "raw.greenhouse_applications",
+            "raw.greenhouse_jobs",
+            "crm.contacts",
+            "crm.reqs",
+        )
+    }
+    con.close()
+    gh_records = sum(v for k, v in counts.items() if k.startswith("raw."))
+    print("\n=== slice benchmark ===")
+    print(
+        f"market: {contacts:,} people, {summary['total_source_records']:,} source records "
+        f"(all feeds) generated in {generate_seconds:.1f}s"
+    )
+    print(
+        f"greenhouse records served over HTTP: {gh_records:,} "
+        f"(feeds: {json.dumps(manifest.get('record_counts', {}))[:300]})"
+    )
+    for step, seconds in sorted(step_seconds.items()):
+        print(f"  step {step:<45} {seconds:8.1f}s")
+    print(
+        f"crm_pipeline end to end: {pipeline_seconds:.1f}s "
+        f"({gh_records / pipeline_seconds:,.0f} greenhouse records/s)"
+    )
+    for table, rows in counts.items():
+        print(f"  {table:<30} {rows:>9,}")
