@@ -19,15 +19,24 @@ from pandera.errors import SchemaError, SchemaErrors
 Extractor = Callable[[Sequence[Mapping[str, Any]]], pl.DataFrame]
 
 
+def record_id_from(key: str) -> Callable[[Mapping[str, Any]], str]:
+    """Record id = the vendor's `key` field as text (ids may be ints or strings)."""
+
+    def _record_id(record: Mapping[str, Any]) -> str:
+        return str(record[key])
+
+    return _record_id
+
+
 @dataclass(frozen=True)
 class FeedContract:
-    """What a landed feed must satisfy. `id_column` names the record id in the frame."""
+    """What a landed feed must satisfy, and how to read a record's id."""
 
     source: str
     entity: str
     schema: pa.DataFrameSchema
     extract: Extractor
-    id_column: str = "id"
+    record_id: Callable[[Mapping[str, Any]], str] = record_id_from("id")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,18 +22,8 @@ import duckdb
 import requests
 
 from checks.greenhouse import CONTRACTS
-from checks.validation import validate_records
 from ingest.http_client import ApiClient, RetryPolicy, SourceConfigError
-from ingest.landing import (
-    BatchCounts,
-    QuarantinedRecord,
-    ensure_raw_schema,
-    land_page,
-    load_cursor,
-    new_batch_id,
-    record_batch,
-    reset_cursor,
-)
+from ingest.sync import Page, SyncResult, run_sync
 
 SOURCE = "greenhouse"
 DEFAULT_BASE_URL = "https://harvest.greenhouse.io/v1"
@@ -55,18 +45,6 @@ ENTITIES: dict[str, EntitySpec] = {
     "applications": EntitySpec("applications", "last_activity_after", "last_activity_at"),
     "jobs": EntitySpec("jobs", "updated_after", "updated_at"),
 }
-
-
-@dataclass
-class SyncResult:
-    entity: str
-    batch_id: str
-    counts: BatchCounts = field(default_factory=BatchCounts)
-    pages: int = 0
-    cursor_before: str | None = None
-    cursor_after: str | None = None
-    full_resync: bool = False
-    quarantine_reasons: dict[str, int] = field(default_factory=dict)
 
 
 def make_client(
@@ -114,7 +92,10 @@ def iter_pages(
     while url is not None:
         payload, response = client.get_json(url, params=params)
         if not isinstance(payload, list):
-            raise_shape_error(entity, payload)
+            raise SourceConfigError(
+                f"{SOURCE}: expected a JSON array from /{spec.path}, got "
+                f"{type(payload).__name__}; is {BASE_URL_ENV} pointing at Harvest v1?"
+            )
         url = next_link(response)
         yield payload, url is None
         params = None  # the next URL already carries every parameter
@@ -125,19 +106,40 @@ def next_link(response: requests.Response) -> str | None:
     return (response.links.get("next") or {}).get("url")
 
 
-def raise_shape_error(entity: str, payload: Any) -> None:
-    raise SourceConfigError(
-        f"{SOURCE}: expected a JSON array from /{ENTITIES[entity].path}, got "
-        f"{type(payload).__name__}; is {BASE_URL_ENV} pointing at Harvest v1?"
-    )
-
-
 def format_timestamp(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_timestamp(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def fetch_since_cursor(
+    client: ApiClient, entity: str, per_page: int, overlap: timedelta
+) -> Callable[[str | None], Iterator[Page]]:
+    """The `fetch` for run_sync: ask from `cursor - overlap`, end with the new high-water mark.
+
+    Harvest does not promise ordering by update time, so only a complete pass proves nothing
+    older is unseen: the high-water mark is handed over with the last page only.
+    """
+    cursor_field = ENTITIES[entity].cursor_field
+
+    def fetch(cursor: str | None) -> Iterator[Page]:
+        high_water = parse_timestamp(cursor) if cursor else None
+        since = high_water - overlap if high_water else None
+        for records, is_last in iter_pages(client, entity, since=since, per_page=per_page):
+            for record in records:
+                stamp = record.get(cursor_field) if isinstance(record, dict) else None
+                try:
+                    ts = parse_timestamp(stamp) if isinstance(stamp, str) else None
+                except ValueError:
+                    ts = None  # the record is quarantined by the contract; no cursor effect
+                if ts is not None and (high_water is None or ts > high_water):
+                    high_water = ts
+            new_cursor = format_timestamp(high_water) if is_last and high_water else None
+            yield Page(records, is_last, new_cursor)
+
+    return fetch
 
 
 def sync_entity(
@@ -149,71 +151,10 @@ def sync_entity(
     per_page: int = MAX_PER_PAGE,
     overlap: timedelta = timedelta(hours=1),
 ) -> SyncResult:
-    """Fetch one entity incrementally and land it; return counts for asset metadata.
-
-    Each page lands in its own transaction (so a long sync makes progress); the cursor is
-    written in the transaction of the LAST page, because Harvest does not promise ordering by
-    update time and only a complete pass proves nothing older is still unseen.
-    """
-    ensure_raw_schema(con)
-    contract = CONTRACTS[entity]
-    spec = ENTITIES[entity]
-    result = SyncResult(entity=entity, batch_id=new_batch_id(), full_resync=full_resync)
-    started_at = datetime.now(UTC).replace(tzinfo=None)
-    if full_resync:
-        reset_cursor(con, SOURCE, entity)
-    result.cursor_before = load_cursor(con, SOURCE, entity)
-    since = parse_timestamp(result.cursor_before) - overlap if result.cursor_before else None
-    high_water = parse_timestamp(result.cursor_before) if result.cursor_before else None
-
-    status = "failed"
-    try:
-        for page, is_last in iter_pages(client, entity, since=since, per_page=per_page):
-            valid_idx, rejections = validate_records(contract, page)
-            valid = [(str(page[i]["id"]), page[i]) for i in valid_idx]
-            for _, record in valid:
-                stamp = record.get(spec.cursor_field)
-                if isinstance(stamp, str):
-                    ts = parse_timestamp(stamp)
-                    high_water = ts if high_water is None or ts > high_water else high_water
-            quarantined = [
-                QuarantinedRecord(_record_id(page[r.row]), r.field, r.reason, page[r.row])
-                for r in rejections
-            ]
-            for r in rejections:
-                result.quarantine_reasons[r.reason] = result.quarantine_reasons.get(r.reason, 0) + 1
-            new_cursor = format_timestamp(high_water) if is_last and high_water else None
-            counts = land_page(
-                con,
-                source=SOURCE,
-                entity=entity,
-                batch_id=result.batch_id,
-                records=valid,
-                quarantined=quarantined,
-                new_cursor=new_cursor,
-            )
-            result.counts.add(counts)
-            result.pages += 1
-            if new_cursor:
-                result.cursor_after = new_cursor
-        if result.cursor_after is None:
-            result.cursor_after = result.cursor_before
-        status = "succeeded"
-        return result
-    finally:
-        record_batch(
-            con,
-            batch_id=result.batch_id,
-            source=SOURCE,
-            entity=entity,
-            started_at=started_at,
-            status=status,
-            counts=result.counts,
-            full_resync=full_resync,
-        )
-
-
-def _record_id(record: Any) -> str | None:
-    if isinstance(record, dict) and record.get("id") is not None:
-        return str(record["id"])[:64]
-    return None
+    """Fetch one entity incrementally and land it; return counts for asset metadata."""
+    return run_sync(
+        con,
+        contract=CONTRACTS[entity],
+        fetch=fetch_since_cursor(client, entity, per_page, overlap),
+        full_resync=full_resync,
+    )

@@ -141,6 +141,7 @@ def land_page(
     quarantined: Sequence[QuarantinedRecord] = (),
     fetched_at: datetime | None = None,
     new_cursor: str | None = None,
+    cursor_entity: str | None = None,
 ) -> BatchCounts:
     """Land one page of valid `(record_id, record)` pairs and its quarantined records.
 
@@ -164,15 +165,13 @@ def land_page(
         if frame.height:
             con.register("_incoming_page", frame)
             before = scalar(con, f"select count(*) from {table}")
+            # INSERT OR IGNORE probes the primary-key index per row: cost grows with the page,
+            # not with the table (an anti-join would rescan the table for every page).
             con.execute(
                 f"""
-                insert into {table}
+                insert or ignore into {table}
                 select ?, i._source_record_id, i._record_hash, ?, ?, i._record::json
                 from _incoming_page i
-                where not exists (
-                    select 1 from {table} t
-                    where t._source_record_id = i._source_record_id
-                      and t._record_hash = i._record_hash)
                 """,
                 [source, batch_id, fetched_at],
             )
@@ -210,7 +209,7 @@ def land_page(
                 f"""
                 insert or replace into {RAW_SCHEMA}.sync_cursors
                 values (?, ?, ?, ?, ?)""",
-                [source, entity, new_cursor, fetched_at, batch_id],
+                [source, cursor_entity or entity, new_cursor, fetched_at, batch_id],
             )
         con.commit()
     except BaseException:

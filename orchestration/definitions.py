@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration import settings
-from orchestration.assets.ingest.greenhouse import greenhouse_assets
+from orchestration.assets.ingest import INGEST_ASSETS
 from orchestration.dbt_assets import dbt_cli_resource, talent_crm_dbt_models
 from orchestration.jobs import crm_pipeline, greenhouse_sync
 from orchestration.resources import DuckDBWarehouse, GreenhouseResource
@@ -15,7 +15,7 @@ from orchestration.schedules import nightly_crm_refresh
 settings.export_absolute_db_path()
 
 defs = dg.Definitions(
-    assets=[*greenhouse_assets, talent_crm_dbt_models],
+    assets=[*INGEST_ASSETS, talent_crm_dbt_models],
     jobs=[crm_pipeline, greenhouse_sync],
     schedules=[nightly_crm_refresh],
     resources={

@@ -424,7 +424,8 @@ class OutreachCsvFeed:
             else:
                 t = sent + rng.randint(2, 120)
                 events.append(("delivered", "", t))
-                if rng.random() < 0.5:
+                # People who object open the mail to click "unsubscribe".
+                if rng.random() < (0.9 if person.opted_out else 0.5):
                     t += rng.randint(60, 3 * DAY)
                     events.append(("opened", "", t))
                     if person.opted_out:

@@ -28,7 +28,6 @@ from .variation import (
     title_spelling,
 )
 from .work import (
-    AGENCIES,
     DEGREES,
     DEPARTMENT_BY_FAMILY,
     DISCIPLINES_BY_FAMILY,
@@ -36,6 +35,7 @@ from .work import (
     ROLE_FAMILIES,
     SENIORITY_ORDER,
     SKILLS_BY_FAMILY,
+    pick_agency,
     title_for,
 )
 
@@ -151,6 +151,11 @@ _DEPARTMENTS = {
 }
 
 
+_JOB_KINDS = ("open", "closed", "reopened", "draft")
+_JOB_KIND_WEIGHTS = (23, 62, 8, 7)
+_FIXED_JOB_KINDS = ("closed", "open", "reopened", "draft", "closed", "reopened")
+
+
 @dataclass(slots=True)
 class GreenhouseJob:
     id: int
@@ -221,20 +226,29 @@ class GreenhouseFeed:
             closed: int | None = None
             first_closed: int | None = None
             reopened: int | None = None
-            roll = rng.random()
-            if roll < 0.07:
+            # The first reqs cover every kind so even a tiny market has each; then a random mix.
+            kind = (
+                _FIXED_JOB_KINDS[i]
+                if i < len(_FIXED_JOB_KINDS)
+                else rng.choices(_JOB_KINDS, _JOB_KIND_WEIGHTS)[0]
+            )
+            if kind == "reopened":
+                created = now - rng.randint(400, 5 * 365) * DAY - rng.randrange(DAY)
+                opened = created + rng.randint(0, 20) * DAY
+            status = "open"
+            if kind == "draft":
                 status, opened = "draft", None
-            else:
-                closed = opened + rng.randint(30, 240) * DAY
-                status = "closed"
-                if closed >= now - 2 * DAY:
-                    status, closed = "open", None
-                elif roll < 0.3:
-                    status, closed = "open", None  # still open after a long search
-                elif roll < 0.38:
-                    # Closed, then re-opened (backfill): history lives in `openings`.
+            elif kind in ("closed", "reopened"):
+                assert opened is not None
+                end = opened + rng.randint(30, 240) * DAY
+                if end < now - 2 * DAY:
+                    status, closed = "closed", end
+                if kind == "reopened" and closed is not None:
+                    # Closed, then re-opened (backfill): the history lives in `openings`.
                     reopen = closed + rng.randint(30, 300) * DAY
-                    if reopen < now - 7 * DAY:
+                    if reopen >= now - 7 * DAY:
+                        reopen = closed + (now - 7 * DAY - closed) // 2
+                    if reopen > closed:
                         first_closed, reopened, closed, status = closed, reopen, None, "open"
             last = max(t for t in (created, opened, closed, reopened) if t is not None)
             jobs.append(
@@ -569,7 +583,7 @@ class GreenhouseFeed:
 
         emails: list[dict[str, str]] = []
         if agency and rng.random() < 0.6:
-            emails.append({"value": rng.choice(AGENCIES)[1], "type": "other"})
+            emails.append({"value": pick_agency(rng)[1], "type": "other"})
         elif rng.random() > 0.06:
             if rng.random() < 0.9:
                 emails.append(

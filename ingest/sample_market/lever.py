@@ -24,7 +24,7 @@ from .variation import (
     phone_spelling,
     skill_spelling,
 )
-from .work import AGENCIES, DEPARTMENT_BY_FAMILY, ROLE_FAMILIES, SENIORITY_ORDER, title_for
+from .work import DEPARTMENT_BY_FAMILY, ROLE_FAMILIES, SENIORITY_ORDER, pick_agency, title_for
 
 # Lever's built-in stage ids are readable; custom interview stages are uuids.
 STAGES = (
@@ -156,7 +156,7 @@ class LeverFeed:
                 name = f"{first} {lastname}"
                 emails = []
                 if origin == "agency" and rng.random() < 0.5:
-                    emails.append(rng.choice(AGENCIES)[1])
+                    emails.append(pick_agency(rng)[1])
                 if rng.random() < 0.85:
                     emails.append(email_spelling(rng, person.email_local, person.email_domain))
                 work = person.work_email(job)
@@ -190,7 +190,7 @@ class LeverFeed:
                 else []
             )
             if origin == "agency":
-                sources = [f"Agency: {rng.choice(AGENCIES)[0]}"]
+                sources = [f"Agency: {pick_agency(rng)[0]}"]
             elif origin == "referred":
                 sources = ["Referral"]
             else:

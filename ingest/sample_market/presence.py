@@ -55,11 +55,12 @@ def draw_presence(rng: random.Random, person: Person, hired_via_greenhouse: bool
         p.eventbrite = 2 if r() < 0.15 else 1
     if r() < (0.28 if early else 0.10):
         p.event_csv = 2 if r() < 0.1 else 1
-    if r() < (0.36 if senior else 0.22):
+    if r() < (0.32 if senior else 0.2):
         p.sourcing = 2 if r() < 0.1 else 1
     known = p.greenhouse or p.lever or p.eventbrite or p.event_csv
-    if r() < (0.16 if known else 0.05):
-        p.outreach = rng.choices((1, 2, 3), (40, 35, 25))[0]
+    # Objections are mostly learned from outreach replies and unsubscribe links.
+    if r() < (0.13 if known else 0.04) + (0.25 if person.opted_out else 0.0):
+        p.outreach = rng.choices((1, 2, 3), (55, 30, 15))[0]
     p.pdl = r() < 0.18
     p.hris = person.our_job() is not None
     if p.empty():

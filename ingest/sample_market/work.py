@@ -6,6 +6,7 @@ spells them its own way, the way recruiters and candidates actually type them.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 
@@ -153,6 +154,14 @@ AGENCIES: tuple[tuple[str, str], ...] = (
     ("Hireloop Partners", "submissions@hireloop.co.uk"),
     ("TechScout GmbH", "bewerbungen@techscout.de"),
 )
+
+# Most agency submissions come from the one preferred supplier.
+_AGENCY_WEIGHTS = (60, 25, 15)
+
+
+def pick_agency(rng: random.Random) -> tuple[str, str]:
+    return rng.choices(AGENCIES, _AGENCY_WEIGHTS)[0]
+
 
 # Shared company mailboxes people use when registering for things on behalf of a team.
 ROLE_MAILBOX_PREFIXES: tuple[str, ...] = ("jobs", "recruiting", "info", "events", "hr")

@@ -9,8 +9,11 @@ from datetime import timedelta
 import dagster as dg
 
 from ingest import greenhouse
-from ingest.greenhouse import SyncResult
-from ingest.landing import ensure_landing_table, ensure_raw_schema
+from orchestration.assets.ingest.common import (
+    IngestConfig,
+    skipped_for_missing_credentials,
+    sync_metadata,
+)
 from orchestration.resources import DuckDBWarehouse, GreenhouseResource
 from orchestration.settings import DUCKDB_WRITE_POOL
 
@@ -24,30 +27,9 @@ ENTITY_DESCRIPTIONS = {
 }
 
 
-class GreenhouseSyncConfig(dg.Config):
-    """Run-time options, editable in the Launchpad."""
-
-    full_resync: bool = False  # forget the cursor and re-read everything (adds no duplicates)
+class GreenhouseSyncConfig(IngestConfig):
     per_page: int = greenhouse.MAX_PER_PAGE
     overlap_minutes: int = 60  # re-read this much before the cursor: clocks drift
-
-
-def sync_metadata(result: SyncResult) -> dict[str, dg.MetadataValue]:
-    """Counts and cursors only: metadata is visible to every UI user, so no record content."""
-    meta: dict[str, dg.MetadataValue] = {
-        "fetched": dg.MetadataValue.int(result.counts.fetched),
-        "landed": dg.MetadataValue.int(result.counts.landed),
-        "unchanged_skipped": dg.MetadataValue.int(result.counts.duplicates),
-        "quarantined": dg.MetadataValue.int(result.counts.quarantined),
-        "pages": dg.MetadataValue.int(result.pages),
-        "full_resync": dg.MetadataValue.bool(result.full_resync),
-        "cursor_before": dg.MetadataValue.text(result.cursor_before or "none (first sync)"),
-        "cursor_after": dg.MetadataValue.text(result.cursor_after or "none"),
-        "batch_id": dg.MetadataValue.text(result.batch_id),
-    }
-    if result.quarantine_reasons:
-        meta["quarantine_reasons"] = dg.MetadataValue.json(result.quarantine_reasons)
-    return meta
 
 
 def build_greenhouse_asset(entity: str) -> dg.AssetsDefinition:
@@ -67,14 +49,8 @@ def build_greenhouse_asset(entity: str) -> dg.AssetsDefinition:
     ) -> dg.MaterializeResult:
         missing = greenhouse_api.missing_credentials()
         if missing:
-            message = f"greenhouse: skipped — no credentials, set env var {missing}."
-            context.log.warning(message)
-            with warehouse.connect() as con:
-                # An empty landing table keeps downstream models buildable without this source.
-                ensure_raw_schema(con)
-                ensure_landing_table(con, greenhouse.SOURCE, entity)
-            return dg.MaterializeResult(
-                metadata={"skipped": True, "skip_reason": dg.MetadataValue.text(message)}
+            return skipped_for_missing_credentials(
+                context, warehouse, greenhouse.SOURCE, entity, missing
             )
         client = greenhouse_api.client()
         with warehouse.connect() as con:
@@ -96,4 +72,4 @@ def build_greenhouse_asset(entity: str) -> dg.AssetsDefinition:
     return _sync
 
 
-greenhouse_assets = [build_greenhouse_asset(entity) for entity in greenhouse.ENTITIES]
+assets = [build_greenhouse_asset(entity) for entity in greenhouse.ENTITIES]

@@ -1,0 +1,136 @@
+"""The one sync loop every API source uses: validate each page, land it, advance the cursor.
+
+A source module supplies `fetch(cursor) -> Iterator[Page]`: it knows its paging and how to
+turn the stored cursor into a request ("updated_after", "syncToken", ...), and puts the NEW
+cursor on the last page only. This loop guarantees the rest, identically for every source:
+- each page lands in its own transaction, so a long sync makes progress;
+- the new cursor is written in the SAME transaction as the last page, so a crash can never
+  advance a cursor past data that did not land;
+- invalid records go to raw.quarantine with field and reason; valid ones land;
+- every attempt, failed or not, is recorded in raw.batches with its counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+
+from checks.validation import FeedContract, validate_records
+from ingest.landing import (
+    BatchCounts,
+    QuarantinedRecord,
+    ensure_landing_table,
+    ensure_raw_schema,
+    land_page,
+    load_cursor,
+    new_batch_id,
+    record_batch,
+    reset_cursor,
+)
+
+
+@dataclass
+class Page:
+    """One page of vendor records. `cursor` is read only when `is_last` is true."""
+
+    records: list[dict[str, Any]]
+    is_last: bool
+    cursor: str | None = None
+
+
+@dataclass
+class SyncResult:
+    source: str
+    entity: str
+    batch_id: str
+    counts: BatchCounts = field(default_factory=BatchCounts)
+    pages: int = 0
+    cursor_before: str | None = None
+    cursor_after: str | None = None
+    full_resync: bool = False
+    quarantine_reasons: dict[str, int] = field(default_factory=dict)
+
+
+Fetch = Callable[[str | None], Iterator[Page]]
+
+
+def run_sync(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    contract: FeedContract,
+    fetch: Fetch,
+    full_resync: bool = False,
+    cursor_key: str | None = None,
+) -> SyncResult:
+    """Sync one source entity. `cursor_key` defaults to the contract's entity name (use e.g.
+    `attendees:<event id>` when one entity keeps a cursor per parent object)."""
+    source, entity = contract.source, contract.entity
+    cursor_key = cursor_key or entity
+    ensure_raw_schema(con)
+    ensure_landing_table(con, source, entity)
+    result = SyncResult(source, entity, new_batch_id(), full_resync=full_resync)
+    started_at = datetime.now(UTC).replace(tzinfo=None)
+    if full_resync:
+        reset_cursor(con, source, cursor_key)
+    result.cursor_before = load_cursor(con, source, cursor_key)
+    status = "failed"
+    try:
+        for page in fetch(result.cursor_before):
+            valid_idx, rejections = validate_records(contract, page.records)
+            valid = [(contract.record_id(page.records[i]), page.records[i]) for i in valid_idx]
+            quarantined = [
+                QuarantinedRecord(
+                    safe_record_id(contract, page.records[r.row]),
+                    r.field,
+                    r.reason,
+                    page.records[r.row],
+                )
+                for r in rejections
+            ]
+            for r in rejections:
+                result.quarantine_reasons[r.reason] = result.quarantine_reasons.get(r.reason, 0) + 1
+            new_cursor = page.cursor if page.is_last else None
+            counts = land_page(
+                con,
+                source=source,
+                entity=entity,
+                batch_id=result.batch_id,
+                records=valid,
+                quarantined=quarantined,
+                new_cursor=new_cursor,
+                cursor_entity=cursor_key,
+            )
+            result.counts.add(counts)
+            result.pages += 1
+            if new_cursor is not None:
+                result.cursor_after = new_cursor
+        if result.cursor_after is None:
+            result.cursor_after = result.cursor_before
+        status = "succeeded"
+        return result
+    finally:
+        record_batch(
+            con,
+            batch_id=result.batch_id,
+            source=source,
+            entity=cursor_key,
+            started_at=started_at,
+            status=status,
+            counts=result.counts,
+            full_resync=full_resync,
+        )
+
+
+def safe_record_id(contract: FeedContract, record: Any) -> str | None:
+    """The record id for quarantine rows, when one can be read at all (bounded length)."""
+    if not isinstance(record, Mapping):
+        return None
+    try:
+        value = contract.record_id(record)
+    except (KeyError, TypeError, ValueError):
+        return None
+    return None if value in (None, "None") else str(value)[:64]
