@@ -1,8 +1,8 @@
-"""Dagster resources: the DuckDB warehouse and the source connectors' credentials.
+"""Dagster resources: the DuckDB warehouse, source credentials and the CSV drop folders.
 
-Secrets never enter run config or the UI: connector resources hold the NAMES of the env vars
-and read them when a run executes, so a missing key skips that source with a message naming
-the variable instead of failing the code location at load time.
+Secrets never enter run config or the UI: source resources hold the NAMES of the env vars and
+read them when a run executes, so a missing key skips that source with a message naming the
+variable instead of failing the whole code location at load time.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from ingest import greenhouse
-from ingest.http_client import ApiClient
 from orchestration import settings
 
 
@@ -42,18 +40,52 @@ class DuckDBWarehouse(dg.ConfigurableResource):
             con.close()
 
 
-class GreenhouseResource(dg.ConfigurableResource):
-    """Greenhouse Harvest v1 credentials, read from the environment at run time."""
+class SourceCredentials(dg.ConfigurableResource):
+    """Where a vendor's API key and base URL come from (env var names, read at run time)."""
 
-    api_key_env_var: str = greenhouse.API_KEY_ENV
-    base_url_env_var: str = greenhouse.BASE_URL_ENV
+    api_key_env_var: str
+    base_url_env_var: str
 
     def missing_credentials(self) -> str | None:
         """The env var to set, or None when credentials are present."""
         return None if os.environ.get(self.api_key_env_var) else self.api_key_env_var
 
-    def client(self) -> ApiClient:
-        return greenhouse.make_client(
-            api_key=os.environ.get(self.api_key_env_var),
-            base_url=os.environ.get(self.base_url_env_var) or greenhouse.DEFAULT_BASE_URL,
-        )
+    def api_key(self) -> str | None:
+        return os.environ.get(self.api_key_env_var) or None
+
+    def base_url(self, default: str) -> str:
+        return os.environ.get(self.base_url_env_var) or default
+
+
+def source_credentials(vendor: str) -> SourceCredentials:
+    prefix = vendor.upper()
+    return SourceCredentials(
+        api_key_env_var=f"{prefix}_API_KEY", base_url_env_var=f"{prefix}_BASE_URL"
+    )
+
+
+class DropFolders(dg.ConfigurableResource):
+    """CSV drop folders: `<root>/<feed>/` (default TALENT_CRM_DATA_DIR/landing/<feed>)."""
+
+    root: str = ""
+
+    def folder(self, feed: str) -> Path:
+        base = Path(self.root) if self.root else settings.data_dir() / "landing"
+        path = base if base.is_absolute() else settings.PROJECT_ROOT / base
+        return path / feed
+
+
+def all_resources() -> dict[str, object]:
+    """Every resource the code location provides, by the key assets ask for."""
+    from orchestration.dbt_assets import dbt_cli_resource
+
+    return {
+        "warehouse": DuckDBWarehouse(),
+        "greenhouse_api": source_credentials("greenhouse"),
+        "lever_api": source_credentials("lever"),
+        "ashby_api": source_credentials("ashby"),
+        "eventbrite_api": source_credentials("eventbrite"),
+        "pdl_api": source_credentials("pdl"),
+        "drop_folders": DropFolders(),
+        "dbt": dbt_cli_resource(),
+    }

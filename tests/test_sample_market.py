@@ -19,7 +19,7 @@ from ingest.sample_market.ground_truth import read_ground_truth
 from ingest.sample_market.work import AGENCIES, ROLE_MAILBOX_PREFIXES
 
 CONTACTS = 300
-SEED = 16
+SEED = 7
 AS_OF = date(2026, 11, 1)
 ISO_MS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 ISO_S = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")

@@ -131,7 +131,7 @@ class EventbriteFeed:
             i = 0
             while i < len(people):
                 size = 1
-                if len(people) - i >= 2 and rng.random() < 0.15:
+                if len(people) - i >= 2 and rng.random() < 0.2:
                     size = min(len(people) - i, rng.choice((2, 2, 3, 4)))
                 self._order(rng, event, people[i : i + size])
                 i += size

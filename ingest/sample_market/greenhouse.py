@@ -427,9 +427,9 @@ class GreenhouseFeed:
         applied = rng.randint(window[0], window[1] - 1)
         roll = rng.random()
         if roll < 0.12:
-            # Sourced into a prospect pool; a fifth of prospects later converted to candidates.
+            # Sourced into a prospect pool; a third of prospects later converted to candidates.
             last = self.clock.past(rng, applied, applied + rng.randint(0, 60) * DAY)
-            status = "converted" if roll < 0.025 else "active"
+            status = "converted" if roll < 0.04 else "active"
             apps.append(
                 self._app_record(
                     rng,

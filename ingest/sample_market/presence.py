@@ -1,6 +1,6 @@
 """Which feeds a person shows up in, and how many records each feed holds for them.
 
-Tuned so an average person leaves about 2.5 source records, the ratio seen in mid-size talent
+Tuned so an average person leaves about 2.6 source records, the ratio seen in mid-size talent
 CRMs: most people are in one or two systems, a few are everywhere.
 """
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from ingest.sample_market import generate_market
 
-# A person leaves ~2.7 source records on average, so this many people give ~1M records.
-CONTACTS_FOR_1M = 367_000
+# A person leaves ~2.6 source records on average, so this many people give ~1M records.
+CONTACTS_FOR_1M = 385_000
 
 
 def test_generate_one_million_records(tmp_path: Path) -> None:

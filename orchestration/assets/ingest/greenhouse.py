@@ -14,7 +14,7 @@ from orchestration.assets.ingest.common import (
     skipped_for_missing_credentials,
     sync_metadata,
 )
-from orchestration.resources import DuckDBWarehouse, GreenhouseResource
+from orchestration.resources import DuckDBWarehouse, SourceCredentials
 from orchestration.settings import DUCKDB_WRITE_POOL
 
 ENTITY_DESCRIPTIONS = {
@@ -45,14 +45,17 @@ def build_greenhouse_asset(entity: str) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext,
         config: GreenhouseSyncConfig,
         warehouse: DuckDBWarehouse,
-        greenhouse_api: GreenhouseResource,
+        greenhouse_api: SourceCredentials,
     ) -> dg.MaterializeResult:
         missing = greenhouse_api.missing_credentials()
         if missing:
             return skipped_for_missing_credentials(
                 context, warehouse, greenhouse.SOURCE, entity, missing
             )
-        client = greenhouse_api.client()
+        client = greenhouse.make_client(
+            api_key=greenhouse_api.api_key(),
+            base_url=greenhouse_api.base_url(greenhouse.DEFAULT_BASE_URL),
+        )
         with warehouse.connect() as con:
             result = greenhouse.sync_entity(
                 con,

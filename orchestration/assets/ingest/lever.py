@@ -1,0 +1,5 @@
+"""Ingest assets for lever (placeholder until its connector lands)."""
+
+import dagster as dg
+
+assets: list[dg.AssetsDefinition] = []
