@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+import orjson
 import requests
 
 log = logging.getLogger(__name__)
@@ -116,7 +117,8 @@ class ApiClient:
                     method, url, params=params, json=json_body, timeout=self.timeout
                 )
                 if response.status_code in ok_statuses:
-                    payload = response.json()  # raises on a truncated / non-JSON body
+                    # orjson: decoding is the hottest step of a sync; raises on a truncated body
+                    payload = orjson.loads(response.content)
                     self._respect_rate_limit_headers(response)
                     return payload, response
             except (
@@ -124,6 +126,7 @@ class ApiClient:
                 requests.Timeout,
                 requests.exceptions.ChunkedEncodingError,
                 json.JSONDecodeError,
+                orjson.JSONDecodeError,
                 requests.exceptions.JSONDecodeError,
             ) as exc:
                 last_problem = f"{type(exc).__name__} (network error or truncated body)"

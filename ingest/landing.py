@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
+import orjson
 import polars as pl
 
 RAW_SCHEMA = "raw"
@@ -116,10 +117,21 @@ def ensure_landing_table(con: duckdb.DuckDBPyConnection, source: str, entity: st
     return table
 
 
+def canonical_json(record: Any) -> bytes:
+    """Compact JSON with sorted keys: the stored form of a record AND the input of its hash,
+    so key order or whitespace in a vendor reply never creates a 'new version'.
+    (orjson: serialising every record is the hottest path of landing.)"""
+    try:
+        return orjson.dumps(record, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # exotic values (e.g. integers beyond 64 bits): slower, same shape
+        return json.dumps(
+            record, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+        ).encode("utf-8")
+
+
 def record_hash(record: Any) -> str:
-    """Stable content hash: key order and whitespace never create a 'new version'."""
-    canonical = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    """Stable content hash of a record (see canonical_json)."""
+    return hashlib.sha256(canonical_json(record)).hexdigest()
 
 
 def load_cursor(con: duckdb.DuckDBPyConnection, source: str, entity: str) -> str | None:
@@ -151,11 +163,12 @@ def land_page(
     fetched_at = fetched_at or datetime.now(UTC).replace(tzinfo=None)
     table = ensure_landing_table(con, source, entity)
     counts = BatchCounts(fetched=len(records) + len(quarantined), quarantined=len(quarantined))
+    encoded = [canonical_json(rec) for _, rec in records]
     frame = pl.DataFrame(
         {
             "_source_record_id": [rid for rid, _ in records],
-            "_record_hash": [record_hash(rec) for _, rec in records],
-            "_record": [json.dumps(rec, ensure_ascii=False) for _, rec in records],
+            "_record_hash": [hashlib.sha256(blob).hexdigest() for blob in encoded],
+            "_record": [blob.decode("utf-8") for blob in encoded],
         },
         schema={"_source_record_id": pl.String, "_record_hash": pl.String, "_record": pl.String},
     ).unique(subset=["_source_record_id", "_record_hash"], keep="first", maintain_order=True)

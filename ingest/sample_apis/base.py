@@ -101,6 +101,14 @@ class Request:
         return json.loads(self.body.decode("utf-8"))
 
 
+class EncodedJsonArray(list):
+    """A reply body that is a JSON array of records already encoded as bytes.
+
+    Why: serving large feeds, re-encoding every record on every page request made the fake
+    server (not the connector under test) the bottleneck of throughput benchmarks.
+    """
+
+
 @dataclass
 class Reply:
     status: int
@@ -110,6 +118,8 @@ class Reply:
     def encoded(self) -> bytes:
         if self.body is None:
             return b""
+        if isinstance(self.body, EncodedJsonArray):
+            return b"[" + b",".join(self.body) + b"]"
         return json.dumps(self.body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
@@ -487,6 +497,11 @@ class SampleApiServer:
         self._log_lock = threading.Lock()
         self._data_lock = threading.RLock()
         self._records: dict[str, list[dict[str, Any]]] = {}
+        # Caches for big feeds: filtered lists per (entity, filter key) and encoded records,
+        # both dropped whenever an entity's records change.
+        self._versions: dict[str, int] = {}
+        self._filtered: dict[tuple[str, Any], tuple[int, list[dict[str, Any]]]] = {}
+        self._encoded: dict[int, bytes] = {}
         self.load()
         self._httpd = _HttpServer((host, port), self)
         self._thread: threading.Thread | None = None
@@ -544,6 +559,33 @@ class SampleApiServer:
     def set_records(self, entity: str, records: Iterable[dict[str, Any]]) -> None:
         with self._data_lock:
             self._records[entity] = sorted(records, key=lambda r: id_sort_key(r.get("id")))
+            self._versions[entity] = self._versions.get(entity, 0) + 1
+            self._filtered = {k: v for k, v in self._filtered.items() if k[0] != entity}
+            self._encoded.clear()
+
+    def filtered_records(self, entity: str, key: Any, predicate: Any) -> list[dict[str, Any]]:
+        """Records matching `predicate`, cached per filter `key` (pages of one listing share
+        it, so paging through N records costs O(N) once, not once per page)."""
+        with self._data_lock:
+            version = self._versions.get(entity, 0)
+            cached = self._filtered.get((entity, key))
+            if cached is not None and cached[0] == version:
+                return cached[1]
+            result = [r for r in self._records.get(entity, []) if predicate(r)]
+            self._filtered[(entity, key)] = (version, result)
+            return result
+
+    def encode_records(self, records: Iterable[dict[str, Any]]) -> EncodedJsonArray:
+        """Records as pre-encoded JSON (cached per record object until records change)."""
+        out = EncodedJsonArray()
+        with self._data_lock:
+            for record in records:
+                blob = self._encoded.get(id(record))
+                if blob is None:
+                    blob = json.dumps(record, separators=(",", ":"), ensure_ascii=False).encode()
+                    self._encoded[id(record)] = blob
+                out.append(blob)
+        return out
 
     def records(self, entity: str) -> list[dict[str, Any]]:
         """Snapshot (shallow copy of the list) of an entity's records, in id order."""

@@ -155,7 +155,10 @@ class GreenhouseApi(SampleApiServer):
         if page < 1:
             raise _validation_error("page", "page must be 1 or greater")
 
-        records = [r for r in self.records(entity) if _matches(request, entity, r)]
+        filter_key = tuple((param, request.arg(param)) for param, _, _ in _FILTERS[entity]) + (
+            ("status", request.arg("status")),
+        )
+        records = self.filtered_records(entity, filter_key, lambda r: _matches(request, entity, r))
         start = (page - 1) * per_page
         chunk = records[start : start + per_page]
         last_page = max(1, math.ceil(len(records) / per_page))
@@ -170,7 +173,8 @@ class GreenhouseApi(SampleApiServer):
             if (request.arg("skip_count") or "").lower() != "true":
                 links.append(f'<{_page_url(request, last_page)}>; rel="last"')
             headers["Link"] = ", ".join(links)
-        return Reply(200, [copy.deepcopy(r) for r in chunk], headers)
+        # Records are never mutated in place (anonymize replaces them), so no copies needed.
+        return Reply(200, self.encode_records(chunk), headers)
 
     def _candidate(self, candidate_id: int) -> Reply:
         for record in self.records("candidates"):

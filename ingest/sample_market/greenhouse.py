@@ -239,8 +239,7 @@ class GreenhouseFeed:
             if kind == "draft":
                 status, opened = "draft", None
             elif kind in ("closed", "reopened"):
-                assert opened is not None
-                end = opened + rng.randint(30, 240) * DAY
+                end = (opened or created) + rng.randint(30, 240) * DAY
                 if end < now - 2 * DAY:
                     status, closed = "closed", end
                 if kind == "reopened" and closed is not None:
