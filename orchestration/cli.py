@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -109,6 +110,36 @@ def ensure_sample_market(contacts: int, seed: int) -> Path:
     return out
 
 
+DROP_FEEDS = ("events", "sourcing", "outreach", "hris")
+
+
+def stage_sample_drop_files(feed_dir: Path) -> int:
+    """Copy the sample market's CSV exports into the drop folders, as an organiser would.
+
+    Existing files are never overwritten (the pipeline records processed files by content
+    hash, so re-running the demo lands nothing twice). Returns how many files were copied.
+    """
+    copied = 0
+    landing = settings.data_dir() / "landing"
+    for feed in DROP_FEEDS:
+        source = feed_dir / "drop" / feed
+        if not source.is_dir():
+            continue
+        target = landing / feed
+        target.mkdir(parents=True, exist_ok=True)
+        for path in sorted(source.glob("*.csv")):
+            destination = target / path.name
+            if not destination.exists():
+                shutil.copy2(path, destination)
+                copied += 1
+    return copied
+
+
+def sample_event_ids(feed_dir: Path) -> list[str]:
+    manifest = json.loads((feed_dir / "manifest.json").read_text())
+    return [str(event_id) for event_id in manifest.get("eventbrite_event_ids", [])]
+
+
 def cmd_sample_apis_serve(args: argparse.Namespace) -> int:
     from ingest.sample_apis import SampleApiSettings, serve_forever
 
@@ -187,8 +218,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     feed_dir = ensure_sample_market(args.contacts, args.seed)
     # Demo talks to the loopback sample APIs, never to real vendors, whatever the shell has set.
+    copied = stage_sample_drop_files(feed_dir)
+    print(f"drop folders: {copied} new sample CSV file(s) in {settings.data_dir() / 'landing'}")
     with start_sample_apis(feed_dir, SampleApiSettings()) as apis:
         os.environ.update(apis.env())
+        os.environ["EVENTBRITE_EVENT_IDS"] = ",".join(sample_event_ids(feed_dir))
         print("sample APIs: " + ", ".join(f"{k} {v}" for k, v in apis.base_urls.items()))
         ok = run_job("crm_pipeline", quiet=True)
     print_summary()
@@ -212,6 +246,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
 
         apis = start_sample_apis(feed_dir, SampleApiSettings())
         env.update(apis.env())
+        env.setdefault("EVENTBRITE_EVENT_IDS", ",".join(sample_event_ids(feed_dir)))
         print("no GREENHOUSE_API_KEY set: serving the sample market on loopback for this UI")
     command = [
         str(Path(sys.executable).parent / "dagster"),
