@@ -1,5 +1,6 @@
 # Talent CRM — every entry point a newcomer needs. `make demo` and `make test` install what they need.
 SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -16,12 +17,16 @@ DEMO_SEED ?= 42
 
 setup: $(STAMP)
 
+# pip warns once per package about index locations some machines configure but lack; noise.
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+QUIET_PIP := 2>&1 | { grep -v -e "is ignored: it is neither a file nor a directory" || true; }
+
 # Re-install only when the lock file or pyproject changes (idempotent).
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PIP) --upgrade "pip>=24" $(QUIET_PIP)
+	$(PIP) -r requirements.lock $(QUIET_PIP)
+	$(PIP) --no-deps -e . $(QUIET_PIP)
 	$(BIN)/talent-crm dbt-parse
 	touch $(STAMP)
 

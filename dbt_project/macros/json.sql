@@ -37,3 +37,22 @@
 {% macro duckdb__iso_to_utc_timestamp(expression) -%}
     (try_cast({{ expression }} as timestamptz) at time zone 'UTC')
 {%- endmacro %}
+
+{# A JSON array of objects -> list of the text at `key` of each element (nulls dropped),
+   e.g. Greenhouse email_addresses [{value,type}] -> ['a@x.org', ...]. With key=none, the
+   array's elements themselves as text (for arrays of strings). #}
+{% macro json_array_texts(json_expression, key=none) -%}
+    {{ return(adapter.dispatch('json_array_texts', 'talent_crm')(json_expression, key)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_array_texts(json_expression, key=none) -%}
+    {%- if key is none -%}
+    list_filter(
+        list_transform(cast(coalesce({{ json_expression }}, '[]') as json[]), x -> json_extract_string(x, '$')),
+        x -> x is not null and trim(x) <> '')
+    {%- else -%}
+    list_filter(
+        list_transform(cast(coalesce({{ json_expression }}, '[]') as json[]), x -> json_extract_string(x, '$.{{ key }}')),
+        x -> x is not null and trim(x) <> '')
+    {%- endif -%}
+{%- endmacro %}
