@@ -5,7 +5,7 @@ import dagster as dg
 from orchestration import settings
 from orchestration.assets.ingest import INGEST_ASSETS
 from orchestration.dbt_assets import talent_crm_dbt_models
-from orchestration.jobs import crm_pipeline, greenhouse_sync
+from orchestration.jobs import crm_pipeline, greenhouse_sync, ingest_all
 from orchestration.resources import all_resources
 from orchestration.schedules import nightly_crm_refresh
 
@@ -14,7 +14,7 @@ settings.export_absolute_db_path()
 
 defs = dg.Definitions(
     assets=[*INGEST_ASSETS, talent_crm_dbt_models],
-    jobs=[crm_pipeline, greenhouse_sync],
+    jobs=[crm_pipeline, ingest_all, greenhouse_sync],
     schedules=[nightly_crm_refresh],
     resources=all_resources(),
 )

@@ -11,8 +11,18 @@ crm_pipeline = dg.define_asset_job(
     description="Sync every source into raw, then dbt build staging → identity → marts.",
 )
 
+ingest_all = dg.define_asset_job(
+    name="ingest_all",
+    selection=dg.AssetSelection.groups("ingest"),
+    description="Incremental sync of every source (APIs and CSV drop folders) into raw.",
+)
+
 greenhouse_sync = dg.define_asset_job(
     name="greenhouse_sync",
-    selection=dg.AssetSelection.groups("ingest") & dg.AssetSelection.key_prefixes(["raw"]),
+    selection=dg.AssetSelection.assets(
+        ["raw", "greenhouse_candidates"],
+        ["raw", "greenhouse_applications"],
+        ["raw", "greenhouse_jobs"],
+    ),
     description="Incremental sync of Greenhouse candidates, applications and jobs into raw.",
 )

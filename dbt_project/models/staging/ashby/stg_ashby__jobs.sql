@@ -1,0 +1,42 @@
+-- One row per Ashby job (a req of the acquired subsidiary): latest version, status, history.
+with
+
+source as (
+    select * from {{ source('ashby', 'jobs') }}
+),
+
+versions as (
+    select
+        *,
+        row_number() over (
+            partition by _source_record_id
+            order by
+                {{ iso_to_utc_timestamp(json_text('_record', 'updatedAt')) }} desc,
+                _fetched_at desc,
+                _record_hash
+        ) as version_rank
+    from source
+),
+
+latest as (
+    select * from versions where version_rank = 1
+),
+
+renamed as (
+    select
+        _source_record_id as job_id,
+        nullif(trim({{ json_text('_record', 'title') }}), '') as job_title,
+        {{ json_text('_record', 'customRequisitionId') }} as requisition_id,
+        lower({{ json_text('_record', 'status') }}) as status,
+        {{ json_text('_record', 'employmentType') }} as employment_type,
+        cast({{ json_text('_record', 'confidential') }} as boolean) as is_confidential,
+        {{ json_text('_record', 'department.name') }} as department_name,
+        {{ json_text('_record', 'location.name') }} as location_name,
+        {{ iso_to_utc_timestamp(json_text('_record', 'createdAt')) }} as created_at,
+        {{ iso_to_utc_timestamp(json_text('_record', 'openedAt')) }} as opened_at,
+        {{ iso_to_utc_timestamp(json_text('_record', 'closedAt')) }} as closed_at,
+        {{ iso_to_utc_timestamp(json_text('_record', 'updatedAt')) }} as updated_at
+    from latest
+)
+
+select * from renamed

@@ -1,0 +1,44 @@
+-- One row per configured Eventbrite event: the latest landed version, typed and renamed.
+with
+
+source as (
+    select * from {{ source('eventbrite', 'events') }}
+),
+
+versions as (
+    select
+        *,
+        row_number() over (
+            partition by _source_record_id
+            order by {{ json_text('_record', 'changed') }} desc nulls last, _fetched_at desc
+        ) as version_rank
+    from source
+),
+
+latest as (
+    select * from versions where version_rank = 1
+),
+
+renamed as (
+    select
+        _source_record_id as event_id,
+        'eventbrite' as source,
+        nullif(trim({{ json_text('_record', 'name.text') }}), '') as event_name,
+        nullif(trim({{ json_text('_record', 'summary') }}), '') as summary,
+        {{ json_text('_record', 'url') }} as event_url,
+        lower({{ json_text('_record', 'status') }}) as status,
+        cast({{ json_text('_record', 'online_event') }} as boolean) as is_online,
+        {{ json_text('_record', 'start.timezone') }} as timezone,
+        {{ iso_to_utc_timestamp(json_text('_record', 'start.utc')) }} as starts_at,
+        {{ iso_to_utc_timestamp(json_text('_record', 'end.utc')) }} as ends_at,
+        -- Wall-clock time at the venue, kept as text: casting it would silently apply the
+        -- session's time zone.
+        {{ json_text('_record', 'start.local') }} as starts_at_local_text,
+        {{ iso_to_utc_timestamp(json_text('_record', 'created')) }} as created_at,
+        {{ iso_to_utc_timestamp(json_text('_record', 'changed')) }} as changed_at,
+        _batch_id as batch_id,
+        _fetched_at as fetched_at
+    from latest
+)
+
+select * from renamed

@@ -1,0 +1,201 @@
+"""Ashby API connector: candidates (`candidate.list`) and jobs (`job.list`).
+
+Everything Ashby-specific lives here: RPC-style `POST <base>/<endpoint>` with Basic auth (key as
+user name), body `{"limit", "cursor", "syncToken"}`, and the reply envelope
+`{"success", "results", "moreDataAvailable", "nextCursor", "syncToken"}`. Validation, landing and
+cursors are `ingest.sync`'s job. Plain Python, no Dagster.
+
+Incremental sync: the stored cursor is Ashby's `syncToken`, which arrives on the LAST page of a
+pass only, so it is handed to `run_sync` with the last page and lands in the same transaction.
+Follow-up pages repeat the `syncToken` next to the `cursor`.
+
+Ashby reports API errors as HTTP 200 with `success: false`. The token errors
+(`sync_token_expired`, `sync_token_invalid`, `next_cursor_expired`, `invalid_next_cursor`) mean:
+drop the stored token and resync fully — `sync_entity` does that in the same run (landing is
+idempotent, so re-reading everything adds no duplicates) and reports the reason. Any other error
+code raises a SourceError naming the source, endpoint and code.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from checks.ashby import CONTRACTS
+from ingest.http_client import ApiClient, RetryPolicy, SourceConfigError, SourceError
+from ingest.sync import Page, SyncResult, run_sync
+
+log = logging.getLogger(__name__)
+
+SOURCE = "ashby"
+DEFAULT_BASE_URL = "https://api.ashbyhq.com"
+API_KEY_ENV = "ASHBY_API_KEY"
+BASE_URL_ENV = "ASHBY_BASE_URL"
+MAX_LIMIT = 100
+
+ENDPOINTS: dict[str, str] = {"candidates": "candidate.list", "jobs": "job.list"}
+ENTITIES = tuple(ENDPOINTS)
+
+# Error codes that mean "your sync state is unusable: start over without it".
+RESYNC_ERRORS = frozenset(
+    {"sync_token_expired", "sync_token_invalid", "next_cursor_expired", "invalid_next_cursor"}
+)
+
+
+class SyncStateRejected(SourceError):
+    """Ashby refused our sync token or page cursor; a full resync is the documented remedy."""
+
+    def __init__(self, endpoint: str, code: str) -> None:
+        super().__init__(f"{SOURCE}: {endpoint} rejected the sync state with error {code}.")
+        self.code = code
+
+
+class AshbyApiError(SourceError):
+    """Ashby answered `success: false` with an error that a resync does not fix."""
+
+
+def make_client(
+    api_key: str | None = None,
+    base_url: str | None = None,
+    retry: RetryPolicy | None = None,
+    sleep: Callable[[float], None] | None = None,
+) -> ApiClient:
+    """Build the Ashby client from arguments or the environment (Basic auth, key as user)."""
+    api_key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
+    if not api_key:
+        raise SourceConfigError(f"{SOURCE}: no credentials — set env var {API_KEY_ENV}.")
+    kwargs: dict[str, Any] = {}
+    if retry is not None:
+        kwargs["retry"] = retry
+    if sleep is not None:
+        kwargs["sleep"] = sleep
+    return ApiClient(
+        source=SOURCE,
+        base_url=base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
+        key_env_var=API_KEY_ENV,
+        auth=(api_key, ""),
+        **kwargs,
+    )
+
+
+def iter_pages(
+    client: ApiClient, entity: str, sync_token: str | None = None, limit: int = MAX_LIMIT
+) -> Iterator[tuple[list[Any], bool, str | None]]:
+    """Yield `(records, is_last_page, sync_token_of_last_page)` for one pass over a list."""
+    endpoint = ENDPOINTS[entity]
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"{SOURCE}: limit must be 1..{MAX_LIMIT}, got {limit}")
+    body: dict[str, Any] = {"limit": limit}
+    if sync_token:
+        body["syncToken"] = sync_token
+    seen_cursors: set[str] = set()
+    while True:
+        payload, _ = client.post_json(endpoint, body)
+        records, more, next_cursor, new_token = parse_reply(payload, endpoint)
+        if not more:
+            yield records, True, new_token
+            return
+        if next_cursor in seen_cursors:
+            raise SourceError(f"{SOURCE}: {endpoint} returned the same page cursor twice.")
+        seen_cursors.add(next_cursor)
+        yield records, False, None
+        body = {**body, "cursor": next_cursor}
+
+
+def parse_reply(payload: Any, endpoint: str) -> tuple[list[Any], bool, str, str | None]:
+    """Check the envelope; `success: false` (even with HTTP 200) is an error, never 'no data'."""
+    if not isinstance(payload, dict) or "success" not in payload:
+        raise SourceConfigError(
+            f"{SOURCE}: unexpected reply shape from {endpoint} ({type(payload).__name__}); "
+            f"is {BASE_URL_ENV} pointing at the Ashby API?"
+        )
+    if payload.get("success") is not True:
+        codes = error_codes(payload)
+        resync = sorted(set(codes) & RESYNC_ERRORS)
+        if resync:
+            raise SyncStateRejected(endpoint, resync[0])
+        raise AshbyApiError(
+            f"{SOURCE}: {endpoint} answered success:false with error(s) "
+            f"{', '.join(codes) or 'unspecified'}."
+        )
+    records = payload.get("results")
+    if not isinstance(records, list):
+        raise SourceConfigError(f"{SOURCE}: {endpoint} reply has no `results` list.")
+    more = payload.get("moreDataAvailable") is True
+    next_cursor = payload.get("nextCursor")
+    if more and not (isinstance(next_cursor, str) and next_cursor):
+        raise SourceError(f"{SOURCE}: {endpoint} says moreDataAvailable but sent no nextCursor.")
+    token = payload.get("syncToken")
+    return records, more, next_cursor or "", token if isinstance(token, str) and token else None
+
+
+def error_codes(payload: dict[str, Any]) -> list[str]:
+    """Ashby's error codes (bounded, text only): they name a condition, never record data."""
+    raw = payload.get("errors")
+    if raw is None and "errorInfo" in payload:
+        info = payload.get("errorInfo")
+        raw = [info.get("code")] if isinstance(info, dict) else []
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list):
+        return []
+    return [str(code)[:80] for code in raw if code is not None][:5]
+
+
+def fetch_with_sync_token(
+    client: ApiClient, entity: str, limit: int = MAX_LIMIT
+) -> Callable[[str | None], Iterator[Page]]:
+    """The `fetch` for run_sync: the stored cursor IS the syncToken; the new one rides on the
+    last page. A last page without a token leaves no cursor, so the next run reads in full."""
+
+    def fetch(cursor: str | None) -> Iterator[Page]:
+        for records, is_last, new_token in iter_pages(client, entity, cursor, limit):
+            if is_last and new_token is None:
+                log.warning("%s: %s last page carried no syncToken", SOURCE, ENDPOINTS[entity])
+            yield Page(records, is_last, new_token)
+
+    return fetch
+
+
+@dataclass
+class AshbySyncResult(SyncResult):
+    # The Ashby error code that forced a full resync in this run (None = no forced resync).
+    full_resync_reason: str | None = None
+
+
+def sync_entity(
+    con: duckdb.DuckDBPyConnection,
+    client: ApiClient,
+    entity: str,
+    *,
+    full_resync: bool = False,
+    limit: int = MAX_LIMIT,
+) -> AshbySyncResult:
+    """Sync one entity; when Ashby rejects the stored token, drop it and resync fully now.
+
+    The rejected attempt stays in raw.batches as `failed` (the audit trail shows why a full read
+    followed). Pages it already landed stay landed; the full pass re-lands nothing twice.
+    """
+    if entity not in ENDPOINTS:
+        raise ValueError(f"{SOURCE}: unknown entity {entity!r}; expected one of {list(ENTITIES)}")
+    contract = CONTRACTS[entity]
+    fetch = fetch_with_sync_token(client, entity, limit)
+    reason: str | None = None
+    try:
+        result = run_sync(con, contract=contract, fetch=fetch, full_resync=full_resync)
+    except SyncStateRejected as rejected:
+        reason = rejected.code
+        log.warning("%s: %s sync state rejected (%s); full resync", SOURCE, entity, reason)
+        try:
+            result = run_sync(con, contract=contract, fetch=fetch, full_resync=True)
+        except SyncStateRejected as again:
+            raise SourceError(
+                f"{SOURCE}: {ENDPOINTS[entity]} rejected the sync state again ({again.code}) "
+                f"during the full resync that followed {reason}; re-run later."
+            ) from again
+    return AshbySyncResult(**vars(result), full_resync_reason=reason)
