@@ -199,8 +199,12 @@ def print_run_report(result: Any) -> None:
         if "skip_reason" in meta:
             print(f"  {key:<32} {meta['skip_reason'].value}")
             continue
-        fields = ("fetched", "landed", "unchanged_skipped", "quarantined")
-        print(f"  {key:<32} " + ", ".join(f"{f} {meta[f].value}" for f in fields if f in meta))
+        counts = [
+            f"{name} {value.value}"
+            for name, value in meta.items()
+            if isinstance(value.value, int) and not isinstance(value.value, bool)
+        ]
+        print(f"  {key:<32} " + ", ".join(counts[:8]))
     checks = result.get_asset_check_evaluations()
     failed = [c for c in checks if not c.passed]
     print(f"  asset checks: {len(checks) - len(failed)} passed, {len(failed)} failed")

@@ -48,11 +48,11 @@
 {% macro duckdb__json_array_texts(json_expression, key=none) -%}
     {%- if key is none -%}
     list_filter(
-        list_transform(cast(coalesce({{ json_expression }}, '[]') as json[]), x -> json_extract_string(x, '$')),
-        x -> x is not null and trim(x) <> '')
+        list_transform(cast(coalesce({{ json_expression }}, '[]') as json[]), lambda x: json_extract_string(x, '$')),
+        lambda x: x is not null and trim(x) <> '')
     {%- else -%}
     list_filter(
-        list_transform(cast(coalesce({{ json_expression }}, '[]') as json[]), x -> json_extract_string(x, '$.{{ key }}')),
-        x -> x is not null and trim(x) <> '')
+        list_transform(cast(coalesce({{ json_expression }}, '[]') as json[]), lambda x: json_extract_string(x, '$.{{ key }}')),
+        lambda x: x is not null and trim(x) <> '')
     {%- endif -%}
 {%- endmacro %}

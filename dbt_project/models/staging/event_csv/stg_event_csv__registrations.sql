@@ -1,0 +1,79 @@
+-- One row per event sign-up CSV row: the latest landed version, typed and renamed.
+with
+
+source as (
+    select * from {{ source('event_csv', 'registrations') }}
+),
+
+versions as (
+    select
+        *,
+        row_number() over (
+            partition by _source_record_id
+            order by _fetched_at desc, _record_hash desc
+        ) as version_rank
+    from source
+),
+
+latest as (
+    select * from versions where version_rank = 1
+),
+
+renamed as (
+    select
+        _source_record_id as registration_id,
+        'event_csv' as source,
+        _source_record_id as source_record_id,
+        {{ json_text('_record', 'file') }} as file_name,
+        cast({{ json_text('_record', 'row') }} as integer) as file_row_number,
+        {{ json_text('_record', 'fields.event_name') }} as event_name,
+        cast({{ json_text('_record', 'fields.event_date') }} as date) as event_date,
+        {{ json_text('_record', 'fields.event_platform') }} as event_platform,
+        {{ json_text('_record', 'fields.first_name') }} as first_name,
+        {{ json_text('_record', 'fields.last_name') }} as last_name,
+        {{ json_text('_record', 'fields.full_name') }} as full_name_given,
+        {{ json_text('_record', 'fields.email') }} as email,
+        {{ json_text('_record', 'fields.company') }} as company,
+        {{ json_text('_record', 'fields.job_title') }} as job_title,
+        cast({{ json_text('_record', 'fields.grad_year') }} as integer) as graduation_year,
+        {{ iso_to_utc_timestamp(json_text('_record', 'fields.registered_at')) }}
+            as registered_at,
+        cast({{ json_text('_record', 'fields.attended') }} as boolean) as attended,
+        cast({{ json_text('_record', 'fields.consent') }} as boolean) as consent_given,
+        {{ json_text('_record', 'fields.phone') }} as phone,
+        {{ json_text('_record', 'fields.linkedin_url') }} as linkedin_url,
+        _batch_id as batch_id,
+        _fetched_at as fetched_at
+    from latest
+),
+
+final as (
+    select
+        registration_id,
+        source,
+        source_record_id,
+        file_name,
+        file_row_number,
+        event_name,
+        event_date,
+        event_platform,
+        first_name,
+        last_name,
+        coalesce(full_name_given, nullif(concat_ws(' ', first_name, last_name), ''))
+            as full_name,
+        email,
+        lower(trim(email)) as email_normalised,
+        company,
+        job_title,
+        graduation_year,
+        registered_at,
+        attended,
+        consent_given,
+        phone,
+        linkedin_url,
+        batch_id,
+        fetched_at
+    from renamed
+)
+
+select * from final
