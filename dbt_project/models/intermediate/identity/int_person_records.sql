@@ -1,0 +1,226 @@
+-- One row per person-bearing source record, in the shape the identity engine reads
+-- (orchestration/identity): names, company/title/location, raw identifier lists, the source's
+-- own cross-record person link, and whether the record's profile belongs to someone else
+-- (Eventbrite buyer copies). `record_key` = `<source>:<entity>:<record id>` — the same
+-- convention as the sample market's ground truth, so dedup quality is measured on real runs.
+-- Identifiers stay raw here: normalisation (gmail folding, E.164, profile slugs, nicknames)
+-- is done once, in Python, by the engine.
+with
+
+greenhouse as (
+    select
+        'greenhouse:candidates:' || source_record_id as record_key,
+        'greenhouse' as source,
+        'candidates' as entity,
+        source_record_id,
+        first_name,
+        last_name,
+        cast(null as varchar) as full_name,
+        company,
+        title,
+        cast(null as varchar) as location,
+        {{ json_array_texts('email_addresses_json', 'value') }} as emails,
+        {{ json_array_texts('phone_numbers_json', 'value') }} as phones,
+        {{ json_array_texts('social_media_json', 'value') }} as profile_urls,
+        cast(null as varchar) as source_person_key,
+        coalesce(updated_at, created_at) as record_updated_at,
+        false as is_buyer_profile_copy
+    from {{ ref('stg_greenhouse__candidates') }}
+),
+
+lever as (
+    select
+        'lever:opportunities:' || source_record_id,
+        'lever',
+        'opportunities',
+        source_record_id,
+        cast(null as varchar),
+        cast(null as varchar),
+        full_name,
+        cast(null as varchar),
+        headline,
+        location,
+        {{ json_array_texts('emails_json') }},
+        {{ json_array_texts('phones_json', 'value') }},
+        {{ json_array_texts('links_json') }},
+        -- Lever's `contact` groups one person's opportunities: the source says they match.
+        'lever-contact:' || contact_id,
+        coalesce(updated_at, created_at),
+        false
+    from {{ ref('stg_lever__opportunities') }}
+),
+
+ashby as (
+    select
+        'ashby:candidates:' || source_record_id,
+        'ashby',
+        'candidates',
+        source_record_id,
+        cast(null as varchar),
+        cast(null as varchar),
+        full_name,
+        company,
+        position,
+        location_summary,
+        list_distinct(
+            list_concat(
+                case when primary_email is null then [] else [primary_email] end,
+                {{ json_array_texts('email_addresses_json', 'value') }}
+            )
+        ),
+        {{ json_array_texts('phone_numbers_json', 'value') }},
+        {{ json_array_texts('social_links_json', 'url') }},
+        cast(null as varchar),
+        coalesce(updated_at, created_at),
+        false
+    from {{ ref('stg_ashby__candidates') }}
+),
+
+eventbrite as (
+    select
+        'eventbrite:attendees:' || source_record_id,
+        'eventbrite',
+        'attendees',
+        source_record_id,
+        first_name,
+        last_name,
+        full_name,
+        company,
+        job_title,
+        cast(null as varchar),
+        case when email is null then [] else [email] end,
+        cast([] as varchar[]),
+        cast([] as varchar[]),
+        cast(null as varchar),
+        coalesce(changed_at, created_at),
+        is_buyer_profile_copy
+    from {{ ref('stg_eventbrite__attendees') }}
+),
+
+event_csv as (
+    select
+        'events:signups:' || source_record_id,
+        'event_csv',
+        'signups',
+        source_record_id,
+        first_name,
+        last_name,
+        full_name,
+        company,
+        job_title,
+        cast(null as varchar),
+        case when email is null then [] else [email] end,
+        case when phone is null then [] else [phone] end,
+        case when linkedin_url is null then [] else [linkedin_url] end,
+        cast(null as varchar),
+        coalesce(cast(registered_at as timestamp), cast(event_date as timestamp), fetched_at),
+        false
+    from {{ ref('stg_event_csv__registrations') }}
+),
+
+sourcing as (
+    select
+        'sourcing:profiles:' || source_record_id,
+        'sourcing',
+        'profiles',
+        source_record_id,
+        first_name,
+        last_name,
+        full_name,
+        company,
+        job_title,
+        location,
+        case when email is null then [] else [email] end,
+        case when phone is null then [] else [phone] end,
+        case when profile_url is null then [] else [profile_url] end,
+        cast(null as varchar),
+        coalesce(cast(sourced_at as timestamp), fetched_at),
+        false
+    from {{ ref('stg_sourcing__profiles') }}
+),
+
+hris as (
+    select
+        'hris:employees:' || source_record_id,
+        'hris',
+        'employees',
+        source_record_id,
+        first_name,
+        last_name,
+        full_name,
+        cast(null as varchar),
+        job_title,
+        cast(null as varchar),
+        list_filter([personal_email, work_email], lambda x: x is not null),
+        cast([] as varchar[]),
+        cast([] as varchar[]),
+        'hris-employee:' || employee_id,
+        coalesce(cast(end_date as timestamp), cast(start_date as timestamp), fetched_at),
+        false
+    from {{ ref('stg_hris__employees') }}
+),
+
+outreach as (
+    -- An outreach log row names a person only by address; identity ties it to its contact.
+    select
+        'outreach:events:' || source_record_id,
+        'outreach',
+        'events',
+        source_record_id,
+        cast(null as varchar),
+        cast(null as varchar),
+        cast(null as varchar),
+        cast(null as varchar),
+        cast(null as varchar),
+        cast(null as varchar),
+        case when email is null then [] else [email] end,
+        cast([] as varchar[]),
+        cast([] as varchar[]),
+        cast(null as varchar),
+        cast(occurred_at as timestamp),
+        false
+    from {{ ref('stg_outreach__events') }}
+),
+
+pdl as (
+    select
+        'pdl:enrichment:' || pdl_person_id,
+        'pdl',
+        'enrichment',
+        pdl_person_id,
+        first_name,
+        last_name,
+        full_name,
+        company,
+        job_title,
+        location_name,
+        list_distinct(
+            list_filter(
+                list_concat([work_email], {{ json_array_texts('emails_json', 'address') }}),
+                lambda x: x is not null
+            )
+        ),
+        cast([] as varchar[]),
+        case when linkedin_url is null then [] else [linkedin_url] end,
+        cast(null as varchar),
+        cast(enriched_at as timestamp),
+        false
+    from {{ ref('stg_pdl__person_enrichments') }}
+    where pdl_person_id is not null
+    -- One enrichment per PDL person (a person asked about twice answers twice).
+    qualify row_number() over (partition by pdl_person_id order by enriched_at desc) = 1
+),
+
+unioned as (
+    select * from greenhouse
+    union all select * from lever
+    union all select * from ashby
+    union all select * from eventbrite
+    union all select * from event_csv
+    union all select * from sourcing
+    union all select * from hris
+    union all select * from outreach
+    union all select * from pdl
+)
+
+select * from unioned
