@@ -1,0 +1,147 @@
+"""Benchmark: landing throughput at ~1,000,000 generated source records.
+
+Two measurements, each in its own process so peak memory (ru_maxrss) is the landing's own:
+- files: every CSV drop folder (events, sourcing, outreach, HRIS) → raw;
+- HTTP: every API feed (Greenhouse, Lever, Ashby, Eventbrite) over loopback from sample API
+  servers running in ANOTHER process (as a real vendor would), rate limits lifted so the
+  connector, not the fake vendor's quota, is measured.
+Prints records/s and peak memory; timing never fails a test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from ingest.sample_market import generate_market
+
+CONTACTS = int(os.environ.get("BENCH_LANDING_CONTACTS", "385000"))  # ≈ 1M source records
+
+
+@pytest.fixture(scope="module")
+def market(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("landing-market")
+    summary = generate_market(out, contacts=CONTACTS, seed=11)
+    print(f"\nmarket: {CONTACTS:,} people, {summary['total_source_records']:,} source records")
+    return out
+
+
+def run_measured(code: str, env: dict[str, str] | None = None) -> dict:
+    """Run `code` in a fresh interpreter; it prints one JSON line with its figures."""
+    wrapper = textwrap.dedent(code) + textwrap.dedent(
+        """
+        import resource, json as _json
+        RESULT["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(_json.dumps(RESULT))
+        """
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", wrapper],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=3600,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def test_bench_landing_from_files(market, tmp_path):
+    result = run_measured(
+        f"""
+        import time, duckdb
+        from pathlib import Path
+        from ingest.csv_drop import all_specs, ingest_folder
+        con = duckdb.connect({str(tmp_path / "files.duckdb")!r})
+        started = time.perf_counter()
+        rows = 0
+        for spec in all_specs():
+            rows += ingest_folder(con, spec, Path({str(market)!r}) / "drop" / spec.feed).rows_read
+        seconds = time.perf_counter() - started
+        RESULT = {{"records": rows, "seconds": seconds}}
+        """
+    )
+    rate = result["records"] / result["seconds"]
+    print(
+        f"\nfiles → raw: {result['records']:,} records in {result['seconds']:.1f}s = "
+        f"{rate:,.0f} records/s, peak memory {result['peak_rss_mb']:,.0f} MB"
+    )
+
+
+def test_bench_landing_over_http(market, tmp_path):
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                from pathlib import Path
+                from ingest.sample_apis import SampleApiSettings, serve_forever
+                serve_forever(Path({str(market)!r}), SampleApiSettings(
+                    greenhouse_rate_limit=10**9, lever_rate_per_second=10**9, lever_burst=10**9,
+                    eventbrite_page_size=500))
+                """
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        env: dict[str, str] = {}
+        while len(env) < 10:
+            line = server.stdout.readline()
+            assert line, "sample API server exited"
+            if line.startswith("export "):
+                name, _, value = line[len("export ") :].strip().partition("=")
+                env[name] = value.strip("'\"")
+        manifest = json.loads((market / "manifest.json").read_text())
+        env["EVENTBRITE_EVENT_IDS"] = ",".join(manifest["eventbrite_event_ids"])
+        time.sleep(1)
+        result = run_measured(
+            f"""
+            import os, time, duckdb
+            from ingest import ashby, eventbrite, greenhouse, lever
+            con = duckdb.connect({str(tmp_path / "http.duckdb")!r})
+            per_feed = {{}}
+            started = time.perf_counter()
+            def timed(name, fn):
+                t = time.perf_counter()
+                n = fn()
+                per_feed[name] = (n, time.perf_counter() - t)
+            gh = greenhouse.make_client()
+            for entity in ("candidates", "applications", "jobs"):
+                timed(f"greenhouse/{{entity}}",
+                      lambda: greenhouse.sync_entity(con, gh, entity).counts.fetched)
+            lv = lever.make_client()
+            timed("lever/opportunities",
+                  lambda: lever.sync_entity(con, lv, "opportunities").counts.fetched)
+            ab = ashby.make_client()
+            timed("ashby/candidates",
+                  lambda: ashby.sync_entity(con, ab, "candidates").counts.fetched)
+            eb = eventbrite.make_client()
+            ids = os.environ["EVENTBRITE_EVENT_IDS"].split(",")
+            timed("eventbrite/attendees",
+                  lambda: eventbrite.sync_attendees(con, eb, ids).total("fetched"))
+            seconds = time.perf_counter() - started
+            RESULT = {{"records": sum(n for n, _ in per_feed.values()), "seconds": seconds,
+                       "per_feed": per_feed}}
+            """,
+            env=env,
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    rate = result["records"] / result["seconds"]
+    print(
+        f"\nHTTP → raw: {result['records']:,} records in {result['seconds']:.1f}s = "
+        f"{rate:,.0f} records/s, peak memory {result['peak_rss_mb']:,.0f} MB"
+    )
+    for feed, (records, seconds) in result["per_feed"].items():
+        print(f"  {feed:<24} {records:>9,} records {seconds:7.1f}s {records / seconds:>9,.0f}/s")
