@@ -95,12 +95,32 @@ class TalentCrmTranslator(DagsterDbtTranslator):
 ensure_manifest()
 
 
+# Two dbt steps around the Python identity step: everything up to the person records, then
+# the models that read identity output (tag `post_identity`, set on marts in dbt_project.yml).
+POST_IDENTITY = "tag:post_identity"
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=TalentCrmTranslator(),
+    exclude=POST_IDENTITY,
     pool=DUCKDB_WRITE_POOL,
+    name="dbt_before_identity",
 )
-def talent_crm_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """`dbt build` of the selected models: runs models, seeds and their tests in DAG order."""
+def dbt_before_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    """Seeds, staging and intermediate models (with their tests) feeding identity."""
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=TalentCrmTranslator(),
+    select=POST_IDENTITY,
+    pool=DUCKDB_WRITE_POOL,
+    name="dbt_after_identity",
+)
+def dbt_after_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    """Marts built on resolved identities: crm, hygiene, ... (with their tests)."""
     yield from dbt.cli(["build"], context=context).stream()

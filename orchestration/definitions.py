@@ -3,8 +3,9 @@
 import dagster as dg
 
 from orchestration import settings
+from orchestration.assets.identity import identity_resolution
 from orchestration.assets.ingest import INGEST_ASSETS
-from orchestration.dbt_assets import talent_crm_dbt_models
+from orchestration.dbt_assets import dbt_after_identity, dbt_before_identity
 from orchestration.jobs import crm_pipeline, greenhouse_sync, ingest_all
 from orchestration.resources import all_resources
 from orchestration.schedules import nightly_crm_refresh
@@ -13,7 +14,7 @@ from orchestration.schedules import nightly_crm_refresh
 settings.export_absolute_db_path()
 
 defs = dg.Definitions(
-    assets=[*INGEST_ASSETS, talent_crm_dbt_models],
+    assets=[*INGEST_ASSETS, dbt_before_identity, identity_resolution, dbt_after_identity],
     jobs=[crm_pipeline, ingest_all, greenhouse_sync],
     schedules=[nightly_crm_refresh],
     resources=all_resources(),

@@ -20,9 +20,18 @@ pytestmark = pytest.mark.slow
 def sample_feed(feed_dir: Path) -> Path:
     people = [
         # Same person twice in Greenhouse: address differs only in case/whitespace.
-        candidate(1, email_addresses=[{"value": "Ada.Byron@Example.org ", "type": "personal"}]),
+        candidate(
+            1,
+            first_name="Ada",
+            last_name="Byron",
+            social_media_addresses=[{"value": "https://www.linkedin.com/in/ada-byron/"}],
+            email_addresses=[{"value": "Ada.Byron@Example.org ", "type": "personal"}],
+        ),
         candidate(
             2,
+            first_name="Ada",
+            last_name="Byron",
+            social_media_addresses=[{"value": "linkedin.com/in/Ada-Byron"}],
             can_email=False,  # opted out on one record → whole contact must not be emailed
             email_addresses=[{"value": "ada.byron@example.org", "type": "personal"}],
         ),
@@ -88,17 +97,18 @@ def test_slice_builds_contacts_and_reqs_and_reruns_safely(isolated_env, tmp_path
             monkeypatch.setenv(name, value)
         first = run_pipeline()
         assert first.success
-        contacts_1 = query(db, "select contact_id, can_email from crm.contacts order by 1")
+        contacts_1 = query(db, "select contact_id, can_contact from crm.contacts order by 1")
         raw_1 = query(db, "select count(*) from raw.greenhouse_candidates")
 
         second = run_pipeline()
         assert second.success
 
-    # 5 candidates → 4 contacts: the two Ada records merge, the role mailbox does not.
+    # 5 candidates → 4 contacts: the two Ada records merge (same address, different case),
+    # two different people sharing a role mailbox do not.
     assert len(contacts_1) == 4
     ada = query(
         db,
-        "select can_email, source_record_count from crm.contacts "
+        "select can_contact, source_record_count from crm.contacts "
         "where primary_email = 'ada.byron@example.org'",
     )
     assert ada == [(False, 2)]
@@ -108,7 +118,7 @@ def test_slice_builds_contacts_and_reqs_and_reruns_safely(isolated_env, tmp_path
 
     # Re-running lands nothing new and keeps every contact id.
     assert query(db, "select count(*) from raw.greenhouse_candidates") == raw_1
-    assert query(db, "select contact_id, can_email from crm.contacts order by 1") == contacts_1
+    assert query(db, "select contact_id, can_contact from crm.contacts order by 1") == contacts_1
 
     # dbt tests ran as Dagster asset checks, and all passed.
     evaluations = second.get_asset_check_evaluations()

@@ -223,4 +223,9 @@ unioned as (
     union all select * from pdl
 )
 
-select * from unioned
+select
+    *,
+    -- Default region for national phone formats; the engine derives it from `location` when
+    -- a source does not say (no source here states a country code explicitly).
+    cast(null as varchar) as country_hint
+from unioned

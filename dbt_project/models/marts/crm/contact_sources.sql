@@ -1,25 +1,11 @@
--- Which source records make up each contact (lineage for GDPR access requests and merges).
-with
-
-grouped as (
-    select * from {{ ref('int_contact_records_grouped') }}
-),
-
-candidates as (
-    select * from {{ ref('stg_greenhouse__candidates') }}
-)
-
+-- Which source records make up each contact (lineage for access requests and merges).
 select
-    grouped.contact_id,
-    grouped.source,
-    grouped.source_entity,
-    grouped.source_record_id,
-    grouped.primary_email,
-    candidates.created_at as source_created_at,
-    candidates.updated_at as source_updated_at,
-    candidates.batch_id as last_batch_id,
-    candidates.fetched_at as last_fetched_at
-from grouped
-inner join candidates
-    on grouped.source = candidates.source
-    and grouped.source_record_id = candidates.source_record_id
+    record_contacts.contact_id,
+    records.source,
+    records.entity as source_entity,
+    records.source_record_id,
+    records.record_key,
+    records.record_updated_at
+from {{ source('identity', 'record_contacts') }} as record_contacts
+inner join {{ ref('int_person_records') }} as records
+    on record_contacts.record_key = records.record_key

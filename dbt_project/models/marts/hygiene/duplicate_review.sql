@@ -1,0 +1,38 @@
+-- Borderline pairs: similar enough to look like one person, not sure enough to merge.
+-- A human decides; nothing here changes a contact.
+with
+
+pairs as (
+    select * from {{ source('identity', 'review_pairs') }}
+),
+
+record_contacts as (
+    select * from {{ source('identity', 'record_contacts') }}
+),
+
+records as (
+    select record_key, source, coalesce(full_name, first_name || ' ' || last_name) as name,
+        company
+    from {{ ref('int_person_records') }}
+)
+
+select
+    a.contact_id as contact_id_a,
+    b.contact_id as contact_id_b,
+    pairs.record_key_a,
+    pairs.record_key_b,
+    ra.source as source_a,
+    rb.source as source_b,
+    ra.name as name_a,
+    rb.name as name_b,
+    ra.company as company_a,
+    rb.company as company_b,
+    pairs.rule,
+    pairs.score,
+    pairs.evidence
+from pairs
+inner join record_contacts a on pairs.record_key_a = a.record_key
+inner join record_contacts b on pairs.record_key_b = b.record_key
+left join records ra on pairs.record_key_a = ra.record_key
+left join records rb on pairs.record_key_b = rb.record_key
+where a.contact_id <> b.contact_id

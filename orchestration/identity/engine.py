@@ -1,0 +1,101 @@
+"""One call from `person_records` to clusters, edges and the review list.
+
+Python rather than SQL because the matcher needs per-pair string similarity, name-group
+screening of shared identifiers and an order-sensitive, conflict-aware union-find; each is
+awkward and slow in SQL. The heavy lifting (normalising, blocking, joins) is still columnar
+(polars), with Python called once per distinct value or candidate pair.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from .clusters import union_find_clusters
+from .edges import (
+    deterministic_edges,
+    fuzzy_candidates,
+    score_fuzzy,
+    screen_identifiers,
+    with_personal_email_kind,
+)
+from .normalise import normalise_records
+from .schema import IdentityConfig
+
+
+@dataclass(slots=True)
+class IdentityResult:
+    clusters: pl.DataFrame  # record_key, cluster_key (smallest record_key of the cluster)
+    edges: pl.DataFrame  # record_key_a, record_key_b, rule, score, evidence (applied or not)
+    review: pl.DataFrame  # record_key_a, record_key_b, rule, score, evidence (for a human)
+    refused: pl.DataFrame  # record_key_a, record_key_b, rule, reason (conflict | size)
+    identifier_status: pl.DataFrame  # kind, value, status: identifiers that were not evidence
+    people: pl.DataFrame  # normalised records (idx, record_key, name/company keys, ...)
+    identifiers: pl.DataFrame  # normalised identifiers (idx, kind, value, corporate, role)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _with_keys(frame: pl.DataFrame, keys: pl.Series) -> pl.DataFrame:
+    return frame.with_columns(
+        keys.gather(frame["a"]).alias("record_key_a"),
+        keys.gather(frame["b"]).alias("record_key_b"),
+    ).drop("a", "b")
+
+
+def resolve_identities(
+    person_records: pl.DataFrame,
+    config: IdentityConfig | None = None,
+    *,
+    normalised: tuple[pl.DataFrame, pl.DataFrame] | None = None,
+) -> IdentityResult:
+    """Cluster person records into people. `normalised` lets a caller reuse cached keys."""
+    cfg = config or IdentityConfig()
+    t: dict[str, float] = {}
+    t0 = time.perf_counter()
+    people, identifiers = normalised or normalise_records(person_records, cfg)
+    t["normalise"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    usable, status = screen_identifiers(people, identifiers, cfg)
+    det = deterministic_edges(usable)
+    t["deterministic_edges"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    veto_kinds = set(cfg.singular_kinds) | set(cfg.weak_edge_veto_kinds)
+    singular = with_personal_email_kind(identifiers).filter(
+        pl.col("kind").is_in(list(veto_kinds)) & ~pl.col("role")
+    )
+    n = people.height
+    first = union_find_clusters(n, det.sort("rank", "a", "b"), singular, cfg)
+    t["cluster_deterministic"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    cand = fuzzy_candidates(people, first.component, cfg)
+    auto, review = score_fuzzy(people, identifiers, first.component, cand, cfg)
+    t["fuzzy"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    second = union_find_clusters(n, auto, singular, cfg, initial=first.component)
+    t["cluster_fuzzy"] = time.perf_counter() - t0
+
+    keys = people["record_key"]
+    comp = second.component
+    cluster_key = (
+        pl.DataFrame({"record_key": keys, "comp": comp})
+        .with_columns(pl.col("record_key").min().over("comp").alias("cluster_key"))
+        .select("record_key", "cluster_key")
+    )
+    edges = pl.concat([det.sort("rank", "a", "b"), auto]).drop("rank")
+    refused = pl.concat([first.refused, second.refused])
+    return IdentityResult(
+        clusters=cluster_key,
+        edges=_with_keys(edges, keys),
+        review=_with_keys(review, keys),
+        refused=_with_keys(refused, keys),
+        identifier_status=status,
+        people=people,
+        identifiers=identifiers,
+        timings=t,
+    )

@@ -1,0 +1,598 @@
+"""Normalisers: turn raw identifiers and names into comparable keys.
+
+Scalar functions (`normalise_email`, `normalise_phone`, `profile_slug`, `normalise_name`, ...)
+are the reference behaviour and what the unit tests pin down. `normalise_records` applies the
+same rules to a whole `person_records` frame with vectorised polars expressions, calling Python
+only once per *distinct* raw value (phones, names), because at a million records a per-row
+Python call (phonenumbers costs ~50 us a parse) would eat the whole time budget.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import phonenumbers
+import polars as pl
+
+from .schema import IdentityConfig
+
+NICKNAMES_CSV = Path(__file__).with_name("nicknames.csv")
+
+# Mail providers that ignore dots in the local part (gmail) and those that deliver
+# "local+tag@" to "local@" (sub-addressing); folding makes every spelling one key.
+DOT_INSENSITIVE_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+PLUS_TAG_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "hotmail.co.uk",
+        "hotmail.fr",
+        "live.com",
+        "icloud.com",
+        "me.com",
+        "protonmail.com",
+        "proton.me",
+        "fastmail.com",
+        "posteo.de",
+    }
+)
+DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
+# Free-mail providers: an address there belongs to one person; a corporate address can be
+# re-issued to a namesake colleague, so it is weaker evidence (see edges.py).
+FREEMAIL_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "yahoo.com",
+        "yahoo.co.uk",
+        "yahoo.co.in",
+        "yahoo.fr",
+        "yahoo.de",
+        "outlook.com",
+        "hotmail.com",
+        "hotmail.co.uk",
+        "hotmail.fr",
+        "live.com",
+        "msn.com",
+        "icloud.com",
+        "me.com",
+        "aol.com",
+        "protonmail.com",
+        "proton.me",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "posteo.de",
+        "t-online.de",
+        "orange.fr",
+        "free.fr",
+        "laposte.net",
+        "sfr.fr",
+        "ziggo.nl",
+        "kpnmail.nl",
+        "rediffmail.com",
+        "fastmail.com",
+        "zoho.com",
+        "mail.com",
+    }
+)
+# Local parts of team/role/agency mailboxes: many people write from them, none owns them.
+ROLE_LOCAL_PARTS = frozenset(
+    {
+        "jobs",
+        "job",
+        "info",
+        "recruiting",
+        "recruitment",
+        "recruiter",
+        "careers",
+        "career",
+        "hr",
+        "talent",
+        "hello",
+        "contact",
+        "events",
+        "event",
+        "office",
+        "team",
+        "admin",
+        "support",
+        "sales",
+        "marketing",
+        "press",
+        "cv",
+        "cvs",
+        "applications",
+        "apply",
+        "bewerbungen",
+        "bewerbung",
+        "submissions",
+        "candidates",
+        "noreply",
+        "no-reply",
+        "donotreply",
+        "people",
+        "hiring",
+        "staffing",
+        "mail",
+        "enquiries",
+        "inquiries",
+        "kontakt",
+        "emploi",
+        "rh",
+        "vacatures",
+    }
+)
+LEGAL_SUFFIXES = frozenset(
+    {
+        "gmbh",
+        "mbh",
+        "ag",
+        "kg",
+        "se",
+        "inc",
+        "incorporated",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "ltd",
+        "limited",
+        "llc",
+        "llp",
+        "plc",
+        "sa",
+        "sas",
+        "sarl",
+        "bv",
+        "nv",
+        "pvt",
+        "private",
+        "pty",
+        "ab",
+        "oy",
+        "as",
+        "spa",
+        "srl",
+    }
+)
+TITLE_ABBREVIATIONS = {
+    "sr": "senior",
+    "jr": "junior",
+    "mgr": "manager",
+    "eng": "engineer",
+    "engr": "engineer",
+    "dir": "director",
+    "vp": "vice president",
+    "swe": "software engineer",
+}
+_SPECIAL_FOLDS = str.maketrans(
+    {"ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ł": "l", "đ": "d"}
+)
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_LINKEDIN = re.compile(r"linkedin\.com/(?:in|pub)/([^/?#\s]+)", re.IGNORECASE)
+_GITHUB = re.compile(r"github\.com/([^/?#\s]+)", re.IGNORECASE)
+_GITHUB_RESERVED = frozenset(
+    {"orgs", "about", "features", "pricing", "login", "topics", "sponsors"}
+)
+
+
+# ---------------------------------------------------------------- email
+def normalise_email(raw: str | None) -> str | None:
+    """Trimmed, lower-cased mailbox key with gmail dots and +tags folded; None if not an email."""
+    if raw is None:
+        return None
+    text = raw.strip().lower()
+    local, at, domain = text.rpartition("@")
+    if not at or not local or "." not in domain or " " in text:
+        return None
+    domain = DOMAIN_ALIASES.get(domain, domain)
+    if domain in PLUS_TAG_DOMAINS:
+        local = local.split("+", 1)[0]
+    if domain in DOT_INSENSITIVE_DOMAINS:
+        local = local.replace(".", "")
+    return f"{local}@{domain}" if local else None
+
+
+def is_role_mailbox(email_key: str) -> bool:
+    """jobs@, info@, recruiting@ ...: shared mailboxes are never a person's identity."""
+    local = email_key.partition("@")[0]
+    return local in ROLE_LOCAL_PARTS or local.rstrip("0123456789") in ROLE_LOCAL_PARTS
+
+
+def _email_key_expr(col: pl.Expr) -> pl.Expr:
+    """Vectorised `normalise_email` (kept in step with the scalar version by a unit test)."""
+    text = col.str.strip_chars().str.to_lowercase()
+    local = text.str.extract(r"^(.+)@[^@]+$", 1)
+    domain = text.str.extract(r"@([^@]+)$", 1).replace(DOMAIN_ALIASES)
+    valid = local.is_not_null() & domain.str.contains(r"\.") & ~text.str.contains(r"\s")
+    local = (
+        pl.when(domain.is_in(list(PLUS_TAG_DOMAINS)))
+        .then(local.str.replace(r"\+.*$", ""))
+        .otherwise(local)
+    )
+    local = (
+        pl.when(domain.is_in(list(DOT_INSENSITIVE_DOMAINS)))
+        .then(local.str.replace_all(".", "", literal=True))
+        .otherwise(local)
+    )
+    return pl.when(valid & (local.str.len_chars() > 0)).then(
+        pl.concat_str([local, pl.lit("@"), domain])
+    )
+
+
+# ---------------------------------------------------------------- phone
+def phone_precleaned(raw: str) -> str:
+    """Digits with a leading '+' (00 -> +), the '(0)' trunk insert of '+44 (0)20 ...' removed."""
+    text = raw.strip().replace("(0)", "")
+    plus = text.startswith("+")
+    digits = re.sub(r"\D", "", text)
+    if not plus and digits.startswith("00"):
+        plus, digits = True, digits[2:]
+    return f"+{digits}" if plus else digits
+
+
+@lru_cache(maxsize=1_000_000)
+def _e164(cleaned: str, region: str) -> str | None:
+    if len(cleaned.lstrip("+")) < 6:
+        return None
+    try:
+        number = phonenumbers.parse(cleaned, region)
+    except phonenumbers.NumberParseException:
+        return None
+    # Valid (not merely possible) numbers only: a national spelling read with the wrong
+    # default region must not become someone else's number.
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_phone(
+    raw: str | None, region: str | None = None, default_region: str = "US"
+) -> str | None:
+    """E.164 (`+4930123456`) using `region` for national spellings; None if not a phone number."""
+    if not raw:
+        return None
+    return _e164(phone_precleaned(raw), (region or default_region).upper())
+
+
+# ---------------------------------------------------------------- profile URLs
+def profile_slug(raw: str | None) -> str | None:
+    """`linkedin:<slug>` / `github:<handle>` from any URL form; None for other URLs."""
+    if not raw:
+        return None
+    text = raw.strip()
+    m = _LINKEDIN.search(text)
+    if m:
+        slug = _clean_slug(m.group(1))
+        return f"linkedin:{slug}" if slug else None
+    m = _GITHUB.search(text)
+    if m:
+        handle = _clean_slug(m.group(1))
+        return f"github:{handle}" if handle and handle not in _GITHUB_RESERVED else None
+    return None
+
+
+def _clean_slug(slug: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(slug).strip().lower()
+
+
+def _profile_expr(col: pl.Expr) -> pl.Expr:
+    text = col.str.strip_chars()
+    li = text.str.extract(r"(?i)linkedin\.com/(?:in|pub)/([^/?#\s]+)", 1).str.to_lowercase()
+    gh = text.str.extract(r"(?i)github\.com/([^/?#\s]+)", 1).str.to_lowercase()
+    return (
+        pl.when(li.is_not_null())
+        .then(pl.lit("linkedin:") + li)
+        .when(gh.is_not_null() & ~gh.is_in(list(_GITHUB_RESERVED)))
+        .then(pl.lit("github:") + gh)
+    )
+
+
+# ---------------------------------------------------------------- names
+def fold_text(text: str) -> str:
+    """José -> jose, Weiß -> weiss, O'Brien -> o brien: accents and case gone, words kept."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL_FOLDS))
+    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    return " ".join(_NON_ALNUM.sub(" ", ascii_only.replace("'", "")).split())
+
+
+@lru_cache(maxsize=1)
+def load_nicknames(path: str | None = None) -> dict[str, tuple[str, ...]]:
+    """nickname -> formal names it can stand for (Alex -> alexander, alexandra, alejandro)."""
+    table: dict[str, set[str]] = {}
+    with open(path or NICKNAMES_CSV, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            nick, formal = fold_text(row["nickname"]), fold_text(row["formal"])
+            if nick and formal:
+                table.setdefault(nick, set()).add(formal)
+    return {k: tuple(sorted(v)) for k, v in table.items()}
+
+
+def first_name_forms(first: str) -> tuple[str, ...]:
+    """The folded given name plus every formal name it may be a nickname of (sorted)."""
+    key = fold_text(first).replace(" ", "")
+    if not key:
+        return ()
+    return tuple(sorted({key, *load_nicknames().get(key, ())}))
+
+
+@lru_cache(maxsize=1)
+def _name_classes() -> dict[str, str]:
+    """Every name in nicknames.csv -> smallest name of its class (nicknames link formals)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for nick, formals in load_nicknames().items():
+        for formal in formals:
+            a, b = find(nick), find(formal)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return {name: find(name) for name in parent}
+
+
+def canonical_first_name(first: str) -> str:
+    """A blocking key shared by a name and its nicknames (Bob, Rob, Robert -> one key).
+
+    Names linked through a shared nickname fall in one class (Kate links Katherine and
+    Catherine), so the key is coarse on purpose; `first_name_forms` decides compatibility.
+    """
+    key = fold_text(first).replace(" ", "")
+    return _name_classes().get(key, key)
+
+
+def normalise_name(first: str | None, last: str | None, full: str | None = None) -> tuple[str, str]:
+    """(given-name key, family-name key), folded; `full` is split when parts are missing.
+
+    The first word is the given name and the rest the family name ("Lena von Stein" ->
+    lena / vonstein): given names rarely contain spaces, family names often carry particles.
+    """
+    f = fold_text(first or "")
+    la = fold_text(last or "")
+    if not (f and la) and full:
+        words = fold_text(full).split()
+        if len(words) >= 2:
+            f, la = f or words[0], la or " ".join(words[1:])
+        elif words and not f:
+            f = words[0]
+    return f.replace(" ", ""), la.replace(" ", "")
+
+
+# ---------------------------------------------------------------- company / title / place
+def normalise_company(raw: str | None) -> str | None:
+    """'Berliner Bytes GmbH' -> 'berliner bytes', 'ACME, Inc.' -> 'acme'."""
+    if not raw:
+        return None
+    words = fold_text(raw).split()
+    while len(words) > 1 and words[-1] in LEGAL_SUFFIXES:
+        words.pop()
+    return " ".join(words) or None
+
+
+def normalise_title(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    words = [TITLE_ABBREVIATIONS.get(w, w) for w in fold_text(raw).split()]
+    return " ".join(words) or None
+
+
+def normalise_city(raw: str | None) -> str | None:
+    """The first comma part ('Munich, Bavaria, Germany' -> 'munich')."""
+    if not raw:
+        return None
+    return fold_text(raw.split(",", 1)[0]) or None
+
+
+_COUNTRY_WORDS = {
+    "united states": "US",
+    "usa": "US",
+    "us": "US",
+    "united kingdom": "GB",
+    "uk": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "germany": "DE",
+    "deutschland": "DE",
+    "france": "FR",
+    "netherlands": "NL",
+    "the netherlands": "NL",
+    "nederland": "NL",
+    "india": "IN",
+    "spain": "ES",
+    "italy": "IT",
+    "ireland": "IE",
+    "canada": "CA",
+    "switzerland": "CH",
+    "austria": "AT",
+    "belgium": "BE",
+    "sweden": "SE",
+    "denmark": "DK",
+    "norway": "NO",
+    "poland": "PL",
+    "portugal": "PT",
+}
+
+
+def country_from_location(raw: str | None) -> str | None:
+    """ISO-2 from the last comma part of a free-text location, when it names a country."""
+    if not raw:
+        return None
+    return _COUNTRY_WORDS.get(fold_text(raw.rsplit(",", 1)[-1]))
+
+
+# ---------------------------------------------------------------- frame level
+def _map_unique(series: pl.Series, fn, dtype: pl.DataType) -> pl.Series:
+    """Apply a Python function once per distinct value (names and phones repeat a lot)."""
+    uniq = series.unique().drop_nulls()
+    mapping = pl.DataFrame(
+        {"k": uniq, "v": pl.Series([fn(x) for x in uniq.to_list()], dtype=dtype)}
+    )
+    return series.to_frame("k").join(mapping, on="k", how="left", maintain_order="left")["v"]
+
+
+def normalise_records(
+    records: pl.DataFrame, config: IdentityConfig | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(`people`, `identifiers`) for a `person_records` frame.
+
+    people: one row per record with `idx` (row number, the engine's integer id), `record_key`,
+    `source`, name keys (`first_key`, `first_canon`, `last_key`), `company_key`, `city_key`,
+    `title_key`, `is_buyer_profile_copy`.
+    identifiers: long frame `idx, kind, value` with kind in email|phone|linkedin|github|spk,
+    plus `corporate` (email on a non-free-mail domain) and `role` (shared mailbox).
+    """
+    cfg = config or IdentityConfig()
+    df = records.with_row_index("idx")
+    names = df.select(
+        "idx",
+        pl.struct(["first_name", "last_name", "full_name"]).alias("n"),
+    )
+    uniq_names = names["n"].unique()
+    keyed = [
+        normalise_name(d["first_name"], d["last_name"], d["full_name"])
+        for d in uniq_names.to_list()
+    ]
+    name_map = pl.DataFrame(
+        {
+            "n": uniq_names,
+            "first_key": [k[0] or None for k in keyed],
+            "last_key": [k[1] or None for k in keyed],
+        }
+    )
+    names = names.join(name_map, on="n", how="left", maintain_order="left")
+    placeholders = list(cfg.placeholder_names)
+    full_folded = pl.concat_str(["first_key", "last_key"], separator=" ", ignore_nulls=True)
+    people = df.select(
+        "idx",
+        "record_key",
+        "source",
+        "is_buyer_profile_copy",
+        "record_updated_at",
+        names["first_key"],
+        names["last_key"],
+        _map_unique(df["company"], normalise_company, pl.String).alias("company_key"),
+        _map_unique(df["location"], normalise_city, pl.String).alias("city_key"),
+        _map_unique(df["title"], normalise_title, pl.String).alias("title_key"),
+    ).with_columns(
+        pl.when(full_folded.is_in(placeholders) | pl.col("is_buyer_profile_copy"))
+        .then(None)
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in ("first_key", "last_key")
+    )
+    people = people.with_columns(
+        _map_unique(people["first_key"], canonical_first_name, pl.String).alias("first_canon")
+    )
+
+    # Buyer-profile copies describe the ticket buyer, not the attendee: no identity evidence.
+    evidence = df.filter(~pl.col("is_buyer_profile_copy").fill_null(False))
+    emails = (
+        evidence.select("idx", pl.col("emails").alias("raw"))
+        .explode("raw")
+        .with_columns(_email_key_expr(pl.col("raw")).alias("value"))
+        .drop_nulls("value")
+        .select(
+            "idx",
+            pl.lit("email").alias("kind"),
+            "value",
+            (~pl.col("value").str.extract(r"@(.+)$", 1).is_in(list(FREEMAIL_DOMAINS))).alias(
+                "corporate"
+            ),
+        )
+    )
+    emails = emails.with_columns(
+        _map_unique(emails["value"], is_role_mailbox, pl.Boolean).alias("role")
+    )
+    phones = _phone_identifiers(evidence, cfg)
+    profiles = (
+        evidence.select("idx", pl.col("profile_urls").alias("raw"))
+        .explode("raw")
+        .with_columns(_profile_expr(pl.col("raw")).alias("value"))
+        .drop_nulls("value")
+        .select(
+            "idx",
+            pl.col("value").str.extract(r"^(\w+):", 1).alias("kind"),
+            "value",
+            pl.lit(False).alias("corporate"),
+            pl.lit(False).alias("role"),
+        )
+    )
+    spk = df.filter(pl.col("source_person_key").is_not_null()).select(
+        "idx",
+        pl.lit("spk").alias("kind"),
+        pl.concat_str(["source", "source_person_key"], separator=":").alias("value"),
+        pl.lit(False).alias("corporate"),
+        pl.lit(False).alias("role"),
+    )
+    identifiers = pl.concat([emails, phones, profiles, spk], how="vertical_relaxed").unique(
+        ["idx", "kind", "value"], maintain_order=True
+    )
+    return people, identifiers
+
+
+def _phone_identifiers(evidence: pl.DataFrame, cfg: IdentityConfig) -> pl.DataFrame:
+    country = pl.coalesce(
+        pl.col("country_hint").str.to_uppercase(),
+        pl.col("location").map_batches(
+            lambda s: _map_unique(s, country_from_location, pl.String), return_dtype=pl.String
+        ),
+        pl.lit(cfg.default_region),
+    )
+    raw = evidence.select("idx", pl.col("phones").alias("raw"), country.alias("region")).explode(
+        "raw"
+    )
+    raw = raw.drop_nulls("raw")
+    text = pl.col("raw").str.strip_chars().str.replace_all("(0)", "", literal=True)
+    plus = text.str.starts_with("+")
+    digits = text.str.replace_all(r"\D", "")
+    cleaned = (
+        pl.when(plus)
+        .then(pl.lit("+") + digits)
+        .when(digits.str.starts_with("00"))
+        .then(pl.lit("+") + digits.str.slice(2))
+        .otherwise(digits)
+    )
+    raw = raw.with_columns(cleaned.alias("cleaned"))
+    # International spellings do not depend on the region: one key per number, fewer parses.
+    raw = raw.with_columns(
+        pl.when(pl.col("cleaned").str.starts_with("+"))
+        .then(pl.lit("ZZ"))
+        .otherwise(pl.col("region"))
+        .alias("region")
+    )
+    pairs = raw.select("cleaned", "region").unique()
+    pairs = pairs.with_columns(
+        pl.Series(
+            "value",
+            [
+                _e164(c, r if r != "ZZ" else cfg.default_region)
+                for c, r in zip(pairs["cleaned"].to_list(), pairs["region"].to_list(), strict=True)
+            ],
+            dtype=pl.String,
+        )
+    )
+    return (
+        raw.join(pairs, on=["cleaned", "region"], how="left")
+        .drop_nulls("value")
+        .select(
+            "idx",
+            pl.lit("phone").alias("kind"),
+            "value",
+            pl.lit(False).alias("corporate"),
+            pl.lit(False).alias("role"),
+        )
+    )

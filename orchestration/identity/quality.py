@@ -1,0 +1,165 @@
+"""Pairwise precision/recall of a clustering against ground truth, with causes of errors.
+
+Pairs are counted without enumerating them: true positives are sum over (cluster, person)
+cells of C(n, 2); predicted pairs sum over clusters, true pairs over persons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from .similarity import first_names_compatible, last_names_compatible
+
+
+@dataclass(slots=True)
+class QualityReport:
+    precision: float
+    recall: float
+    true_pairs: int
+    predicted_pairs: int
+    correct_pairs: int
+    false_merges: int  # predicted clusters mixing two or more people
+    false_pair_count: int
+    missed_merges: int  # people split over two or more clusters (extra pieces)
+    missed_pair_count: int
+    false_by_rule: dict[str, int] = field(default_factory=dict)
+    missed_by_cause: dict[str, int] = field(default_factory=dict)
+
+    def render(self) -> str:
+        lines = [
+            f"pairwise precision {self.precision:.4f}  recall {self.recall:.4f}",
+            f"true pairs {self.true_pairs}  predicted {self.predicted_pairs}  "
+            f"correct {self.correct_pairs}",
+            f"false merges (mixed clusters) {self.false_merges}  false pairs "
+            f"{self.false_pair_count}",
+            f"missed merges (extra pieces) {self.missed_merges}  missed pairs "
+            f"{self.missed_pair_count}",
+            "false merges by rule of the joining edge: "
+            + ", ".join(f"{k}={v}" for k, v in sorted(self.false_by_rule.items())),
+            "missed pieces by cause: "
+            + ", ".join(f"{k}={v}" for k, v in sorted(self.missed_by_cause.items())),
+        ]
+        return "\n".join(lines)
+
+
+def _pairs(col: str) -> pl.Expr:
+    return (pl.col(col) * (pl.col(col) - 1) // 2).sum()
+
+
+def pairwise_quality(
+    clusters: pl.DataFrame,
+    truth: pl.DataFrame,
+    edges: pl.DataFrame | None = None,
+    people: pl.DataFrame | None = None,
+    identifiers: pl.DataFrame | None = None,
+) -> QualityReport:
+    """clusters: record_key, cluster_key; truth: record_key, person_id (same record set)."""
+    j = clusters.join(truth, on="record_key", how="inner")
+    cells = j.group_by("cluster_key", "person_id").agg(pl.len().alias("n"))
+    tp = int(cells.select(_pairs("n")).item() or 0)
+    pred = int(j.group_by("cluster_key").agg(pl.len().alias("n")).select(_pairs("n")).item() or 0)
+    true = int(j.group_by("person_id").agg(pl.len().alias("n")).select(_pairs("n")).item() or 0)
+    per_cluster = cells.group_by("cluster_key").agg(pl.len().alias("people"))
+    false_merges = int(per_cluster.filter(pl.col("people") > 1).height)
+    per_person = cells.group_by("person_id").agg(pl.len().alias("pieces"))
+    missed = int((per_person["pieces"] - 1).sum())
+    report = QualityReport(
+        precision=tp / pred if pred else 1.0,
+        recall=tp / true if true else 1.0,
+        true_pairs=true,
+        predicted_pairs=pred,
+        correct_pairs=tp,
+        false_merges=false_merges,
+        false_pair_count=pred - tp,
+        missed_merges=missed,
+        missed_pair_count=true - tp,
+    )
+    if edges is not None:
+        report.false_by_rule = _false_by_rule(j, edges)
+    if people is not None and identifiers is not None:
+        report.missed_by_cause = _missed_causes(j, people, identifiers)
+    return report
+
+
+def _false_by_rule(j: pl.DataFrame, edges: pl.DataFrame) -> dict[str, int]:
+    """Applied edges whose two records belong to different true people, by rule."""
+    pid = j.select("record_key", "person_id", "cluster_key")
+    e = edges.join(pid, left_on="record_key_a", right_on="record_key").join(
+        pid, left_on="record_key_b", right_on="record_key", suffix="_b"
+    )
+    bad = e.filter(
+        (pl.col("person_id") != pl.col("person_id_b"))
+        & (pl.col("cluster_key") == pl.col("cluster_key_b"))
+    )
+    return dict(bad.group_by("rule").len().iter_rows())
+
+
+def _missed_causes(
+    j: pl.DataFrame, people: pl.DataFrame, identifiers: pl.DataFrame
+) -> dict[str, int]:
+    """For each extra piece of a split person, the most specific reason we can name."""
+    p = j.join(
+        people.select(
+            "idx",
+            "record_key",
+            "first_key",
+            "last_key",
+            "company_key",
+            "is_buyer_profile_copy",
+            "source",
+        ),
+        on="record_key",
+    )
+    ids = identifiers.join(p.select("idx", "cluster_key", "person_id"), on="idx")
+    piece_ids = ids.group_by("person_id", "cluster_key").agg(
+        pl.col("value").filter(~pl.col("role")).unique().alias("vals"),
+        pl.col("role").any().alias("has_role"),
+    )
+    pieces = (
+        p.group_by("person_id", "cluster_key")
+        .agg(
+            pl.col("first_key").drop_nulls().first().alias("f"),
+            pl.col("last_key").drop_nulls().first().alias("l"),
+            pl.col("company_key").drop_nulls().unique().alias("companies"),
+            pl.col("is_buyer_profile_copy").all().alias("buyer"),
+            pl.col("source").unique().alias("sources"),
+            pl.len().alias("n"),
+        )
+        .join(piece_ids, on=["person_id", "cluster_key"], how="left")
+    )
+    split = pieces.filter(
+        pl.col("person_id").is_in(
+            pieces.group_by("person_id").len().filter(pl.col("len") > 1)["person_id"].implode()
+        )
+    ).sort("person_id", "n", "cluster_key", descending=[False, True, False])
+    causes: dict[str, int] = {}
+    for _pid, grp in split.group_by("person_id", maintain_order=True):
+        rows = grp.to_dicts()
+        main = rows[0]
+        for r in rows[1:]:
+            causes[_cause(main, r)] = causes.get(_cause(main, r), 0) + 1
+    return causes
+
+
+def _cause(main: dict, piece: dict) -> str:
+    if piece["buyer"]:
+        return "buyer_profile_copy"
+    shared = set(main["vals"] or []) & set(piece["vals"] or [])
+    if shared:
+        return "shared_identifier_refused_or_screened"
+    if piece["f"] is None or piece["l"] is None:
+        if not piece["vals"]:
+            return "no_name_no_identifier" if not piece["has_role"] else "role_mailbox_only"
+        return "identifier_only_not_shared"
+    if main["f"] and main["l"]:
+        if not first_names_compatible(main["f"], piece["f"]) or not last_names_compatible(
+            main["l"], piece["l"]
+        ):
+            return "name_differs"
+        name = "name_variant" if main["f"] != piece["f"] or main["l"] != piece["l"] else "same_name"
+        if set(main["companies"] or []) & set(piece["companies"] or []):
+            return f"{name}_same_company_no_identifier"
+        return f"{name}_changed_company_no_identifier"
+    return "no_shared_identifier"

@@ -1,0 +1,62 @@
+"""The engine's input contract and its tunable settings (one place, so reviews see every knob)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+PERSON_RECORD_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "record_key": pl.String,
+    "source": pl.String,
+    "entity": pl.String,
+    "source_record_id": pl.String,
+    "first_name": pl.String,
+    "last_name": pl.String,
+    "full_name": pl.String,
+    "company": pl.String,
+    "title": pl.String,
+    "location": pl.String,
+    "emails": pl.List(pl.String),
+    "phones": pl.List(pl.String),
+    "profile_urls": pl.List(pl.String),
+    "source_person_key": pl.String,
+    "country_hint": pl.String,
+    "record_updated_at": pl.Datetime("us"),
+    "is_buyer_profile_copy": pl.Boolean,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityConfig:
+    """Thresholds of the matcher. Defaults are tuned on generated markets (see quality.py)."""
+
+    default_region: str = "US"
+    # An identifier whose carriers fall into this many incompatible name groups is a shared
+    # mailbox/phone, not a person's identifier.
+    max_name_groups: int = 3
+    # Identifiers carried by more records than this are never identity (team phones, etc.).
+    max_records_per_identifier: int = 500
+    # Fuzzy scores: >= auto_merge merges, [review, auto_merge) goes to the review list. The
+    # market is full of namesakes: auto-merge needs the name plus same company and city (or
+    # title), and two titles without a common word count against the pair.
+    auto_merge_score: float = 0.90
+    review_score: float = 0.70
+    # Blocks bigger than this are not compared pairwise (they are common-name buckets whose
+    # pairs the stricter blocks already cover).
+    max_block_size: int = 400
+    # Identifier kinds a person has only one of: two different values veto any merge.
+    singular_kinds: tuple[str, ...] = ("linkedin",)
+    # Weak edges (evidence that can belong to a namesake) are also refused when the two sides
+    # disagree on any of these kinds.
+    weak_rules: tuple[str, ...] = ("work_email_exact", "github_exact", "fuzzy_name")
+    weak_edge_veto_kinds: tuple[str, ...] = ("linkedin", "github", "phone", "email_personal")
+    # Kinds whose disagreement vetoes a fuzzy (not a deterministic) merge.
+    fuzzy_veto_kinds: tuple[str, ...] = ("linkedin", "github", "phone", "email_personal")
+    # Components larger than this are split by dropping their weakest edges.
+    max_component_size: int = 200
+    placeholder_names: frozenset[str] = field(
+        default_factory=lambda: frozenset(
+            {"anonymized candidate", "unknown", "n a", "na", "test", "candidate", "anonymous"}
+        )
+    )

@@ -1,0 +1,226 @@
+"""Matching rules of the identity engine on small hand-made record sets."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+
+from orchestration.identity.engine import resolve_identities
+from orchestration.identity.schema import PERSON_RECORD_SCHEMA
+
+
+def _rec(key: str, **kw: Any) -> dict[str, Any]:
+    source, entity, rid = key.split(":", 2)
+    row: dict[str, Any] = {c: None for c in PERSON_RECORD_SCHEMA}
+    row.update(
+        record_key=key,
+        source=source,
+        entity=entity,
+        source_record_id=rid,
+        emails=[],
+        phones=[],
+        profile_urls=[],
+        record_updated_at=datetime(2026, 1, 1),
+        is_buyer_profile_copy=False,
+    )
+    row.update(kw)
+    return row
+
+
+def _clusters(rows: list[dict[str, Any]]) -> dict[str, str]:
+    df = pl.DataFrame(rows, schema=PERSON_RECORD_SCHEMA)
+    res = resolve_identities(df)
+    return dict(res.clusters.iter_rows())
+
+
+def test_messy_spellings_of_one_person_merge() -> None:
+    c = _clusters(
+        [
+            _rec(
+                "greenhouse:candidates:1",
+                first_name="José",
+                last_name="García",
+                emails=["Jose.Garcia+jobs@gmail.com"],
+                source_person_key="1",
+            ),
+            _rec("greenhouse:applications:9", source_person_key="1"),
+            _rec(
+                "lever:opportunities:a",
+                full_name="Jose Garcia",
+                emails=["josegarcia@googlemail.com"],
+                phones=["+1 415 852 4095"],
+            ),
+            _rec(
+                "ashby:candidates:b",
+                full_name="José García",
+                phones=["(415) 852-4095"],
+                country_hint="US",
+                profile_urls=["https://www.linkedin.com/in/jose-garcia-77/"],
+            ),
+            _rec(
+                "sourcing:profiles:s.csv:1",
+                first_name="Jose",
+                last_name="Garcia",
+                profile_urls=["http://es.linkedin.com/in/Jose-Garcia-77?trk=x"],
+            ),
+            _rec("outreach:events:o.csv:1", emails=["JOSEGARCIA@gmail.com "]),
+        ]
+    )
+    assert len(set(c.values())) == 1
+
+
+def test_conflicting_profile_slugs_veto_a_merge() -> None:
+    # Same work mailbox (namesakes at one employer), different LinkedIn profiles: two people.
+    c = _clusters(
+        [
+            _rec(
+                "sourcing:profiles:s.csv:1",
+                first_name="Anna",
+                last_name="Weber",
+                emails=["anna.weber@acme.com"],
+                profile_urls=["linkedin.com/in/anna-weber-1"],
+            ),
+            _rec(
+                "sourcing:profiles:s.csv:2",
+                first_name="Anna",
+                last_name="Weber",
+                emails=["anna.weber@acme.com"],
+                profile_urls=["linkedin.com/in/anna-weber-2"],
+            ),
+        ]
+    )
+    assert c["sourcing:profiles:s.csv:1"] != c["sourcing:profiles:s.csv:2"]
+
+
+def test_namesakes_at_same_company_and_city_are_not_merged() -> None:
+    c = _clusters(
+        [
+            _rec(
+                "greenhouse:candidates:1",
+                first_name="Michael",
+                last_name="Müller",
+                company="Acme GmbH",
+                location="Berlin, Germany",
+                title="Data Engineer",
+                emails=["m.mueller@gmail.com"],
+            ),
+            _rec(
+                "events:signups:e.csv:1",
+                first_name="Michael",
+                last_name="Muller",
+                company="Acme",
+                title="Sales Manager",
+                emails=["michael.mueller@web.de"],
+            ),
+            _rec(
+                "sourcing:profiles:s.csv:1",
+                first_name="Mike",
+                last_name="Müller",
+                company="ACME GmbH",
+                location="Berlin, Berlin, Germany",
+                title="Account Executive",
+                profile_urls=["linkedin.com/in/mmueller"],
+            ),
+        ]
+    )
+    assert len(set(c.values())) == 3
+
+
+def test_buyer_profile_copies_are_not_merged_by_email() -> None:
+    c = _clusters(
+        [
+            _rec(
+                "eventbrite:attendees:1",
+                first_name="Ravi",
+                last_name="Patel",
+                emails=["ravi.patel@gmail.com"],
+            ),
+            _rec(
+                "eventbrite:attendees:2",
+                first_name="Ravi",
+                last_name="Patel",
+                emails=["ravi.patel@gmail.com"],
+                is_buyer_profile_copy=True,
+            ),
+            _rec(
+                "greenhouse:candidates:5",
+                first_name="Ravi",
+                last_name="Patel",
+                emails=["ravipatel@gmail.com"],
+            ),
+        ]
+    )
+    assert c["eventbrite:attendees:1"] == c["greenhouse:candidates:5"]
+    assert c["eventbrite:attendees:2"] != c["eventbrite:attendees:1"]
+
+
+def test_role_and_shared_mailboxes_are_not_identity() -> None:
+    c = _clusters(
+        [
+            _rec(
+                "events:signups:e.csv:1",
+                first_name="Ann",
+                last_name="Lee",
+                emails=["jobs@acme.com"],
+            ),
+            _rec(
+                "events:signups:e.csv:2",
+                first_name="Bo",
+                last_name="Chen",
+                emails=["jobs@acme.com"],
+            ),
+            # One first-name work mailbox re-used by two different Rahuls.
+            _rec(
+                "greenhouse:candidates:1",
+                first_name="Rahul",
+                last_name="Gupta",
+                emails=["rahul@jasper.com"],
+            ),
+            _rec(
+                "greenhouse:candidates:2",
+                first_name="Rahul",
+                last_name="Patel",
+                emails=["rahul@jasper.com"],
+            ),
+            _rec(
+                "greenhouse:candidates:3",
+                first_name="Rahul",
+                last_name="Guptta",
+                emails=["rahul@jasper.com"],
+            ),
+        ]
+    )
+    assert c["events:signups:e.csv:1"] != c["events:signups:e.csv:2"]
+    assert c["greenhouse:candidates:1"] == c["greenhouse:candidates:3"]
+    assert c["greenhouse:candidates:1"] != c["greenhouse:candidates:2"]
+
+
+def test_fuzzy_merge_needs_corroboration_and_logs_evidence() -> None:
+    df = pl.DataFrame(
+        [
+            _rec(
+                "greenhouse:candidates:1",
+                first_name="Katherine",
+                last_name="Schneider",
+                company="Acme GmbH",
+                location="Munich, Germany",
+                title="Senior Data Engineer",
+            ),
+            _rec(
+                "sourcing:profiles:s.csv:1",
+                first_name="Kate",
+                last_name="Schnieder",
+                company="ACME",
+                location="Munich, Bavaria, Germany",
+                title="Sr. Data Engineer",
+            ),
+        ],
+        schema=PERSON_RECORD_SCHEMA,
+    )
+    res = resolve_identities(df)
+    assert res.clusters["cluster_key"].n_unique() == 1
+    (evidence,) = res.edges["evidence"].to_list()
+    assert evidence.startswith("name_jw=") and "+company" in evidence
+    assert "schneider" not in evidence.lower()

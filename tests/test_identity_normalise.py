@@ -1,0 +1,147 @@
+"""Unit tests for the identity normalisers (orchestration/identity/normalise.py)."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from orchestration.identity.normalise import (
+    _email_key_expr,
+    canonical_first_name,
+    first_name_forms,
+    fold_text,
+    is_role_mailbox,
+    normalise_company,
+    normalise_email,
+    normalise_name,
+    normalise_phone,
+    profile_slug,
+)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "jane.doe@gmail.com",
+        "janedoe@gmail.com",
+        "jan.edoe@gmail.com",
+        "Jane.Doe+jobs@gmail.com",
+        "jane.doe@googlemail.com",
+        " JANE.DOE@GMAIL.COM\t",
+        "Jane.Doe@Gmail.com",
+    ],
+)
+def test_gmail_spellings_fold_to_one_key(raw: str) -> None:
+    assert normalise_email(raw) == "janedoe@gmail.com"
+
+
+def test_non_gmail_keeps_dots_and_rejects_garbage() -> None:
+    assert normalise_email("Jane.Doe@Acme.com ") == "jane.doe@acme.com"
+    assert normalise_email("jane.doe+x@outlook.com") == "jane.doe@outlook.com"
+    assert normalise_email("not an email") is None
+    assert normalise_email("") is None
+    assert normalise_email(None) is None
+
+
+def test_vectorised_email_matches_scalar() -> None:
+    raws = ["Jane.Doe+cv@gmail.com", " a.b@acme.io", "x@googlemail.com", "bad", "A.B@Web.de"]
+    got = pl.DataFrame({"r": raws}).select(_email_key_expr(pl.col("r")))["r"].to_list()
+    assert got == [normalise_email(r) for r in raws]
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "e164"),
+    [
+        ("(415) 555-0134", "US", "+14155550134"),
+        ("(415) 852-4095", "US", "+14158524095"),
+        ("415.852.4095", "US", "+14158524095"),
+        ("+1 415 852 4095", None, "+14158524095"),
+        ("1-415-852-4095", "US", "+14158524095"),
+        ("030 3225 6589", "DE", "+493032256589"),
+        ("0049 30 3225658", "US", "+49303225658"),
+        ("+44 (0)20 7946 0321", None, "+442079460321"),
+        ("020 7946 0321", "GB", "+442079460321"),
+        ("06 12 34 56 78", "FR", "+33612345678"),
+        ("+33 (0)6 12 34 56 78", None, "+33612345678"),
+    ],
+)
+def test_phone_spellings_to_e164(raw: str, region: str | None, e164: str | None) -> None:
+    assert normalise_phone(raw, region) == e164
+
+
+def test_phone_default_region_is_configurable() -> None:
+    assert normalise_phone("030 3225658", None, default_region="DE") == "+49303225658"
+    assert normalise_phone("not a phone") is None
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "linkedin.com/in/jane-doe-1a2b3c",
+        "https://www.linkedin.com/in/jane-doe-1a2b3c/",
+        "http://uk.linkedin.com/in/jane-doe-1a2b3c?trk=public_profile_browsemap",
+        "LinkedIn.com/in/Jane-Doe-1A2B3C",
+        "www.linkedin.com/in/jane-doe-1a2b3c",
+        "https://www.linkedin.com/in/jane-doe-1a2b3c/?locale=en_US",
+        " https://linkedin.com/in/jane-doe-1a2b3c?originalSubdomain=uk ",
+    ],
+)
+def test_linkedin_url_forms_to_one_slug(raw: str) -> None:
+    assert profile_slug(raw) == "linkedin:jane-doe-1a2b3c"
+
+
+def test_github_and_other_urls() -> None:
+    assert profile_slug("https://www.github.com/JDoe/") == "github:jdoe"
+    assert profile_slug("github.com/jdoe") == "github:jdoe"
+    assert profile_slug("https://janedoe.dev") is None
+
+
+def test_nicknames_and_accents() -> None:
+    assert (
+        canonical_first_name("Bob") == canonical_first_name("Robert") == canonical_first_name("Rob")
+    )
+    assert canonical_first_name("Bill") == canonical_first_name("William")
+    assert canonical_first_name("Kate") == canonical_first_name("Katherine")
+    assert "alexander" in first_name_forms("Alex") and "alexandra" in first_name_forms("Alex")
+    assert fold_text("José") == "jose"
+    assert fold_text("Weiß") == "weiss"
+    assert normalise_name(" Hélène ", "O'Brien") == ("helene", "obrien")
+    assert normalise_name(None, None, "Lena von Stein") == ("lena", "vonstein")
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ("Berliner Bytes GmbH", "berliner bytes"),
+        ("ACME, Inc.", "acme"),
+        ("Thames Digital Ltd", "thames digital"),
+        ("deccan software pvt", "deccan software"),
+        ("Nederlandse Netwerken B.V.", "nederlandse netwerken b v"),
+        ("Société Lumière SA", "societe lumiere"),
+        ("Acme LLC", "acme"),
+    ],
+)
+def test_company_legal_suffixes(raw: str, key: str) -> None:
+    assert normalise_company(raw) == key
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "jobs@acme.com",
+        "info@acme.com",
+        "recruiting@acme.com",
+        "careers@acme.io",
+        "hr@acme.de",
+        "talent@x.com",
+        "hello@x.com",
+        "contact@x.com",
+        "cv@agency.com",
+    ],
+)
+def test_role_mailboxes(email: str) -> None:
+    assert is_role_mailbox(email)
+
+
+def test_personal_mailbox_is_not_role() -> None:
+    assert not is_role_mailbox("jane.doe@acme.com")
