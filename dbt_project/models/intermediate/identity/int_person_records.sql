@@ -18,10 +18,13 @@ greenhouse as (
         cast(null as varchar) as full_name,
         company,
         title,
-        cast(null as varchar) as location,
+        first_address as location,
         {{ json_array_texts('email_addresses_json', 'value') }} as emails,
         {{ json_array_texts('phone_numbers_json', 'value') }} as phones,
-        {{ json_array_texts('social_media_json', 'value') }} as profile_urls,
+        list_concat(
+            {{ json_array_texts('social_media_json', 'value') }},
+            {{ json_array_texts('website_addresses_json', 'value') }}
+        ) as profile_urls,
         cast(null as varchar) as source_person_key,
         coalesce(updated_at, created_at) as record_updated_at,
         false as is_buyer_profile_copy
@@ -37,8 +40,9 @@ lever as (
         cast(null as varchar),
         cast(null as varchar),
         full_name,
-        cast(null as varchar),
-        headline,
+        -- Lever headlines read "<title> at <company>".
+        nullif(trim(split_part(headline, ' at ', 2)), ''),
+        nullif(trim(split_part(headline, ' at ', 1)), ''),
         location,
         {{ json_array_texts('emails_json') }},
         {{ json_array_texts('phones_json', 'value') }},
@@ -93,7 +97,9 @@ eventbrite as (
         cast([] as varchar[]),
         cast(null as varchar),
         coalesce(changed_at, created_at),
-        is_buyer_profile_copy
+        -- On a multi-ticket order the first seat is the buyer's own; the other rows carry the
+        -- buyer's profile, which says nothing about who actually holds those tickets.
+        is_buyer_profile_copy and order_seat_number > 1
     from {{ ref('stg_eventbrite__attendees') }}
 ),
 

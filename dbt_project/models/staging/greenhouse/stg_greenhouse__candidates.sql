@@ -35,6 +35,8 @@ renamed as (
         {{ json_value('_record', 'email_addresses') }} as email_addresses_json,
         {{ json_value('_record', 'phone_numbers') }} as phone_numbers_json,
         {{ json_value('_record', 'social_media_addresses') }} as social_media_json,
+        {{ json_value('_record', 'website_addresses') }} as website_addresses_json,
+        {{ json_text('_record', 'addresses[0].value') }} as first_address,
         {{ iso_to_utc_timestamp(json_text('_record', 'created_at')) }} as created_at,
         {{ iso_to_utc_timestamp(json_text('_record', 'updated_at')) }} as updated_at,
         {{ iso_to_utc_timestamp(json_text('_record', 'last_activity')) }} as last_activity_at,
