@@ -19,7 +19,6 @@ code raises a SourceError naming the source, endpoint and code.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +26,13 @@ from typing import Any
 import duckdb
 
 from checks.ashby import CONTRACTS
-from ingest.http_client import ApiClient, RetryPolicy, SourceConfigError, SourceError
+from ingest.http_client import (
+    ApiClient,
+    RetryPolicy,
+    SourceConfigError,
+    SourceError,
+    client_from_env,
+)
 from ingest.sync import Page, SyncResult, run_sync
 
 log = logging.getLogger(__name__)
@@ -66,20 +71,16 @@ def make_client(
     sleep: Callable[[float], None] | None = None,
 ) -> ApiClient:
     """Build the Ashby client from arguments or the environment (Basic auth, key as user)."""
-    api_key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
-    if not api_key:
-        raise SourceConfigError(f"{SOURCE}: no credentials — set env var {API_KEY_ENV}.")
-    kwargs: dict[str, Any] = {}
-    if retry is not None:
-        kwargs["retry"] = retry
-    if sleep is not None:
-        kwargs["sleep"] = sleep
-    return ApiClient(
+    return client_from_env(
         source=SOURCE,
-        base_url=base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
-        key_env_var=API_KEY_ENV,
-        auth=(api_key, ""),
-        **kwargs,
+        api_key_env=API_KEY_ENV,
+        base_url_env=BASE_URL_ENV,
+        default_base_url=DEFAULT_BASE_URL,
+        auth_style="basic_key_as_user",
+        api_key=api_key,
+        base_url=base_url,
+        retry=retry,
+        sleep=sleep,
     )
 
 

@@ -30,6 +30,7 @@ from ingest.http_client import (
     SourceAuthError,
     SourceConfigError,
     SourceError,
+    client_from_env,
 )
 from ingest.sync import Page, SyncResult, run_sync
 
@@ -49,20 +50,16 @@ def make_client(
     sleep: Callable[[float], None] | None = None,
 ) -> ApiClient:
     """Build the Eventbrite client (OAuth bearer token) from arguments or the environment."""
-    api_key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
-    if not api_key:
-        raise SourceConfigError(f"{SOURCE}: no credentials — set env var {API_KEY_ENV}.")
-    kwargs: dict[str, Any] = {}
-    if retry is not None:
-        kwargs["retry"] = retry
-    if sleep is not None:
-        kwargs["sleep"] = sleep
-    return ApiClient(
+    return client_from_env(
         source=SOURCE,
-        base_url=base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
-        key_env_var=API_KEY_ENV,
-        headers={"Authorization": f"Bearer {api_key}"},
-        **kwargs,
+        api_key_env=API_KEY_ENV,
+        base_url_env=BASE_URL_ENV,
+        default_base_url=DEFAULT_BASE_URL,
+        auth_style="bearer",
+        api_key=api_key,
+        base_url=base_url,
+        retry=retry,
+        sleep=sleep,
     )
 
 

@@ -12,7 +12,6 @@ clocks drift), and re-landing an unchanged record adds nothing.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,7 +21,7 @@ import duckdb
 import requests
 
 from checks.greenhouse import CONTRACTS
-from ingest.http_client import ApiClient, RetryPolicy, SourceConfigError
+from ingest.http_client import ApiClient, RetryPolicy, SourceConfigError, client_from_env
 from ingest.sync import Page, SyncResult, run_sync
 
 SOURCE = "greenhouse"
@@ -57,21 +56,17 @@ def make_client(
 
     Harvest uses HTTP Basic auth with the API token as user name and an empty password.
     """
-    api_key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
-    if not api_key:
-        raise SourceConfigError(f"{SOURCE}: no credentials — set env var {API_KEY_ENV}.")
-    kwargs: dict[str, Any] = {}
-    if retry is not None:
-        kwargs["retry"] = retry
-    if sleep is not None:
-        kwargs["sleep"] = sleep
-    return ApiClient(
+    return client_from_env(
         source=SOURCE,
-        base_url=base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
-        key_env_var=API_KEY_ENV,
-        auth=(api_key, ""),
+        api_key_env=API_KEY_ENV,
+        base_url_env=BASE_URL_ENV,
+        default_base_url=DEFAULT_BASE_URL,
+        auth_style="basic_key_as_user",
+        api_key=api_key,
+        base_url=base_url,
+        retry=retry,
+        sleep=sleep,
         rate_limit_window_seconds=RATE_LIMIT_WINDOW_SECONDS,
-        **kwargs,
     )
 
 

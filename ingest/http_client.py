@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -228,3 +229,48 @@ def _short_error(response: requests.Response) -> str:
             if key in body:
                 return str(body[key])[:200]
     return response.reason or "error"
+
+
+def client_from_env(
+    *,
+    source: str,
+    api_key_env: str,
+    base_url_env: str,
+    default_base_url: str,
+    auth_style: str,
+    api_key: str | None = None,
+    base_url: str | None = None,
+    retry: RetryPolicy | None = None,
+    sleep: Callable[[float], None] | None = None,
+    rate_limit_window_seconds: float | None = None,
+) -> ApiClient:
+    """A vendor's client from explicit arguments or its env vars (what every connector's
+    `make_client` does). `auth_style`: "basic_key_as_user" (key as user name, empty password:
+    Greenhouse, Lever, Ashby), "bearer" (Eventbrite) or "x_api_key" (PDL)."""
+    api_key = api_key if api_key is not None else os.environ.get(api_key_env)
+    if not api_key:
+        raise SourceConfigError(f"{source}: no credentials — set env var {api_key_env}.")
+    auth: Any = None
+    headers: dict[str, str] = {}
+    if auth_style == "basic_key_as_user":
+        auth = (api_key, "")
+    elif auth_style == "bearer":
+        headers["Authorization"] = f"Bearer {api_key}"
+    elif auth_style == "x_api_key":
+        headers["X-Api-Key"] = api_key
+    else:
+        raise ValueError(f"unknown auth_style {auth_style!r}")
+    optional: dict[str, Any] = {}
+    if retry is not None:
+        optional["retry"] = retry
+    if sleep is not None:
+        optional["sleep"] = sleep
+    return ApiClient(
+        source=source,
+        base_url=base_url or os.environ.get(base_url_env) or default_base_url,
+        key_env_var=api_key_env,
+        auth=auth,
+        headers=headers,
+        rate_limit_window_seconds=rate_limit_window_seconds,
+        **optional,
+    )

@@ -20,7 +20,6 @@ the pass restart from its first page once; landing is idempotent, so this adds n
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -29,7 +28,13 @@ from typing import Any
 import duckdb
 
 from checks.lever import CONTRACTS, EPOCH_MS_MAX, EPOCH_MS_MIN, as_epoch_ms
-from ingest.http_client import ApiClient, RetryPolicy, SourceConfigError, SourceError
+from ingest.http_client import (
+    ApiClient,
+    RetryPolicy,
+    SourceConfigError,
+    SourceError,
+    client_from_env,
+)
 from ingest.sync import Page, SyncResult, run_sync
 
 log = logging.getLogger(__name__)
@@ -83,20 +88,16 @@ def make_client(
     limit (~10 requests/s with bursts) is enforced with 429 + Retry-After, which the client
     honours.
     """
-    api_key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
-    if not api_key:
-        raise SourceConfigError(f"{SOURCE}: no credentials — set env var {API_KEY_ENV}.")
-    kwargs: dict[str, Any] = {}
-    if retry is not None:
-        kwargs["retry"] = retry
-    if sleep is not None:
-        kwargs["sleep"] = sleep
-    return ApiClient(
+    return client_from_env(
         source=SOURCE,
-        base_url=base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
-        key_env_var=API_KEY_ENV,
-        auth=(api_key, ""),
-        **kwargs,
+        api_key_env=API_KEY_ENV,
+        base_url_env=BASE_URL_ENV,
+        default_base_url=DEFAULT_BASE_URL,
+        auth_style="basic_key_as_user",
+        api_key=api_key,
+        base_url=base_url,
+        retry=retry,
+        sleep=sleep,
     )
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import time
 from collections import deque
@@ -31,7 +30,12 @@ import duckdb
 
 from checks.pdl import NO_MATCHES, PERSON_ENRICHMENTS
 from checks.validation import FeedContract, validate_records
-from ingest.http_client import ApiClient, RetryPolicy, SourceConfigError, SourceError
+from ingest.http_client import (
+    ApiClient,
+    RetryPolicy,
+    SourceError,
+    client_from_env,
+)
 from ingest.landing import (
     BatchCounts,
     QuarantinedRecord,
@@ -210,20 +214,16 @@ def make_client(
     clock: Callable[[], float] = time.monotonic,
 ) -> PdlClient:
     """Build the PDL client (header `X-Api-Key`) from arguments or the environment."""
-    api_key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
-    if not api_key:
-        raise SourceConfigError(f"{SOURCE}: no credentials — set env var {API_KEY_ENV}.")
-    kwargs: dict[str, Any] = {}
-    if retry is not None:
-        kwargs["retry"] = retry
-    if sleep is not None:
-        kwargs["sleep"] = sleep
-    api = ApiClient(
+    api = client_from_env(
         source=SOURCE,
-        base_url=base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
-        key_env_var=API_KEY_ENV,
-        headers={"X-Api-Key": api_key},
-        **kwargs,
+        api_key_env=API_KEY_ENV,
+        base_url_env=BASE_URL_ENV,
+        default_base_url=DEFAULT_BASE_URL,
+        auth_style="x_api_key",
+        api_key=api_key,
+        base_url=base_url,
+        retry=retry,
+        sleep=sleep,
     )
     return PdlClient(api, requests_per_minute, window_seconds, clock)
 
