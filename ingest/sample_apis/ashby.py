@@ -14,21 +14,22 @@
 
 from __future__ import annotations
 
-import copy
 import threading
 import time
 from typing import Any
 
 from .base import (
     ApiError,
+    EncodedJson,
     Reply,
     Request,
     SampleApiServer,
     TokenSigner,
     basic_auth_credentials,
-    id_sort_key,
     load_jsonl,
+    object_with_records,
     parse_iso,
+    records_after,
     same_secret,
 )
 
@@ -81,7 +82,7 @@ class AshbyApi(SampleApiServer):
         except _AshbyError as exc:
             return Reply(200, {"success": False, "errors": [exc.code]})
 
-    def _list(self, entity: str, body: dict[str, Any]) -> dict[str, Any]:
+    def _list(self, entity: str, body: dict[str, Any]) -> EncodedJson:
         limit = body.get("limit", MAX_LIMIT)
         if not isinstance(limit, int) or isinstance(limit, bool):
             raise _AshbyError("invalid_limit")
@@ -98,21 +99,17 @@ class AshbyApi(SampleApiServer):
         else:
             since = self._since_from_sync_token(entity, body.get("syncToken"))
 
-        records = self.records(entity)
-        if since is not None:
-            since_moment = parse_iso(since)
-            records = [r for r in records if _after(r.get("updatedAt"), since_moment)]
-        if after is not None:
-            bound = id_sort_key(after)
-            records = [r for r in records if id_sort_key(r.get("id")) > bound]
+        since_moment = parse_iso(since) if since is not None else None
+        records = self.filtered_records(
+            entity,
+            ("since", since),
+            lambda r: since_moment is None or _after(r.get("updatedAt"), since_moment),
+        )
+        records = records_after(records, after)
 
         chunk = records[:limit]
         more = len(records) > limit
-        reply: dict[str, Any] = {
-            "success": True,
-            "results": [copy.deepcopy(r) for r in chunk],
-            "moreDataAvailable": more,
-        }
+        reply: dict[str, Any] = {"success": True, "moreDataAvailable": more}
         if more:
             reply["nextCursor"] = self._cursor_signer.dumps(
                 {"e": entity, "s": since, "a": chunk[-1].get("id")}
@@ -121,7 +118,8 @@ class AshbyApi(SampleApiServer):
             reply["syncToken"] = self._sync_signer.dumps(
                 {"e": entity, "u": self._newest_updated_at(entity, since), "i": time.time()}
             )
-        return reply
+        # Records are never mutated in place, so they are served pre-encoded, without copies.
+        return object_with_records(reply, "results", self.encode_records(chunk))
 
     def _since_from_sync_token(self, entity: str, token: Any) -> str | None:
         if token is None or token == "":

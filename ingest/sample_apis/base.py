@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import contextlib
 import hashlib
 import hmac
@@ -109,6 +110,28 @@ class EncodedJsonArray(list):
     """
 
 
+class EncodedJson(bytes):
+    """A reply body already encoded as JSON bytes (sent as is)."""
+
+
+def object_with_records(
+    fields: dict[str, Any], list_key: str, records: EncodedJsonArray
+) -> EncodedJson:
+    """`{list_key: [records...], **fields}` as JSON bytes, splicing pre-encoded records."""
+    head = b'{"' + list_key.encode() + b'":[' + b",".join(records) + b"]"
+    rest = json.dumps(fields, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return EncodedJson(head + (b"," + rest[1:] if fields else b"}"))
+
+
+def records_after(records: list[dict[str, Any]], after: Any) -> list[dict[str, Any]]:
+    """The id-ordered `records` strictly after id `after` (binary search, not a scan)."""
+    if after is None:
+        return records
+    bound = id_sort_key(after)
+    start = bisect.bisect_right(records, bound, key=lambda r: id_sort_key(r.get("id")))
+    return records[start:]
+
+
 @dataclass
 class Reply:
     status: int
@@ -118,6 +141,8 @@ class Reply:
     def encoded(self) -> bytes:
         if self.body is None:
             return b""
+        if isinstance(self.body, EncodedJson):
+            return bytes(self.body)
         if isinstance(self.body, EncodedJsonArray):
             return b"[" + b",".join(self.body) + b"]"
         return json.dumps(self.body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")

@@ -19,14 +19,16 @@ from typing import Any
 
 from .base import (
     ApiError,
+    EncodedJson,
     Reply,
     Request,
     SampleApiServer,
     TokenSigner,
     bearer_token,
-    id_sort_key,
     load_jsonl,
+    object_with_records,
     parse_iso,
+    records_after,
     same_secret,
 )
 
@@ -100,7 +102,7 @@ class EventbriteApi(SampleApiServer):
             return {"id": event_id}
         raise ApiError(404, "not_found", "The event you requested does not exist.")
 
-    def _attendees(self, event_id: str, request: Request) -> dict[str, Any]:
+    def _attendees(self, event_id: str, request: Request) -> EncodedJson:
         self._event(event_id)  # 404 for an unknown event
         page_size = max(1, self.settings.eventbrite_page_size)
         after: Any = None
@@ -118,15 +120,13 @@ class EventbriteApi(SampleApiServer):
             if since is None:
                 raise ApiError(400, "arguments_error", "changed_since: invalid date format.")
 
-        attendees = [
-            a
-            for a in self.records("attendees")
-            if str(a.get("event_id")) == event_id and _changed_since(a, since)
-        ]
+        attendees = self.filtered_records(
+            "attendees",
+            (event_id, changed_since),
+            lambda a: str(a.get("event_id")) == event_id and _changed_since(a, since),
+        )
         total = len(attendees)
-        if after is not None:
-            bound = id_sort_key(after)
-            attendees = [a for a in attendees if id_sort_key(a.get("id")) > bound]
+        attendees = records_after(attendees, after)
         chunk = attendees[:page_size]
         has_more = len(attendees) > page_size
         pagination: dict[str, Any] = {
@@ -140,7 +140,10 @@ class EventbriteApi(SampleApiServer):
             pagination["continuation"] = self._signer.dumps(
                 {"ev": event_id, "a": chunk[-1].get("id"), "p": page_number + 1, "c": changed_since}
             )
-        return {"pagination": pagination, "attendees": [copy.deepcopy(a) for a in chunk]}
+        # Records are never mutated in place, so they are served pre-encoded, without copies.
+        return object_with_records(
+            {"pagination": pagination}, "attendees", self.encode_records(chunk)
+        )
 
 
 def _changed_since(attendee: dict[str, Any], since: Any) -> bool:

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import copy
 import time
 from typing import Any
 
@@ -24,8 +23,9 @@ from .base import (
     TokenBucketLimiter,
     TokenSigner,
     basic_auth_credentials,
-    id_sort_key,
     load_jsonl,
+    object_with_records,
+    records_after,
     same_secret,
 )
 
@@ -124,17 +124,17 @@ class LeverApi(SampleApiServer):
                 raise ApiError(400, "bad_request", "Invalid offset token")
             after = state["a"]
 
-        records = [r for r in self.records(entity) if _matches(request, entity, r)]
-        if after is not None:
-            bound = id_sort_key(after)
-            records = [r for r in records if id_sort_key(r.get("id")) > bound]
+        filter_key = tuple((param, request.arg(param)) for param, _, _ in _RANGE_FILTERS[entity])
+        filter_key += tuple(sorted(v for k, v in request.query_pairs if k == "state"))
+        matching = self.filtered_records(entity, filter_key, lambda r: _matches(request, entity, r))
+        records = records_after(matching, after)
         chunk = records[:limit]
-        body: dict[str, Any] = {"data": [copy.deepcopy(r) for r in chunk]}
         has_next = len(records) > limit
-        body["hasNext"] = has_next
+        fields: dict[str, Any] = {"hasNext": has_next}
         if has_next:
-            body["next"] = self._signer.dumps({"e": entity, "a": chunk[-1].get("id")})
-        return Reply(200, body)
+            fields["next"] = self._signer.dumps({"e": entity, "a": chunk[-1].get("id")})
+        # Records are never mutated in place, so they are served pre-encoded, without copies.
+        return Reply(200, object_with_records(fields, "data", self.encode_records(chunk)))
 
 
 def _matches(request: Request, entity: str, record: dict[str, Any]) -> bool:
