@@ -79,7 +79,7 @@ def test_bench_slice_build(isolated_env, tmp_path, monkeypatch):
         f"(all feeds) generated in {generate_seconds:.1f}s"
     )
     print(
-        f"greenhouse records served over HTTP: {gh_records:,} "
+        f"raw records landed (main feeds): {gh_records:,} "
         f"(feeds: {json.dumps(manifest.get('record_counts', {}))[:300]})"
     )
     for step, seconds in sorted(step_seconds.items()):
