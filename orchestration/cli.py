@@ -194,6 +194,15 @@ def print_run_report(result: Any) -> None:
     for event in result.get_asset_materialization_events():
         key = event.asset_key.to_user_string()
         meta = event.materialization.metadata
+        if key == "identity/record_contacts":
+            meta_values = {name: value.value for name, value in meta.items()}
+            print(
+                f"  identity: {meta_values.get('records', 0):,} person records → "
+                f"{meta_values.get('contacts', 0):,} contacts "
+                f"({meta_values.get('new_contacts', 0):,} new, "
+                f"{meta_values.get('merges', 0)} merges)"
+            )
+            continue
         if not key.startswith("raw/"):
             continue
         if "skip_reason" in meta:
