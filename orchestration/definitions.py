@@ -5,6 +5,7 @@ import dagster as dg
 from orchestration import settings
 from orchestration.assets.identity import identity_resolution
 from orchestration.assets.ingest import INGEST_ASSETS
+from orchestration.assets.ingest.quality_checks import build_quarantine_checks
 from orchestration.dbt_assets import dbt_after_identity, dbt_before_identity
 from orchestration.jobs import crm_pipeline, greenhouse_sync, ingest_all
 from orchestration.resources import all_resources
@@ -15,6 +16,7 @@ settings.export_absolute_db_path()
 
 defs = dg.Definitions(
     assets=[*INGEST_ASSETS, dbt_before_identity, identity_resolution, dbt_after_identity],
+    asset_checks=build_quarantine_checks(INGEST_ASSETS),
     jobs=[crm_pipeline, ingest_all, greenhouse_sync],
     schedules=[nightly_crm_refresh],
     resources=all_resources(),
