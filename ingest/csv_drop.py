@@ -504,18 +504,21 @@ def land_batch(
     try:
         if batch.valid.height:
             con.register("_csv_batch", batch.valid)
-            before = scalar(con, f"select count(*) from {spec.table}")
             # INSERT OR IGNORE, as in ingest.landing: the primary key (record id, content hash)
-            # makes a re-read file add only rows that are new or changed.
-            con.execute(
-                f"""
-                insert or ignore into {spec.table}
-                select ?, _source_record_id, _record_hash, ?, ?, _record
-                from _csv_batch
-                """,
-                [spec.source, batch_id, fetched_at],
+            # makes a re-read file add only rows that are new or changed. Its result is the
+            # number of rows actually inserted, so no count(*) before and after is needed.
+            landed = int(
+                scalar(
+                    con,
+                    f"""
+                    insert or ignore into {spec.table}
+                    select ?, _source_record_id, _record_hash, ?, ?, _record
+                    from _csv_batch
+                    """,
+                    [spec.source, batch_id, fetched_at],
+                )
+                or 0
             )
-            landed = scalar(con, f"select count(*) from {spec.table}") - before
             con.unregister("_csv_batch")
         if batch.quarantined:
             _quarantine(con, spec, batch.quarantined, batch_id, fetched_at)

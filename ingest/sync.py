@@ -25,6 +25,7 @@ from checks.validation import FeedContract, validate_records
 from ingest.landing import (
     BatchCounts,
     QuarantinedRecord,
+    deferred_checkpoints,
     ensure_landing_table,
     ensure_raw_schema,
     land_page,
@@ -60,6 +61,11 @@ class SyncResult:
 
 Fetch = Callable[[str | None], Iterator[Page]]
 
+# Records per landing transaction. Each transaction pays fixed costs (contract validation
+# setup, DuckDB statement and commit overhead) that dominate below a few thousand records;
+# memory stays bounded by this many decoded records plus the prefetched vendor pages.
+DEFAULT_BATCH_RECORDS = 5000
+
 
 def run_sync(
     con: duckdb.DuckDBPyConnection,
@@ -68,7 +74,7 @@ def run_sync(
     fetch: Fetch,
     full_resync: bool = False,
     cursor_key: str | None = None,
-    batch_records: int = 2000,
+    batch_records: int = DEFAULT_BATCH_RECORDS,
 ) -> SyncResult:
     """Sync one source entity. `cursor_key` defaults to the contract's entity name (use e.g.
     `attendees:<event id>` when one entity keeps a cursor per parent object). Small vendor pages
@@ -81,38 +87,11 @@ def run_sync(
     started_at = datetime.now(UTC).replace(tzinfo=None)
     if full_resync:
         reset_cursor(con, source, cursor_key)
-    result.cursor_before = load_cursor(con, source, cursor_key)
+    result.cursor_before = load_cursor(con, source, cursor_key, schema_ensured=True)
     status = "failed"
     try:
-        for page in coalesced(prefetched(fetch(result.cursor_before)), batch_records):
-            valid_idx, rejections = validate_records(contract, page.records)
-            valid = [(contract.record_id(page.records[i]), page.records[i]) for i in valid_idx]
-            quarantined = [
-                QuarantinedRecord(
-                    safe_record_id(contract, page.records[r.row]),
-                    r.field,
-                    r.reason,
-                    page.records[r.row],
-                )
-                for r in rejections
-            ]
-            for r in rejections:
-                result.quarantine_reasons[r.reason] = result.quarantine_reasons.get(r.reason, 0) + 1
-            new_cursor = page.cursor if page.is_last else None
-            counts = land_page(
-                con,
-                source=source,
-                entity=entity,
-                batch_id=result.batch_id,
-                records=valid,
-                quarantined=quarantined,
-                new_cursor=new_cursor,
-                cursor_entity=cursor_key,
-            )
-            result.counts.add(counts)
-            result.pages += page.source_pages
-            if new_cursor is not None:
-                result.cursor_after = new_cursor
+        with deferred_checkpoints(con):
+            _land_pages(con, contract, fetch, result, cursor_key, batch_records)
         if result.cursor_after is None:
             result.cursor_after = result.cursor_before
         status = "succeeded"
@@ -127,7 +106,49 @@ def run_sync(
             status=status,
             counts=result.counts,
             full_resync=full_resync,
+            schema_ensured=True,
         )
+
+
+def _land_pages(
+    con: duckdb.DuckDBPyConnection,
+    contract: FeedContract,
+    fetch: Fetch,
+    result: SyncResult,
+    cursor_key: str,
+    batch_records: int,
+) -> None:
+    """Validate and land every page of `fetch`, adding to `result` as pages commit."""
+    for page in coalesced(prefetched(fetch(result.cursor_before)), batch_records):
+        valid_idx, rejections = validate_records(contract, page.records)
+        valid = [(contract.record_id(page.records[i]), page.records[i]) for i in valid_idx]
+        quarantined = [
+            QuarantinedRecord(
+                safe_record_id(contract, page.records[r.row]),
+                r.field,
+                r.reason,
+                page.records[r.row],
+            )
+            for r in rejections
+        ]
+        for r in rejections:
+            result.quarantine_reasons[r.reason] = result.quarantine_reasons.get(r.reason, 0) + 1
+        new_cursor = page.cursor if page.is_last else None
+        counts = land_page(
+            con,
+            source=contract.source,
+            entity=contract.entity,
+            batch_id=result.batch_id,
+            records=valid,
+            quarantined=quarantined,
+            new_cursor=new_cursor,
+            cursor_entity=cursor_key,
+            tables_ensured=True,
+        )
+        result.counts.add(counts)
+        result.pages += page.source_pages
+        if new_cursor is not None:
+            result.cursor_after = new_cursor
 
 
 def safe_record_id(contract: FeedContract, record: Any) -> str | None:
