@@ -38,7 +38,7 @@ dev: setup
 
 test: setup
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 -p no:logging
 
 bench: setup
 	$(BIN)/python -m pytest -q -s tests/benchmarks -p no:cacheprovider
