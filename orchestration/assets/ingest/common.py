@@ -34,19 +34,18 @@ def sync_metadata(result: SyncResult) -> dict[str, dg.MetadataValue]:
     return meta
 
 
-def skipped_for_missing_credentials(
+def skipped(
     context: dg.AssetExecutionContext,
     warehouse: DuckDBWarehouse,
     source: str,
     entity: str,
-    env_var: str,
+    message: str,
 ) -> dg.MaterializeResult:
-    """Skip a source without credentials, say which env var to set, keep downstream buildable.
+    """Skip a source, say why (and which setting fixes it), keep downstream buildable.
 
     The landing table is created empty so staging models over it still build: one missing
     source must not stop the others from reaching the marts.
     """
-    message = f"{source}: skipped — no credentials, set env var {env_var}."
     context.log.warning(message)
     with warehouse.connect() as con:
         ensure_raw_schema(con)
@@ -54,3 +53,15 @@ def skipped_for_missing_credentials(
     return dg.MaterializeResult(
         metadata={"skipped": True, "skip_reason": dg.MetadataValue.text(message)}
     )
+
+
+def skipped_for_missing_credentials(
+    context: dg.AssetExecutionContext,
+    warehouse: DuckDBWarehouse,
+    source: str,
+    entity: str,
+    env_var: str,
+) -> dg.MaterializeResult:
+    """Skip a source without credentials, naming the env var to set."""
+    message = f"{source}: skipped — no credentials, set env var {env_var}."
+    return skipped(context, warehouse, source, entity, message)

@@ -11,9 +11,10 @@ from datetime import timedelta
 import dagster as dg
 
 from ingest import eventbrite
-from ingest.landing import ensure_landing_table, ensure_raw_schema
+from ingest.http_client import ApiClient
 from orchestration.assets.ingest.common import (
     IngestConfig,
+    skipped,
     skipped_for_missing_credentials,
     sync_metadata,
 )
@@ -27,20 +28,32 @@ class EventbriteSyncConfig(IngestConfig):
     overlap_minutes: int = 60  # attendees: re-read this much before each event's cursor
 
 
-def _skip_without_events(
-    context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse, entity: str
-) -> dg.MaterializeResult:
-    message = (
-        f"eventbrite: skipped — no events configured, set env var {eventbrite.EVENT_IDS_ENV} "
-        "(comma-separated event ids) or the asset config event_ids."
+def _client_and_events(
+    context: dg.AssetExecutionContext,
+    config: EventbriteSyncConfig,
+    warehouse: DuckDBWarehouse,
+    eventbrite_api: SourceCredentials,
+    entity: str,
+) -> tuple[ApiClient, list[str]] | dg.MaterializeResult:
+    """The client and event ids to sync, or the skip result when either is not configured."""
+    missing = eventbrite_api.missing_credentials()
+    if missing:
+        return skipped_for_missing_credentials(
+            context, warehouse, eventbrite.SOURCE, entity, missing
+        )
+    event_ids = eventbrite.configured_event_ids(config.event_ids)
+    if not event_ids:
+        message = (
+            f"eventbrite: skipped — no events configured, set env var "
+            f"{eventbrite.EVENT_IDS_ENV} (comma-separated event ids) or the asset config "
+            "event_ids."
+        )
+        return skipped(context, warehouse, eventbrite.SOURCE, entity, message)
+    client = eventbrite.make_client(
+        api_key=eventbrite_api.api_key(),
+        base_url=eventbrite_api.base_url(eventbrite.DEFAULT_BASE_URL),
     )
-    context.log.warning(message)
-    with warehouse.connect() as con:
-        ensure_raw_schema(con)
-        ensure_landing_table(con, eventbrite.SOURCE, entity)
-    return dg.MaterializeResult(
-        metadata={"skipped": True, "skip_reason": dg.MetadataValue.text(message)}
-    )
+    return client, event_ids
 
 
 @dg.asset(
@@ -58,18 +71,10 @@ def eventbrite_events(
     warehouse: DuckDBWarehouse,
     eventbrite_api: SourceCredentials,
 ) -> dg.MaterializeResult:
-    missing = eventbrite_api.missing_credentials()
-    if missing:
-        return skipped_for_missing_credentials(
-            context, warehouse, eventbrite.SOURCE, "events", missing
-        )
-    event_ids = eventbrite.configured_event_ids(config.event_ids)
-    if not event_ids:
-        return _skip_without_events(context, warehouse, "events")
-    client = eventbrite.make_client(
-        api_key=eventbrite_api.api_key(),
-        base_url=eventbrite_api.base_url(eventbrite.DEFAULT_BASE_URL),
-    )
+    prepared = _client_and_events(context, config, warehouse, eventbrite_api, "events")
+    if isinstance(prepared, dg.MaterializeResult):
+        return prepared
+    client, event_ids = prepared
     with warehouse.connect() as con:
         result = eventbrite.sync_events(con, client, event_ids, full_resync=config.full_resync)
     context.log.info(
@@ -98,18 +103,10 @@ def eventbrite_attendees(
     warehouse: DuckDBWarehouse,
     eventbrite_api: SourceCredentials,
 ) -> dg.MaterializeResult:
-    missing = eventbrite_api.missing_credentials()
-    if missing:
-        return skipped_for_missing_credentials(
-            context, warehouse, eventbrite.SOURCE, "attendees", missing
-        )
-    event_ids = eventbrite.configured_event_ids(config.event_ids)
-    if not event_ids:
-        return _skip_without_events(context, warehouse, "attendees")
-    client = eventbrite.make_client(
-        api_key=eventbrite_api.api_key(),
-        base_url=eventbrite_api.base_url(eventbrite.DEFAULT_BASE_URL),
-    )
+    prepared = _client_and_events(context, config, warehouse, eventbrite_api, "attendees")
+    if isinstance(prepared, dg.MaterializeResult):
+        return prepared
+    client, event_ids = prepared
     with warehouse.connect() as con:
         summary = eventbrite.sync_attendees(
             con,
