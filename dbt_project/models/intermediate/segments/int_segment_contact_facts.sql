@@ -34,6 +34,7 @@ history as (
         max(occurred_at) filter (where interaction_type = 'outreach_replied') as last_reply_at,
         count(*) filter (where interaction_type = 'outreach_replied') as reply_count,
         max(occurred_at) filter (where interaction_type = 'outreach_clicked') as last_click_at,
+        count(*) filter (where interaction_type = 'outreach_clicked') as click_count,
         max(occurred_at) filter (where interaction_type = 'event_attendance')
             as last_event_attended_at,
         max(occurred_at) filter (where interaction_type = 'sourced') as last_sourced_at,
@@ -69,6 +70,7 @@ select
     history.last_reply_at,
     coalesce(history.reply_count, 0) as reply_count,
     history.last_click_at,
+    coalesce(history.click_count, 0) as click_count,
     history.last_event_attended_at,
     history.last_sourced_at,
     history.employment_ended_at,
