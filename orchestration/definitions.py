@@ -7,6 +7,7 @@ from orchestration.assets.identity import identity_resolution
 from orchestration.assets.ingest import INGEST_ASSETS
 from orchestration.assets.ingest.quality_checks import build_quarantine_checks
 from orchestration.dbt_assets import dbt_after_identity, dbt_before_identity
+from orchestration.hygiene_gdpr_jobs import HYGIENE_GDPR_DEFINITIONS
 from orchestration.jobs import crm_pipeline, greenhouse_sync, ingest_all
 from orchestration.resources import all_resources
 from orchestration.schedules import nightly_crm_refresh
@@ -15,9 +16,15 @@ from orchestration.schedules import nightly_crm_refresh
 settings.export_absolute_db_path()
 
 defs = dg.Definitions(
-    assets=[*INGEST_ASSETS, dbt_before_identity, identity_resolution, dbt_after_identity],
+    assets=[
+        *INGEST_ASSETS,
+        dbt_before_identity,
+        identity_resolution,
+        dbt_after_identity,
+        *HYGIENE_GDPR_DEFINITIONS["assets"],
+    ],
     asset_checks=build_quarantine_checks(INGEST_ASSETS),
-    jobs=[crm_pipeline, ingest_all, greenhouse_sync],
-    schedules=[nightly_crm_refresh],
+    jobs=[crm_pipeline, ingest_all, greenhouse_sync, *HYGIENE_GDPR_DEFINITIONS["jobs"]],
+    schedules=[nightly_crm_refresh, *HYGIENE_GDPR_DEFINITIONS["schedules"]],
     resources=all_resources(),
 )
