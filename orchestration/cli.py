@@ -70,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     summary = sub.add_parser("summary", help="rows per mart table in the CRM database")
     summary.set_defaults(handler=cmd_summary)
+
+    # -- hygiene / GDPR (orchestration/cli_gdpr.py) --
+    from orchestration.cli_gdpr import add_gdpr_commands
+
+    add_gdpr_commands(sub)
     return parser
 
 
@@ -239,6 +244,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print("sample APIs: " + ", ".join(f"{k} {v}" for k, v in apis.base_urls.items()))
         ok = run_job("crm_pipeline", quiet=True)
     print_summary()
+    print_hygiene_summary()
     print(f"\ndemo {'finished' if ok else 'FAILED'} in {time.perf_counter() - started:.0f}s")
     print("open the UI:      make dev   (then http://127.0.0.1:3000)")
     print(
@@ -323,6 +329,25 @@ def print_summary() -> None:
     print(f"\nCRM database: {db}")
     for table, rows in mart_row_counts(db).items():
         print(f"  {table:<28} {rows:>9,} rows")
+
+
+def print_hygiene_summary() -> None:
+    """Counts of the hygiene and GDPR lists (orchestration/hygiene/summary.py)."""
+    import duckdb
+
+    from orchestration.hygiene.summary import format_summary, hygiene_summary
+
+    db = settings.db_path()
+    if not db.exists():
+        return
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        lines = format_summary(hygiene_summary(con))
+    finally:
+        con.close()
+    print("\nHygiene and GDPR:")
+    for line in lines:
+        print(line)
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
