@@ -388,6 +388,23 @@ def delete_rows(
     con: duckdb.DuckDBPyConnection, subject: ErasureSubject
 ) -> tuple[dict[str, int], list[tuple[str, int]]]:
     """Delete every row about the subject (caller holds the transaction)."""
+    tables = base_tables(con)
+    pattern = needle_pattern(subject.needles)
+    # Records that carry the person's identifiers without being theirs (a seat on a ticket
+    # order they bought carries their profile) go whole: deleting only the text-matching row
+    # of one table would leave the record half-present in the others.
+    person_records = "intermediate.int_person_records"
+    if pattern and person_records in tables:
+        text_columns = [
+            c for c, t in tables[person_records] if t.upper() in TEXT_TYPES and c != "record_key"
+        ]
+        if text_columns:
+            condition = " or ".join(
+                _text_condition(c, subject.needles, pattern) for c in text_columns
+            )
+            subject.record_keys |= _column(
+                con, f"select record_key from {person_records} where {condition}", []
+            )
     raw_ids = raw_ids_by_table(subject.record_keys)
     con.register(
         "_erase_contacts",
@@ -405,11 +422,10 @@ def delete_rows(
             orient="row",
         ),
     )
-    pattern = needle_pattern(subject.needles)
     removed: dict[str, int] = {}
     csv_rows: list[tuple[str, int]] = []
     try:
-        for table, columns in base_tables(con).items():
+        for table, columns in tables.items():
             if table in PROTECTED_TABLES:
                 continue
             condition = row_condition(table, columns, subject, raw_ids, pattern)
