@@ -14,8 +14,8 @@ from orchestration.gdpr import hashing
 from orchestration.gdpr.access import add_months
 from orchestration.gdpr.erasure import (
     ErasureSubject,
+    Needles,
     file_contains_any,
-    needle_pattern,
     rewrite_database,
     scrub_drop_file,
     scrub_exports,
@@ -68,11 +68,12 @@ def test_gate_without_pepper_skips_when_empty_and_fails_when_entries_exist(tmp_p
     con.close()
 
 
-def test_needles_match_on_boundaries_only():
-    regex = re.compile(needle_pattern(["ann@x.io", "linkedin.com/in/ann-lee"]))
+def test_needles_match_whole_identifiers_only():
+    regex = Needles(["ann@x.io", "linkedin.com/in/ann-lee"])
     assert regex.search('{"email":"ann@x.io"}')
     assert regex.search("ann@x.io,Ann,Lee")
     assert regex.search("https://www.linkedin.com/in/ann-lee/")
+    assert regex.search("ann@x.io.")  # end of a sentence
     assert not regex.search("joann@x.io")  # another person's address
     assert not regex.search("ann@x.io.evil.com")
     assert not regex.search("linkedin.com/in/ann-leeds")
@@ -88,7 +89,7 @@ def test_drop_file_rows_are_blanked_keeping_every_other_row_number(tmp_path):
         "Dan;Nomail;;\r\n"
     )
     path.write_bytes(original.encode("utf-8"))
-    regex = re.compile(needle_pattern(["ann@x.io", "linkedin.com/in/cat-three"]))
+    regex = Needles(["ann@x.io", "linkedin.com/in/cat-three"])
     new = scrub_drop_file(path, rows_to_blank={4}, regex=regex)  # row 4: Dan, by record id
     assert new is not None and new.startswith(b"\xef\xbb\xbf")
     text, _ = decode_bytes(new)
@@ -98,7 +99,7 @@ def test_drop_file_rows_are_blanked_keeping_every_other_row_number(tmp_path):
     assert rows[2] == ["Bob", "Ray", "bob@y.io", ""]  # still data row 2 → same record id
     for gone in (b"Ann", b"ann@x.io", b"cat-three", b"Dan"):
         assert gone not in new
-    assert scrub_drop_file(path, set(), re.compile(needle_pattern(["zed@z.io"]))) is None
+    assert scrub_drop_file(path, set(), Needles(["zed@z.io"])) is None
 
 
 def test_exports_lose_the_persons_rows(tmp_path):
@@ -111,7 +112,7 @@ def test_exports_lose_the_persons_rows(tmp_path):
     )
     (exports / "lists" / "due.csv").write_text("contact_id,email\nct_1,ann@x.io\nct_2,bob@y.io\n")
     (exports / "note.json").write_text('{"who": "ANN@x.io"}')
-    regex = re.compile(needle_pattern(["ann@x.io"]))
+    regex = Needles(["ann@x.io"])
     changed = scrub_exports(exports, regex, {"ct_1"})
     assert len(changed) == 3
     assert pl.read_parquet(exports / "lists" / "due.parquet")["contact_id"].to_list() == ["ct_2"]
@@ -147,3 +148,28 @@ def test_subject_needles_and_month_arithmetic():
     assert subject.needles == ["ann@x.io", "linkedin.com/in/ann-lee"]
     assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert add_months(date(2024, 11, 30), 24) == date(2026, 11, 30)
+
+
+@pytest.mark.parametrize("extra_needles", [0, 50])  # substring pre-filter path and bulk path
+def test_sql_deletion_matches_whole_identifiers_in_any_table(tmp_path, extra_needles):
+    from orchestration.gdpr.erasure import delete_rows
+
+    con = duckdb.connect(str(tmp_path / "d.duckdb"))
+    con.execute("create schema raw")
+    con.execute("create table raw.quarantine (_source varchar, _record json)")
+    con.execute(
+        """insert into raw.quarantine values
+        ('x', '{"email":"ann@x.io","name":"Ann Lee"}'),
+        ('x', '{"email":"joann@x.io","name":"Jo Ann"}'),
+        ('x', '{"url":"https://uk.linkedin.com/in/ann-lee/?trk=1"}'),
+        ('x', '{"url":"https://linkedin.com/in/ann-leeds"}')"""
+    )
+    subject = ErasureSubject(
+        emails={"ann@x.io"} | {f"other{i}@y.io" for i in range(extra_needles)},
+        profile_slugs={"linkedin:ann-lee"},
+    )
+    removed, _ = delete_rows(con, subject)
+    assert removed == {"raw.quarantine": 2}
+    left = [r[0] for r in con.execute("select _record::varchar from raw.quarantine").fetchall()]
+    assert any("joann" in r for r in left) and any("ann-leeds" in r for r in left)
+    con.close()

@@ -38,7 +38,7 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -275,27 +275,47 @@ def subject_hashes(subject: ErasureSubject, key: bytes) -> set[tuple[str, str]]:
 # -- matching text -------------------------------------------------------------------------
 
 
-def needle_pattern(needles: Iterable[str]) -> str:
-    """One regex (Python `re` and DuckDB/RE2 alike): any needle, not glued to more address
-    characters on either side. An e-mail must not continue a longer local part
-    (`joann@x.io` is not `ann@x.io`); a profile URL may follow `www.` or a country subdomain."""
-    ordered = sorted(set(needles), key=len, reverse=True)
-    tail = r"($|[^a-z0-9._%+-]|\.($|[^a-z0-9]))"
-    parts = []
-    emails = "|".join(re.escape(n) for n in ordered if "@" in n)
-    urls = "|".join(re.escape(n) for n in ordered if "@" not in n)
-    if emails:
-        parts.append(rf"(^|[^a-z0-9._%+-])({emails}){tail}")
-    if urls:
-        parts.append(rf"(^|[^a-z0-9-])({urls}){tail}")
-    return "|".join(parts)
+# Identifier-shaped tokens: e-mail addresses and profile URLs, read whole (greedy), so
+# `joann@x.io` is one token and never equals the needle `ann@x.io`. The same pattern runs in
+# Python `re` and DuckDB (RE2).
+TOKEN_PATTERN = (
+    r"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+"
+    r"|linkedin\.com/(?:in|pub)/[a-z0-9_%-]+"
+    r"|github\.com/[a-z0-9_-]+"
+)
+# Up to this many needles a plain substring pre-filter (memmem / contains) runs first; beyond
+# it (a nightly purge of thousands of people) only the token extraction + set look-up.
+PREFILTER_LIMIT = 20
 
 
-def _text_condition(column: str, needles: list[str], pattern: str) -> str:
+class Needles:
+    """The person's identifiers, matched as whole tokens in any text (lower-cased)."""
+
+    def __init__(self, needles: Iterable[str]):
+        self.values = frozenset(n.lower() for n in needles if n)
+        self._tokens = re.compile(TOKEN_PATTERN)
+
+    def __bool__(self) -> bool:
+        return bool(self.values)
+
+    def search(self, lowered: str) -> bool:
+        if not self.values:
+            return False
+        if len(self.values) <= PREFILTER_LIMIT and not any(n in lowered for n in self.values):
+            return False
+        return not self.values.isdisjoint(self._tokens.findall(lowered))
+
+
+def _text_condition(column: str, needles: list[str]) -> str:
+    """SQL: the column's text holds one of the needles as a whole token (see TOKEN_PATTERN);
+    the needles are the registered relation `_erase_needles`."""
     text = f'lower(cast("{column}" as varchar))'
-    # contains() is a cheap pre-filter; the regex then checks the boundaries.
+    tokens = f"regexp_extract_all({text}, {_sql_literal(TOKEN_PATTERN)})"
+    exact = f"list_has_any({tokens}, (select list(n) from _erase_needles))"
+    if len(needles) > PREFILTER_LIMIT:
+        return f"({exact})"
     quick = " or ".join(f"contains({text}, {_sql_literal(n)})" for n in needles)
-    return f"(({quick}) and regexp_matches({text}, {_sql_literal(pattern)}))"
+    return f"(({quick}) and {exact})"
 
 
 def _sql_literal(text: str) -> str:
@@ -337,7 +357,6 @@ def row_condition(
     columns: list[tuple[str, str]],
     subject: ErasureSubject,
     raw_ids: dict[str, set[str]],
-    pattern: str,
 ) -> str | None:
     names = {c for c, _ in columns}
     conds = []
@@ -362,7 +381,7 @@ def row_condition(
     needles = subject.needles
     if needles:
         conds += [
-            _text_condition(column, needles, pattern)
+            _text_condition(column, needles)
             for column, dtype in columns
             if dtype.upper() in TEXT_TYPES and column not in CONTACT_ID_COLUMNS + RECORD_KEY_COLUMNS
         ]
@@ -389,19 +408,17 @@ def delete_rows(
 ) -> tuple[dict[str, int], list[tuple[str, int]]]:
     """Delete every row about the subject (caller holds the transaction)."""
     tables = base_tables(con)
-    pattern = needle_pattern(subject.needles)
+    con.register("_erase_needles", pl.DataFrame({"n": subject.needles}, schema={"n": pl.String}))
     # Records that carry the person's identifiers without being theirs (a seat on a ticket
     # order they bought carries their profile) go whole: deleting only the text-matching row
     # of one table would leave the record half-present in the others.
     person_records = "intermediate.int_person_records"
-    if pattern and person_records in tables:
+    if subject.needles and person_records in tables:
         text_columns = [
             c for c, t in tables[person_records] if t.upper() in TEXT_TYPES and c != "record_key"
         ]
         if text_columns:
-            condition = " or ".join(
-                _text_condition(c, subject.needles, pattern) for c in text_columns
-            )
+            condition = " or ".join(_text_condition(c, subject.needles) for c in text_columns)
             subject.record_keys |= _column(
                 con, f"select record_key from {person_records} where {condition}", []
             )
@@ -428,7 +445,7 @@ def delete_rows(
         for table, columns in tables.items():
             if table in PROTECTED_TABLES:
                 continue
-            condition = row_condition(table, columns, subject, raw_ids, pattern)
+            condition = row_condition(table, columns, subject, raw_ids)
             if condition is None:
                 continue
             if {"_record"} <= {c for c, _ in columns}:
@@ -437,7 +454,7 @@ def delete_rows(
             if count:
                 removed[table] = int(count)
     finally:
-        for name in ("_erase_contacts", "_erase_records", "_erase_raw_ids"):
+        for name in ("_erase_contacts", "_erase_records", "_erase_raw_ids", "_erase_needles"):
             con.unregister(name)
     return removed, csv_rows
 
@@ -445,7 +462,7 @@ def delete_rows(
 # -- files -----------------------------------------------------------------------------------
 
 
-def _matches(text: str, regex: re.Pattern[str] | None, ids: set[str]) -> bool:
+def _matches(text: str, regex: Needles | None, ids: set[str]) -> bool:
     lowered = text.lower()
     if regex is not None and regex.search(lowered):
         return True
@@ -455,8 +472,7 @@ def _matches(text: str, regex: re.Pattern[str] | None, ids: set[str]) -> bool:
 def scrub_drop_file(
     path: Path,
     rows_to_blank: set[int],
-    regex: re.Pattern[str] | None,
-    needles: Sequence[str] = (),
+    regex: Needles | None,
 ) -> bytes | None:
     """New bytes of a drop-folder CSV with the person's rows blanked; None if unchanged."""
     from ingest.csv_drop import FileRejected, decode_bytes, parse_rows, sniff_delimiter
@@ -466,9 +482,6 @@ def scrub_drop_file(
         return None
     if not rows_to_blank:
         lowered = data.lower().decode("utf-8", "ignore")
-        # memmem-fast pre-check by the plain needles, then the boundary-aware regex.
-        if needles and not any(n in lowered for n in needles):
-            return None
         if regex is None or not regex.search(lowered):
             return None  # nothing about the person in this file: leave its bytes alone
     try:
@@ -513,9 +526,8 @@ def scrub_landing(
     con: duckdb.DuckDBPyConnection,
     landing: Path,
     csv_rows: list[tuple[str, int]],
-    regex: re.Pattern[str] | None,
+    regex: Needles | None,
     audit_id: str,
-    needles: Sequence[str] = (),
 ) -> list[str]:
     """Blank the person's rows in every drop-folder CSV; record the new bytes as processed."""
     import hashlib
@@ -534,7 +546,7 @@ def scrub_landing(
                 rewritten.append(str(path.relative_to(landing.parent)))
             continue
         old = path.read_bytes()
-        new = scrub_drop_file(path, by_file.get(path.name, set()), regex, needles)
+        new = scrub_drop_file(path, by_file.get(path.name, set()), regex)
         if new is None:
             continue
         _atomic_write(path, new)
@@ -560,7 +572,7 @@ def scrub_landing(
     return rewritten
 
 
-def _file_mentions(path: Path, regex: re.Pattern[str]) -> bool:
+def _file_mentions(path: Path, regex: Needles) -> bool:
     try:
         text = path.read_bytes().decode("utf-8", errors="ignore").lower()
     except OSError:
@@ -568,7 +580,7 @@ def _file_mentions(path: Path, regex: re.Pattern[str]) -> bool:
     return bool(regex.search(text))
 
 
-def scrub_exports(exports: Path, regex: re.Pattern[str] | None, contact_ids: set[str]) -> list[str]:
+def scrub_exports(exports: Path, regex: Needles | None, contact_ids: set[str]) -> list[str]:
     """Remove the person's rows from every export (CSV/Parquet); delete other files naming them."""
     rewritten: list[str] = []
     if not exports.is_dir():
@@ -613,7 +625,7 @@ def scrub_exports(exports: Path, regex: re.Pattern[str] | None, contact_ids: set
 
 
 def _frame_keep_mask(
-    frame: pl.DataFrame, regex: re.Pattern[str] | None, contact_ids: set[str]
+    frame: pl.DataFrame, regex: Needles | None, contact_ids: set[str]
 ) -> pl.Series | None:
     text_columns = [c for c, t in frame.schema.items() if t == pl.String]
     if not text_columns or frame.height == 0:
@@ -622,7 +634,12 @@ def _frame_keep_mask(
     for column in text_columns:
         lowered = pl.col(column).str.to_lowercase()
         if regex is not None:
-            hit = hit | lowered.str.contains(regex.pattern).fill_null(False)
+            hit = hit | (
+                lowered.str.extract_all(TOKEN_PATTERN)
+                .list.eval(pl.element().is_in(sorted(regex.values)))
+                .list.any()
+                .fill_null(False)
+            )
         if contact_ids:
             hit = hit | pl.col(column).is_in(sorted(contact_ids)).fill_null(False)
     return frame.select((~hit).alias("keep"))["keep"]
@@ -774,16 +791,13 @@ def erase_subject(
         if len(subject.contact_ids) <= 1
         else None
     )
-    pattern = needle_pattern(subject.needles)
-    regex = re.compile(pattern) if pattern else None
+    regex = Needles(subject.needles) if subject.needles else None
 
     con.begin()
     try:
         removed, csv_rows = delete_rows(con, subject)
         added = add_hashes(con, hashes, action, now) if hashes else 0
-        files = scrub_landing(
-            con, data_dir / LANDING_DIR, csv_rows, regex, audit_id, subject.needles
-        )
+        files = scrub_landing(con, data_dir / LANDING_DIR, csv_rows, regex, audit_id)
         files += scrub_exports(data_dir / EXPORTS_DIR, regex, subject.contact_ids)
         report = ErasureReport(
             audit_id=audit_id,
