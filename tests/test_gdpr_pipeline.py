@@ -240,7 +240,6 @@ def test_hygiene_gdpr_erasure_and_no_resurrection(isolated_env, tmp_path, monkey
             "select count(*) from identity.identity_map where contact_id in (select unnest(?))",
             [purged],
         ) == [(0,)]
-        dbt_run_gdpr_models(date.today(), tmp_path)
 
         # -- access (Art. 15) --------------------------------------------------------------
         contact_id, full_name, email, _ = pick_person()

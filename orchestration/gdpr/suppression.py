@@ -1,12 +1,12 @@
 """The suppression list and the records it matches.
 
 `gdpr.suppression_list` holds one row per (keyed hash, reason) — never an identifier in clear
-(see `hashing.py`). Reasons:
+(see `hashing.py`; kinds: normalised e-mail, profile slug, source record key). Reasons:
 - `unsubscribe`      an outreach unsubscribe or spam complaint (outreach log);
 - `source_opt_out`   an ATS "do not contact" flag (Greenhouse `can_email=false`, Lever
                      data-protection "contact not allowed");
 - `objection`        `talent-crm gdpr opt-out` (Art. 21: an objection to direct contact);
-- `erasure`          `talent-crm gdpr erase` (Art. 17), and source deletion signals;
+- `erasure`          `talent-crm gdpr erase` (Art. 17);
 - `retention_purge`  the nightly retention purge.
 
 Where it is applied
@@ -14,11 +14,13 @@ Where it is applied
   e-mail / profile hash is on the list; `gdpr.outreach_eligibility` blocks their contacts
   (`suppressed`), and every outreach surface joins that model.
 - At ingest, at the identity stage (`records_to_drop`): right after identity resolution and
-  before any mart is built, records matching an `erasure`/`retention_purge` hash are erased
-  again (a vendor API or drop folder re-delivering an erased person must not bring them back),
-  and records from indirect sources (sourcing exports, enrichment) that first appeared AFTER a
-  person objected or unsubscribed are erased too (a suppressed person is not re-created from a
-  new sourcing feed). Why there and not in each connector: the identity engine has already
+  before any mart is built, records matching any `erasure` hash, or the record-key hash of an
+  erased/purged record, are erased again (a vendor API or drop folder re-delivering an erased
+  person must not bring them back); records from indirect sources (sourcing exports,
+  enrichment) that first appeared AFTER a person objected, unsubscribed or was purged are
+  erased too (a suppressed person is not re-created from a new sourcing feed). A purged
+  person who applies again through an ATS is welcome back: a new application is a new record.
+  Why there and not in each connector: the identity engine has already
   normalised every identifier of every source in one table, so one hash join covers all nine
   feeds, including ones added later; raw landing stays a faithful, source-agnostic copy.
 """
