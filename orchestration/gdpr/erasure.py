@@ -33,6 +33,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import mmap
 import os
 import re
 import shutil
@@ -77,6 +78,12 @@ CONTACT_ID_COLUMNS = (
 )
 RECORD_KEY_COLUMNS = ("record_key", "record_key_a", "record_key_b", "basis_record_key")
 TEXT_TYPES = ("VARCHAR", "JSON", "VARCHAR[]", "JSON[]")
+# Landing bookkeeping columns: ids, hashes and batch ids, never personal data.
+NON_IDENTIFYING_COLUMNS = frozenset(
+    {"_source", "_entity", "_source_record_id", "_record_hash", "_batch_id"}
+    | set(CONTACT_ID_COLUMNS)
+    | set(RECORD_KEY_COLUMNS)
+)
 # record_key prefix (`<source>:<entity>`) → the raw tables keyed by that record's id.
 RAW_TABLES_BY_PREFIX = {
     "greenhouse:candidates": ("raw.greenhouse_candidates",),
@@ -308,14 +315,22 @@ class Needles:
 
 def _text_condition(column: str, needles: list[str]) -> str:
     """SQL: the column's text holds one of the needles as a whole token (see TOKEN_PATTERN);
-    the needles are the registered relation `_erase_needles`."""
-    text = f'lower(cast("{column}" as varchar))'
-    tokens = f"regexp_extract_all({text}, {_sql_literal(TOKEN_PATTERN)})"
+    the needles are the registered relation `_erase_needles`. For one person a
+    case-insensitive substring test (`ilike`, no per-row lower-casing) picks candidate rows
+    first; only those are tokenised."""
+    raw_text = f'cast("{column}" as varchar)'
+    tokens = f"regexp_extract_all(lower({raw_text}), {_sql_literal(TOKEN_PATTERN)})"
     exact = f"list_has_any({tokens}, (select list(n) from _erase_needles))"
     if len(needles) > PREFILTER_LIMIT:
         return f"({exact})"
-    quick = " or ".join(f"contains({text}, {_sql_literal(n)})" for n in needles)
+    quick = " or ".join(
+        f"{raw_text} ilike {_sql_literal('%' + _like_escape(n) + '%')} escape '\\'" for n in needles
+    )
     return f"(({quick}) and {exact})"
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _sql_literal(text: str) -> str:
@@ -379,28 +394,18 @@ def row_condition(
             "(select id from _erase_raw_ids where tbl = 'raw.greenhouse_candidates')"
         )
     needles = subject.needles
-    if needles:
+    # Content search where keys cannot reach: raw payloads (JSON, quarantine) and tables
+    # without a contact/record key. Keyed tables are cleaned by key: their rows about other
+    # contacts never hold this person's identifiers except through a record the person does
+    # not own, and those records were added to the subject (see delete_rows).
+    keyed = bool(names & set(CONTACT_ID_COLUMNS + RECORD_KEY_COLUMNS))
+    if needles and (table.startswith("raw.") or not keyed):
         conds += [
             _text_condition(column, needles)
             for column, dtype in columns
-            if dtype.upper() in TEXT_TYPES and column not in CONTACT_ID_COLUMNS + RECORD_KEY_COLUMNS
+            if dtype.upper() in TEXT_TYPES and column not in NON_IDENTIFYING_COLUMNS
         ]
     return " or ".join(conds) if conds else None
-
-
-def csv_rows_to_blank(
-    con: duckdb.DuckDBPyConnection, table: str, condition: str
-) -> list[tuple[str, int]]:
-    """(file, row) of landed drop-folder rows about to be deleted (raw JSON keeps both)."""
-    if not table.startswith("raw."):
-        return []
-    rows = con.execute(
-        f"""
-        select distinct json_extract_string(_record, '$.file'),
-            try_cast(json_extract_string(_record, '$.row') as bigint)
-        from {table} where ({condition}) and json_extract_string(_record, '$.file') is not null"""
-    ).fetchall()
-    return [(f, int(r)) for f, r in rows if f and r is not None]
 
 
 def delete_rows(
@@ -414,13 +419,17 @@ def delete_rows(
     # of one table would leave the record half-present in the others.
     person_records = "intermediate.int_person_records"
     if subject.needles and person_records in tables:
-        text_columns = [
-            c for c, t in tables[person_records] if t.upper() in TEXT_TYPES and c != "record_key"
-        ]
+        # The identity input carries identifiers only in these two lists.
+        text_columns = [c for c, _ in tables[person_records] if c in ("emails", "profile_urls")]
         if text_columns:
             condition = " or ".join(_text_condition(c, subject.needles) for c in text_columns)
+            # Only seats on someone else's order carry another person's profile by design;
+            # every other record holding the person's identifiers was found by identity.
             subject.record_keys |= _column(
-                con, f"select record_key from {person_records} where {condition}", []
+                con,
+                f"select record_key from {person_records} "
+                f"where is_buyer_profile_copy and ({condition})",
+                [],
             )
     raw_ids = raw_ids_by_table(subject.record_keys)
     con.register(
@@ -448,8 +457,22 @@ def delete_rows(
             condition = row_condition(table, columns, subject, raw_ids)
             if condition is None:
                 continue
-            if {"_record"} <= {c for c, _ in columns}:
-                csv_rows += csv_rows_to_blank(con, table, condition)
+            if table.startswith("raw.") and "_record" in {c for c, _ in columns}:
+                # One scan: the matching rows' ids and drop-file positions, then delete by id.
+                con.execute(
+                    "create or replace temp table _erase_hits as select rowid as rid, "
+                    "json_extract_string(_record, '$.file') as file, "
+                    "try_cast(json_extract_string(_record, '$.row') as bigint) as row "
+                    f"from {table} where {condition}"
+                )
+                csv_rows += [
+                    (f, int(r))
+                    for f, r in con.execute(
+                        "select distinct file, row from _erase_hits "
+                        "where file is not null and row is not null"
+                    ).fetchall()
+                ]
+                condition = "rowid in (select rid from _erase_hits)"
             count = con.execute(f"delete from {table} where {condition}").fetchall()[0][0]
             if count:
                 removed[table] = int(count)
@@ -654,27 +677,22 @@ def _atomic_write(path: Path, data: bytes) -> None:
 # -- bytes left in the database file ------------------------------------------------------------
 
 
-def file_contains_any(path: Path, needles: Iterable[str], chunk_bytes: int = 64 << 20) -> bool:
-    """Case-insensitive byte search of a file for any needle (UTF-8).
+def file_contains_any(path: Path, needles: Iterable[str]) -> bool:
+    """Byte search of a file for any needle as given and lower-cased (UTF-8).
 
-    Chunks are lower-cased in C (`bytes.lower`) and searched with `bytes.find` (memmem): a
-    regex with IGNORECASE over a gigabyte is a hundred times slower. Chunks overlap by the
-    longest needle so nothing straddling a boundary is missed.
+    `mmap.find` is memmem over the mapped file: a few hundred MB per term per second on
+    one core, without copying the file (a case-folding copy of a gigabyte costs seconds).
     """
-    terms = sorted({n.lower().encode("utf-8") for n in needles if n}, key=len)
+    terms = {
+        variant.encode("utf-8")
+        for n in needles
+        if n
+        for variant in (n, n.lower())
+    }
     if not terms or not path.exists() or path.stat().st_size == 0:
         return False
-    overlap = len(terms[-1]) - 1
-    with path.open("rb") as handle:
-        tail = b""
-        while True:
-            block = handle.read(chunk_bytes)
-            if not block:
-                return False
-            window = (tail + block).lower()
-            if any(window.find(t) >= 0 for t in terms):
-                return True
-            tail = window[-overlap:] if overlap else b""
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as m:
+        return any(m.find(term) >= 0 for term in terms)
 
 
 def rewrite_database(db_path: Path) -> None:
