@@ -33,6 +33,9 @@ STALE_ENRICHMENT = dg.AssetKey(["hygiene", "stale_contact_enrichment"])
     key=SUMMARY,
     group_name="hygiene",
     kinds={"python"},
+    # Reads only, but DuckDB refuses a read-only open while another process writes: queue
+    # with the writers.
+    pool=DUCKDB_WRITE_POOL,
     deps=[*HYGIENE_MARTS, *GDPR_MARTS, dg.AssetKey(["gdpr", "retention_purge"])],
     description="Counts of every hygiene and GDPR list (stale, undeliverable, verification, "
     "duplicates, job changes, consent gaps, Art. 14 due/overdue, retention due) and the three "
