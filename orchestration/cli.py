@@ -238,6 +238,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     # Demo talks to the loopback sample APIs, never to real vendors, whatever the shell has set.
     copied = stage_sample_drop_files(feed_dir)
     print(f"drop folders: {copied} new sample CSV file(s) in {settings.data_dir() / 'landing'}")
+    # The sample market's suppression hashes need a key; a public one is fine for fake people
+    # (a real deployment sets its own secret, and then the demo uses that).
+    from orchestration.cli_gdpr import use_demo_pepper_if_unset
+
+    use_demo_pepper_if_unset()
     with start_sample_apis(feed_dir, SampleApiSettings()) as apis:
         os.environ.update(apis.env())
         os.environ["EVENTBRITE_EVENT_IDS"] = ",".join(sample_event_ids(feed_dir))

@@ -10,10 +10,22 @@ ids and paths only — never the identifiers given.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import UTC, datetime
 
 from orchestration import settings
+
+# Public, so never for real personal data: only `make demo` uses it, when no pepper is set.
+DEMO_PEPPER = "talent-crm-demo-pepper-not-a-secret"
+
+
+def use_demo_pepper_if_unset() -> None:
+    from orchestration.gdpr.hashing import PEPPER_ENV
+
+    if not os.environ.get(PEPPER_ENV):
+        os.environ[PEPPER_ENV] = DEMO_PEPPER
+        print(f"demo: {PEPPER_ENV} not set — using the public demo pepper (sample data only)")
 
 
 def add_gdpr_commands(sub: argparse._SubParsersAction) -> None:
