@@ -20,7 +20,7 @@ import json
 import re
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -385,7 +385,8 @@ def greenhouse_candidate_lookups(con: duckdb.DuckDBPyConnection) -> Iterator[dic
 
 
 # Where look-ups come from; more raw sources (Lever, Ashby) can be appended here.
-LOOKUP_SOURCES: tuple[Callable[[duckdb.DuckDBPyConnection], Iterator[dict[str, str]]], ...] = (
+LookupSource = Callable[[duckdb.DuckDBPyConnection], Iterator[dict[str, str]]]
+LOOKUP_SOURCES: tuple[LookupSource, ...] = (
     greenhouse_candidate_lookups,
 )
 
@@ -414,6 +415,7 @@ def pending_lookups(
     now: datetime,
     reask_after_days: int,
     limit: int,
+    lookup_sources: Sequence[LookupSource] | None = None,
 ) -> tuple[list[PendingLookup], int, int]:
     """Up to `limit` distinct look-ups not asked within the window.
 
@@ -423,7 +425,7 @@ def pending_lookups(
     seen: set[str] = set()
     pending: list[PendingLookup] = []
     skipped = 0
-    for source in LOOKUP_SOURCES:
+    for source in LOOKUP_SOURCES if lookup_sources is None else lookup_sources:
         for query in source(con):
             lid = lookup_id(query)
             if lid in seen:
@@ -467,6 +469,7 @@ def enrich_pending(
     reask_after_days: int = DEFAULT_REASK_AFTER_DAYS,
     now: datetime | None = None,
     land_every: int = 10,
+    lookup_sources: Sequence[LookupSource] | None = None,
 ) -> EnrichmentRunResult:
     """Ask PDL about up to `max_calls` people not asked within `reask_after_days`; land answers.
 
@@ -481,7 +484,11 @@ def enrich_pending(
     result = EnrichmentRunResult(batch_id=new_batch_id())
     started_at = datetime.now(UTC).replace(tzinfo=None)
     pending, result.considered, result.skipped_recently_asked = pending_lookups(
-        con, now=now, reask_after_days=reask_after_days, limit=max_calls
+        con,
+        now=now,
+        reask_after_days=reask_after_days,
+        limit=max_calls,
+        lookup_sources=lookup_sources,  # default: landed ATS candidates (LOOKUP_SOURCES)
     )
     matches: list[dict[str, Any]] = []
     misses: list[dict[str, Any]] = []

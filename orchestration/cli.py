@@ -70,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     summary = sub.add_parser("summary", help="rows per mart table in the CRM database")
     summary.set_defaults(handler=cmd_summary)
+
+    # -- hygiene / GDPR (orchestration/cli_gdpr.py) --
+    from orchestration.cli_gdpr import add_gdpr_commands
+
+    add_gdpr_commands(sub)
     return parser
 
 
@@ -233,12 +238,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     # Demo talks to the loopback sample APIs, never to real vendors, whatever the shell has set.
     copied = stage_sample_drop_files(feed_dir)
     print(f"drop folders: {copied} new sample CSV file(s) in {settings.data_dir() / 'landing'}")
+    # The sample market's suppression hashes need a key; a public one is fine for fake people
+    # (a real deployment sets its own secret, and then the demo uses that).
+    from orchestration.cli_gdpr import use_demo_pepper_if_unset
+
+    use_demo_pepper_if_unset()
     with start_sample_apis(feed_dir, SampleApiSettings()) as apis:
         os.environ.update(apis.env())
         os.environ["EVENTBRITE_EVENT_IDS"] = ",".join(sample_event_ids(feed_dir))
         print("sample APIs: " + ", ".join(f"{k} {v}" for k, v in apis.base_urls.items()))
         ok = run_job("crm_pipeline", quiet=True)
     print_summary()
+    print_hygiene_summary()
     print(f"\ndemo {'finished' if ok else 'FAILED'} in {time.perf_counter() - started:.0f}s")
     print("open the UI:      make dev   (then http://127.0.0.1:3000)")
     print(
@@ -323,6 +334,25 @@ def print_summary() -> None:
     print(f"\nCRM database: {db}")
     for table, rows in mart_row_counts(db).items():
         print(f"  {table:<28} {rows:>9,} rows")
+
+
+def print_hygiene_summary() -> None:
+    """Counts of the hygiene and GDPR lists (orchestration/hygiene/summary.py)."""
+    import duckdb
+
+    from orchestration.hygiene.summary import format_summary, hygiene_summary
+
+    db = settings.db_path()
+    if not db.exists():
+        return
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        lines = format_summary(hygiene_summary(con))
+    finally:
+        con.close()
+    print("\nHygiene and GDPR:")
+    for line in lines:
+        print(line)
 
 
 def cmd_summary(args: argparse.Namespace) -> int:

@@ -35,16 +35,6 @@
      where skill_aliases.alias = {{ text_key(expression) }})
 {%- endmacro %}
 
-{# "Today" for every date rule: TALENT_CRM_AS_OF (ISO date) when set, else the current date. #}
-{% macro as_of_date() -%}
-    {%- set as_of = env_var('TALENT_CRM_AS_OF', '') -%}
-    {%- if as_of -%}
-        cast('{{ as_of }}' as date)
-    {%- else -%}
-        current_date
-    {%- endif -%}
-{%- endmacro %}
-
 {# The value of the first rule (lowest `priority`) of a rules seed whose `pattern` matches
    `text_expression`, as one CASE expression with constant patterns — each regular expression
    is compiled once, not once per row as a join on a pattern column would. The seed is read

@@ -19,6 +19,23 @@ record_contacts as (
     select * from {{ source('identity', 'record_contacts') }}
 ),
 
+suppressed as (
+    -- Contacts with a member record whose normalised e-mail / profile hash is on the
+    -- suppression list (written by the Python asset gdpr/suppressed_records: HMAC needs the
+    -- pepper, which never reaches SQL).
+    select distinct record_contacts.contact_id
+    from {{ source('gdpr', 'suppressed_records') }} as suppressed_records
+    inner join record_contacts on suppressed_records.record_key = record_contacts.record_key
+),
+
+lawful_basis as (
+    select contact_id, has_lawful_basis from {{ ref('contact_lawful_basis') }}
+),
+
+art14_overdue as (
+    select contact_id from {{ ref('art14_overdue') }}
+),
+
 greenhouse_active as (
     select distinct record_contacts.contact_id
     from {{ ref('stg_greenhouse__applications') }} as applications
@@ -61,16 +78,18 @@ flags as (
         contacts.has_refused_consent,
         contacts.is_hard_bounced,
         contacts.has_erasure_signal as is_erased,
-        -- Placeholders until the GDPR models (suppression list, lawful basis, Art. 14) land.
-        false as is_suppressed,
-        true as has_lawful_basis,
-        false as is_art14_notice_overdue,
+        suppressed.contact_id is not null as is_suppressed,
+        coalesce(lawful_basis.has_lawful_basis, false) as has_lawful_basis,
+        art14_overdue.contact_id is not null as is_art14_notice_overdue,
         active_applications.contact_id is not null as in_active_application,
         history.last_hired_at,
         history.last_outreach_at
     from contacts
     left join active_applications on contacts.contact_id = active_applications.contact_id
     left join history on contacts.contact_id = history.contact_id
+    left join suppressed on contacts.contact_id = suppressed.contact_id
+    left join lawful_basis on contacts.contact_id = lawful_basis.contact_id
+    left join art14_overdue on contacts.contact_id = art14_overdue.contact_id
 )
 
 select
