@@ -229,6 +229,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from ingest.sample_apis import SampleApiSettings, start_sample_apis
 
     started = time.perf_counter()
+    demo_started_at = time.time()
     feed_dir = ensure_sample_market(args.contacts, args.seed)
     # Demo talks to the loopback sample APIs, never to real vendors, whatever the shell has set.
     copied = stage_sample_drop_files(feed_dir)
@@ -246,6 +247,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"print(duckdb.connect('{settings.db_path()}', read_only=True)"
         f".sql('select * from crm.contacts limit 5'))\""
     )
+    print_report_path(written_after=demo_started_at)
     return 0 if ok else 1
 
 
@@ -323,6 +325,30 @@ def print_summary() -> None:
     print(f"\nCRM database: {db}")
     for table, rows in mart_row_counts(db).items():
         print(f"  {table:<28} {rows:>9,} rows")
+
+
+# -- analytics report (issue 8) ------------------------------------------------------------
+
+
+def latest_report(written_after: float = 0.0) -> Path | None:
+    """The newest HTML report written by the asset analytics/talent_crm_report (after the given
+    epoch time), if any."""
+    from orchestration.assets.analytics_report import reports_dir
+
+    reports = [
+        path
+        for path in reports_dir().glob("talent_crm_report_*.html")
+        if path.stat().st_mtime >= written_after
+    ]
+    return max(reports, key=lambda path: path.stat().st_mtime) if reports else None
+
+
+def print_report_path(written_after: float = 0.0) -> None:
+    report = latest_report(written_after)
+    if report is None:
+        print("report:           none written by this run (see the run output above)")
+    else:
+        print(f"report:           {report}")
 
 
 def cmd_summary(args: argparse.Namespace) -> int:

@@ -3,11 +3,12 @@
 import dagster as dg
 
 from orchestration import settings
+from orchestration.assets.analytics_report import ANALYTICS_ASSETS
 from orchestration.assets.identity import identity_resolution
 from orchestration.assets.ingest import INGEST_ASSETS
 from orchestration.assets.ingest.quality_checks import build_quarantine_checks
 from orchestration.dbt_assets import dbt_after_identity, dbt_before_identity
-from orchestration.jobs import crm_pipeline, greenhouse_sync, ingest_all
+from orchestration.jobs import analytics_report, crm_pipeline, greenhouse_sync, ingest_all
 from orchestration.resources import all_resources
 from orchestration.schedules import nightly_crm_refresh
 
@@ -15,9 +16,15 @@ from orchestration.schedules import nightly_crm_refresh
 settings.export_absolute_db_path()
 
 defs = dg.Definitions(
-    assets=[*INGEST_ASSETS, dbt_before_identity, identity_resolution, dbt_after_identity],
+    assets=[
+        *INGEST_ASSETS,
+        dbt_before_identity,
+        identity_resolution,
+        dbt_after_identity,
+        *ANALYTICS_ASSETS,
+    ],
     asset_checks=build_quarantine_checks(INGEST_ASSETS),
-    jobs=[crm_pipeline, ingest_all, greenhouse_sync],
+    jobs=[crm_pipeline, ingest_all, greenhouse_sync, analytics_report],
     schedules=[nightly_crm_refresh],
     resources=all_resources(),
 )
