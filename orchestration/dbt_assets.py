@@ -6,6 +6,7 @@ assets through `meta.dagster.asset_key`, so the graph runs ingest â†’ staging â†
 """
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 import dagster as dg
@@ -76,6 +77,17 @@ def group_for(fqn: list[str], resource_type: str) -> str:
     return FOLDER_GROUPS.get(folders[0], folders[0])
 
 
+# Marts are rebuilt every night (schedule nightly_crm_refresh, 02:00 UTC): warn when one has not
+# been rebuilt for 26 hours (one missed night shows before the morning), fail after 50 (two).
+NIGHTLY_MART_FRESHNESS = dg.FreshnessPolicy.time_window(
+    fail_window=timedelta(hours=50), warn_window=timedelta(hours=26)
+)
+
+
+def is_mart(fqn: list[str]) -> bool:
+    return len(fqn) > 2 and fqn[1] == "marts"
+
+
 class TalentCrmTranslator(DagsterDbtTranslator):
     def get_asset_spec(
         self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
@@ -85,11 +97,14 @@ class TalentCrmTranslator(DagsterDbtTranslator):
         if props["resource_type"] not in ("model", "seed", "snapshot"):
             return spec  # sources keep meta.dagster.asset_key (the ingest assets)
         schema = props.get("schema") or "main"
-        return spec.replace_attributes(
+        spec = spec.replace_attributes(
             key=dg.AssetKey([schema, props["name"]]),
             group_name=group_for(props["fqn"], props["resource_type"]),
             kinds={"dbt", "duckdb"},
         )
+        if props["resource_type"] == "model" and is_mart(props["fqn"]):
+            spec = spec.replace_attributes(freshness_policy=NIGHTLY_MART_FRESHNESS)
+        return spec
 
 
 ensure_manifest()
