@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     summary = sub.add_parser("summary", help="rows per mart table in the CRM database")
     summary.set_defaults(handler=cmd_summary)
+
+    docs = sub.add_parser("docs", help="dbt docs generate: lineage and column docs (make docs)")
+    docs.set_defaults(handler=cmd_docs)
     return parser
 
 
@@ -353,6 +356,27 @@ def print_report_path(written_after: float = 0.0) -> None:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     print_summary()
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    """`dbt docs generate --static`: one HTML file with lineage and column docs, plus the
+    catalog (real column types) read from the database."""
+    from orchestration.dbt_assets import dbt_cli_resource, dbt_project
+
+    db = settings.export_absolute_db_path()
+    if not db.exists():
+        print(f"note: no database at {db} yet (run `make demo`): docs will lack column types")
+    invocation = dbt_cli_resource(dbt_project).cli(
+        ["docs", "generate", "--static"], target_path=dbt_project.target_path
+    )
+    invocation.wait()
+    target = Path(dbt_project.project_dir) / dbt_project.target_path
+    print(f"dbt docs: {target / 'static_index.html'}  (self-contained: open it in a browser)")
+    print(
+        "serve with search and lineage graph: .venv/bin/dbt docs serve --project-dir "
+        "dbt_project --profiles-dir dbt_project --port 8080  (then http://127.0.0.1:8080)"
+    )
     return 0
 
 

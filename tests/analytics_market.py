@@ -19,7 +19,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-MARKET_CONTACTS = 500
+# `make screenshots` asks for a larger market (richer pictures for the README).
+MARKET_CONTACTS = int(os.environ.get("TALENT_CRM_TEST_MARKET_CONTACTS", "500"))
 MARKET_SEED = 8
 # The market's "today": fixed, so every date rule (stale windows, months) is reproducible.
 MARKET_AS_OF = "2026-11-01"
