@@ -34,8 +34,7 @@ def test_marts_have_column_schemas_and_a_nightly_freshness_policy():
     marts = [
         key
         for key in graph.get_all_asset_keys()
-        if key.path[0] in ("crm", "hygiene", "gdpr", "analytics")
-        and "dbt" in graph.get(key).kinds
+        if key.path[0] in ("crm", "hygiene", "gdpr", "analytics") and "dbt" in graph.get(key).kinds
     ]
     assert len(marts) >= 10
     for key in marts:
