@@ -86,7 +86,8 @@ def missing_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> float | int | None:
-    value = con.execute(sql).fetchall()[0][0]
+    rows = con.execute(sql).fetchall()
+    value = rows[0][0] if rows else None  # an empty CRM has no months, hires or steps yet
     if value is None:
         return None
     return value if isinstance(value, int) else float(value)
