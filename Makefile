@@ -13,9 +13,9 @@ export TALENT_CRM_DATA_DIR ?= data
 DEMO_CONTACTS ?= 5000
 DEMO_SEED ?= 42
 
-.PHONY: setup demo dev test bench lint lock clean
+.PHONY: setup demo dev test bench lint lock clean docs browser-deps screenshots
 
-setup: $(STAMP)
+setup: $(STAMP) browser-deps
 
 # pip warns once per package about index locations some machines configure but lack; noise.
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
@@ -38,7 +38,30 @@ dev: setup
 
 test: setup
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -n 2 -p no:logging
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup -p no:logging
+
+# Headless Chromium for tests/browser, from Debian packages only (never a downloaded browser).
+# Installed when missing and we are root with apt-get; otherwise the browser tests skip and say why.
+BROWSER_PKGS := chromium chromium-driver
+browser-deps:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing Debian $(BROWSER_PKGS) for the browser tests"; \
+	  { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(BROWSER_PKGS) \
+	    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	         --no-install-recommends $(BROWSER_PKGS); }; } >/dev/null \
+	    || echo "could not install $(BROWSER_PKGS): browser tests will be skipped"; \
+	else echo "no /usr/bin/chromium and no root apt-get: browser tests will be skipped"; fi
+
+# dbt docs (lineage, column docs, real column types from the database) into dbt_project/target.
+docs: setup
+	$(BIN)/talent-crm docs
+
+# README screenshots: the browser tests on a larger generated market, copied to docs/images/.
+screenshots: setup
+	TALENT_CRM_TEST_MARKET_CONTACTS=2000 $(BIN)/python -m pytest -q -p no:logging tests/browser
+	mkdir -p docs/images
+	cp tests/artifacts/asset_graph.png tests/artifacts/report.png docs/images/
 
 bench: setup
 	$(BIN)/python -m pytest -q -s tests/benchmarks -p no:cacheprovider

@@ -75,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     from orchestration.cli_gdpr import add_gdpr_commands
 
     add_gdpr_commands(sub)
+    docs = sub.add_parser("docs", help="dbt docs generate: lineage and column docs (make docs)")
+    docs.set_defaults(handler=cmd_docs)
     return parser
 
 
@@ -234,6 +236,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from ingest.sample_apis import SampleApiSettings, start_sample_apis
 
     started = time.perf_counter()
+    demo_started_at = time.time()
     feed_dir = ensure_sample_market(args.contacts, args.seed)
     # Demo talks to the loopback sample APIs, never to real vendors, whatever the shell has set.
     copied = stage_sample_drop_files(feed_dir)
@@ -257,6 +260,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"print(duckdb.connect('{settings.db_path()}', read_only=True)"
         f".sql('select * from crm.contacts limit 5'))\""
     )
+    print_report_path(written_after=demo_started_at)
     return 0 if ok else 1
 
 
@@ -353,10 +357,53 @@ def print_hygiene_summary() -> None:
     print("\nHygiene and GDPR:")
     for line in lines:
         print(line)
+# -- analytics report (issue 8) ------------------------------------------------------------
+
+
+def latest_report(written_after: float = 0.0) -> Path | None:
+    """The newest HTML report written by the asset analytics/talent_crm_report (after the given
+    epoch time), if any."""
+    from orchestration.assets.analytics_report import reports_dir
+
+    reports = [
+        path
+        for path in reports_dir().glob("talent_crm_report_*.html")
+        if path.stat().st_mtime >= written_after
+    ]
+    return max(reports, key=lambda path: path.stat().st_mtime) if reports else None
+
+
+def print_report_path(written_after: float = 0.0) -> None:
+    report = latest_report(written_after)
+    if report is None:
+        print("report:           none written by this run (see the run output above)")
+    else:
+        print(f"report:           {report}")
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
     print_summary()
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    """`dbt docs generate --static`: one HTML file with lineage and column docs, plus the
+    catalog (real column types) read from the database."""
+    from orchestration.dbt_assets import dbt_cli_resource, dbt_project
+
+    db = settings.export_absolute_db_path()
+    if not db.exists():
+        print(f"note: no database at {db} yet (run `make demo`): docs will lack column types")
+    invocation = dbt_cli_resource(dbt_project).cli(
+        ["docs", "generate", "--static"], target_path=dbt_project.target_path
+    )
+    invocation.wait()
+    target = Path(dbt_project.project_dir) / dbt_project.target_path
+    print(f"dbt docs: {target / 'static_index.html'}  (self-contained: open it in a browser)")
+    print(
+        "serve with search and lineage graph: .venv/bin/dbt docs serve --project-dir "
+        "dbt_project --profiles-dir dbt_project --port 8080  (then http://127.0.0.1:8080)"
+    )
     return 0
 
 

@@ -5,7 +5,11 @@ their real schema (`crm/contacts` is the table crm.contacts); dbt sources resolv
 assets through `meta.dagster.asset_key`, so the graph runs ingest → staging → marts.
 """
 
+import functools
+import json
 from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -76,6 +80,50 @@ def group_for(fqn: list[str], resource_type: str) -> str:
     return FOLDER_GROUPS.get(folders[0], folders[0])
 
 
+# Marts are rebuilt every night (schedule nightly_crm_refresh, 02:00 UTC): warn when one has not
+# been rebuilt for 26 hours (one missed night shows before the morning), fail after 50 (two).
+NIGHTLY_MART_FRESHNESS = dg.FreshnessPolicy.time_window(
+    fail_window=timedelta(hours=50), warn_window=timedelta(hours=26)
+)
+
+
+def is_mart(fqn: list[str]) -> bool:
+    return len(fqn) > 2 and fqn[1] == "marts"
+
+
+@functools.cache
+def catalog_column_types(catalog_path: Path) -> dict[str, list[tuple[str, str]]]:
+    """(column, type) per dbt node from catalog.json, written by `make docs` from the real
+    tables. Empty when there is no catalog: the UI then shows the documented columns only."""
+    if not catalog_path.exists():
+        return {}
+    try:
+        nodes = json.loads(catalog_path.read_text()).get("nodes", {})
+    except (OSError, ValueError):
+        return {}
+    return {
+        unique_id: [
+            (column["name"], column["type"])
+            for column in sorted(node.get("columns", {}).values(), key=lambda c: c["index"])
+        ]
+        for unique_id, node in nodes.items()
+    }
+
+
+def column_schema(props: Mapping[str, Any], typed_columns: list[tuple[str, str]]) -> dg.TableSchema:
+    """Every column of the built table with its real type, described from the model's yml."""
+    documented = {name.lower(): info for name, info in props.get("columns", {}).items()}
+    columns = [
+        dg.TableColumn(
+            name=name,
+            type=column_type.lower(),
+            description=documented.get(name.lower(), {}).get("description") or None,
+        )
+        for name, column_type in typed_columns
+    ]
+    return dg.TableSchema(columns=columns)
+
+
 class TalentCrmTranslator(DagsterDbtTranslator):
     def get_asset_spec(
         self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
@@ -85,11 +133,24 @@ class TalentCrmTranslator(DagsterDbtTranslator):
         if props["resource_type"] not in ("model", "seed", "snapshot"):
             return spec  # sources keep meta.dagster.asset_key (the ingest assets)
         schema = props.get("schema") or "main"
-        return spec.replace_attributes(
+        spec = spec.replace_attributes(
             key=dg.AssetKey([schema, props["name"]]),
             group_name=group_for(props["fqn"], props["resource_type"]),
             kinds={"dbt", "duckdb"},
         )
+        if props["resource_type"] == "model" and is_mart(props["fqn"]):
+            spec = spec.replace_attributes(freshness_policy=NIGHTLY_MART_FRESHNESS)
+        typed = catalog_column_types(
+            dbt_project.project_dir / dbt_project.target_path / "catalog.json"
+        )
+        if typed.get(unique_id):
+            spec = spec.replace_attributes(
+                metadata={
+                    **spec.metadata,
+                    "dagster/column_schema": column_schema(props, typed[unique_id]),
+                }
+            )
+        return spec
 
 
 ensure_manifest()

@@ -29,3 +29,10 @@ greenhouse_sync = dg.define_asset_job(
     ),
     description="Incremental sync of Greenhouse candidates, applications and jobs into raw.",
 )
+
+# Rebuild the analytics marts from the current crm marts and render the HTML report.
+analytics_report = dg.define_asset_job(
+    name="analytics_report",
+    selection=dg.AssetSelection.groups("analytics"),
+    description="Rebuild the analytics marts (dbt) and render the Talent CRM HTML report.",
+)

@@ -10,6 +10,7 @@ import dagster as dg
 from ingest import ashby
 from orchestration.assets.ingest.common import (
     IngestConfig,
+    explain_source_failures,
     skipped_for_missing_credentials,
     sync_metadata,
 )
@@ -37,6 +38,7 @@ def build_ashby_asset(entity: str) -> dg.AssetsDefinition:
         description=ENTITY_DESCRIPTIONS[entity],
         metadata={"source": "ashby", "table": f"raw.ashby_{entity}"},
     )
+    @explain_source_failures("ashby")
     def _sync(
         context: dg.AssetExecutionContext,
         config: AshbySyncConfig,

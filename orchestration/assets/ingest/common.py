@@ -4,8 +4,13 @@ Metadata is visible to every UI user, so it carries counts, cursors and batch id
 never record content.
 """
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 import dagster as dg
 
+from ingest.http_client import SourceAuthError, SourceConfigError, SourceError
 from ingest.landing import ensure_landing_table, ensure_raw_schema
 from ingest.sync import SyncResult
 from orchestration.resources import DuckDBWarehouse
@@ -65,3 +70,42 @@ def skipped_for_missing_credentials(
     """Skip a source without credentials, naming the env var to set."""
     message = f"{source}: skipped — no credentials, set env var {env_var}."
     return skipped(context, warehouse, source, entity, message)
+
+
+def failure_fix(source: str, exc: SourceError) -> str:
+    """What an operator should do about a source failure (the env var or the next step)."""
+    prefix = source.upper()
+    if isinstance(exc, SourceAuthError):
+        return f"Check the API key in env var {prefix}_API_KEY (and its permissions), then re-run."
+    if isinstance(exc, SourceConfigError):
+        return f"Fix the configuration named above ({prefix}_API_KEY / {prefix}_BASE_URL)."
+    return (
+        f"The {source} API failed or is unreachable ({prefix}_BASE_URL). Re-run later: sync "
+        "cursors only advance with landed data, so nothing is lost or landed twice."
+    )
+
+
+def explain_source_failures(source: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorate an ingest asset's body: a connector error becomes a `dg.Failure` whose message
+    names the source and the fix (shown as-is in the UI's run view, without a stack trace to
+    dig through), with the source and the fix as failure metadata."""
+
+    def decorate(body: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(body)  # Dagster reads the body's parameters through __wrapped__
+        def run(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return body(*args, **kwargs)
+            except SourceError as exc:
+                fix = failure_fix(source, exc)
+                raise dg.Failure(
+                    description=f"{exc} Fix: {fix}",
+                    metadata={
+                        "source": dg.MetadataValue.text(source),
+                        "error": dg.MetadataValue.text(type(exc).__name__),
+                        "fix": dg.MetadataValue.text(fix),
+                    },
+                ) from exc
+
+        return run
+
+    return decorate

@@ -14,6 +14,7 @@ from ingest import eventbrite
 from ingest.http_client import ApiClient
 from orchestration.assets.ingest.common import (
     IngestConfig,
+    explain_source_failures,
     skipped,
     skipped_for_missing_credentials,
     sync_metadata,
@@ -65,6 +66,7 @@ def _client_and_events(
     "event ids (config `event_ids` or env EVENTBRITE_EVENT_IDS), re-read every run.",
     metadata={"source": "eventbrite", "table": "raw.eventbrite_events"},
 )
+@explain_source_failures("eventbrite")
 def eventbrite_events(
     context: dg.AssetExecutionContext,
     config: EventbriteSyncConfig,
@@ -97,6 +99,7 @@ def eventbrite_events(
     "carry the BUYER's profile: staging flags them.",
     metadata={"source": "eventbrite", "table": "raw.eventbrite_attendees"},
 )
+@explain_source_failures("eventbrite")
 def eventbrite_attendees(
     context: dg.AssetExecutionContext,
     config: EventbriteSyncConfig,

@@ -11,6 +11,7 @@ import dagster as dg
 from ingest import greenhouse
 from orchestration.assets.ingest.common import (
     IngestConfig,
+    explain_source_failures,
     skipped_for_missing_credentials,
     sync_metadata,
 )
@@ -41,6 +42,7 @@ def build_greenhouse_asset(entity: str) -> dg.AssetsDefinition:
         description=ENTITY_DESCRIPTIONS[entity],
         metadata={"source": "greenhouse", "table": f"raw.greenhouse_{entity}"},
     )
+    @explain_source_failures("greenhouse")
     def _sync(
         context: dg.AssetExecutionContext,
         config: GreenhouseSyncConfig,

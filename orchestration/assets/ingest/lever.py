@@ -11,6 +11,7 @@ import dagster as dg
 from ingest import lever
 from orchestration.assets.ingest.common import (
     IngestConfig,
+    explain_source_failures,
     skipped_for_missing_credentials,
     sync_metadata,
 )
@@ -44,6 +45,7 @@ def build_lever_asset(entity: str) -> dg.AssetsDefinition:
         description=ENTITY_DESCRIPTIONS[entity],
         metadata={"source": "lever", "table": f"raw.lever_{entity}"},
     )
+    @explain_source_failures("lever")
     def _sync(
         context: dg.AssetExecutionContext,
         config: LeverSyncConfig,

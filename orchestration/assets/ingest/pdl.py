@@ -11,7 +11,10 @@ import dagster as dg
 
 from ingest import pdl
 from ingest.landing import ensure_landing_table, ensure_raw_schema
-from orchestration.assets.ingest.common import skipped_for_missing_credentials
+from orchestration.assets.ingest.common import (
+    explain_source_failures,
+    skipped_for_missing_credentials,
+)
 from orchestration.resources import DuckDBWarehouse, SourceCredentials
 from orchestration.settings import DUCKDB_WRITE_POOL
 
@@ -37,6 +40,7 @@ class PdlEnrichmentConfig(dg.Config):
     "re-ask window. Budgeted per run (`max_calls`); skipped without PDL_API_KEY.",
     metadata={"source": "pdl", "table": "raw.pdl_person_enrichments"},
 )
+@explain_source_failures("pdl")
 def pdl_person_enrichments(
     context: dg.AssetExecutionContext,
     config: PdlEnrichmentConfig,

@@ -1,0 +1,49 @@
+{#- Helpers for the analytics marts. DuckDB-only functions sit behind adapter.dispatch so
+    another warehouse adds its own `<adapter>__` version. -#}
+
+{#- "Today" of every date rule in the analytics marts: TALENT_CRM_AS_OF when set (reproducible
+    runs), else the current date. Named for analytics to stay clear of other areas' helpers. -#}
+{% macro analytics_as_of_date() -%}
+    {%- set as_of = env_var('TALENT_CRM_AS_OF', '') | trim -%}
+    {%- if as_of -%}
+        cast('{{ as_of }}' as date)
+    {%- else -%}
+        current_date
+    {%- endif -%}
+{%- endmacro %}
+
+{#- One row per month start (column `month_start`) from the month of `start_expression` to the
+    month of `end_expression`, both inclusive. -#}
+{% macro month_spine(start_expression, end_expression) -%}
+    {{ return(adapter.dispatch('month_spine', 'talent_crm')(start_expression, end_expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__month_spine(start_expression, end_expression) -%}
+    select cast(month_start as date) as month_start
+    from generate_series(
+        date_trunc('month', cast({{ start_expression }} as date)),
+        date_trunc('month', cast({{ end_expression }} as date)),
+        interval 1 month
+    ) as months(month_start)
+{%- endmacro %}
+
+{#- Median of a numeric expression (an aggregate). -#}
+{% macro median_of(expression) -%}
+    {{ return(adapter.dispatch('median_of', 'talent_crm')(expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__median_of(expression) -%}
+    median({{ expression }})
+{%- endmacro %}
+
+{#- numerator / denominator as a double, null when the denominator is 0 or null. -#}
+{% macro safe_share(numerator, denominator) -%}
+    (cast({{ numerator }} as double) / nullif({{ denominator }}, 0))
+{%- endmacro %}
+
+{#- Generic test: every non-null value lies in [min_value, max_value] (shares, rates). -#}
+{% test value_between(model, column_name, min_value, max_value) %}
+select {{ column_name }}
+from {{ model }}
+where {{ column_name }} < {{ min_value }} or {{ column_name }} > {{ max_value }}
+{% endtest %}

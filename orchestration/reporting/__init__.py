@@ -1,0 +1,1 @@
+"""Reports rendered from the marts (plain Python, no Dagster): see `talent_report.py`."""
