@@ -15,7 +15,6 @@ from .similarity import (
     first_names_compatible,
     last_names_compatible,
     names_compatible,
-    token_jaccard,
 )
 
 EDGE_SCHEMA = {
@@ -109,7 +108,7 @@ def screen_identifiers(
         pl.when(pl.col("n_groups") == 1).then(0).otherwise(pl.col("name_group")).alias("name_group")
     )
     # With several name groups an unnamed carrier (an outreach row) cannot be placed.
-    usable = usable.drop_nulls("name_group")
+    usable = _split_by_role(usable.drop_nulls("name_group"), people)
     status = pl.concat(
         [
             too_many.select("kind", "value")
@@ -119,6 +118,39 @@ def screen_identifiers(
         ]
     )
     return usable.select("idx", "kind", "value", "corporate", "name_group"), status
+
+
+def _split_by_role(usable: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
+    """Split a re-usable identifier's name group by the role its carriers held.
+
+    A work mailbox like `laura@acme.com` or a GitHub handle like `rsanchez` can belong to two
+    namesakes; one address at one employer means one job, so its carriers should agree on the
+    role (title without seniority words: promotions keep it). Carriers whose known roles differ
+    are split into one group per role; a carrier without a title cannot then be placed and is
+    dropped, as an unnamed carrier of a split name group is. Personal identifiers (free-mail
+    addresses, phones, profiles) are not split: a person's own mailbox outlives job changes.
+    """
+    weak = (pl.col("kind") == "github") | ((pl.col("kind") == "email") & pl.col("corporate"))
+    roles = people.select("idx", role_key_expr(pl.col("title_key")).alias("role_key"))
+    u = usable.join(roles, on="idx", how="left").with_columns(weak.alias("_weak"))
+    n_roles = (
+        u.filter(pl.col("_weak"))
+        .group_by("kind", "value", "name_group")
+        .agg(pl.col("role_key").drop_nulls().n_unique().alias("n_roles"))
+        .filter(pl.col("n_roles") > 1)
+    )
+    if n_roles.is_empty():
+        return usable
+    u = u.join(n_roles, on=["kind", "value", "name_group"], how="left")
+    split = pl.col("n_roles").is_not_null()
+    role_group = (
+        pl.col("role_key").rank("dense").over("kind", "value", "name_group").cast(pl.Int32)
+    )
+    u = u.with_columns(
+        pl.when(split).then(pl.col("name_group") * 1000 + role_group).otherwise(pl.col("name_group"))
+        .alias("name_group")
+    ).filter(~split | pl.col("role_key").is_not_null())
+    return u.select(usable.columns)
 
 
 def deterministic_edges(usable: pl.DataFrame) -> pl.DataFrame:
@@ -155,16 +187,43 @@ def deterministic_edges(usable: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+# Seniority words move with a promotion; the rest of a title (the role) usually does not.
+SENIORITY_WORDS = (
+    "senior",
+    "junior",
+    "staff",
+    "lead",
+    "principal",
+    "intern",
+    "trainee",
+    "associate",
+    "head",
+    "chief",
+    "of",
+    "i",
+    "ii",
+    "iii",
+)
+
+
+def role_key_expr(title_key: pl.Expr) -> pl.Expr:
+    """'senior data engineer' -> 'data engineer': the role without its seniority words."""
+    words = title_key.str.split(" ").list.set_difference(pl.lit(list(SENIORITY_WORDS)))
+    role = words.list.sort().list.join(" ")
+    return pl.when(role.str.len_chars() > 0).then(role)
+
+
 def fuzzy_candidates(
     people: pl.DataFrame, component: pl.Series, config: IdentityConfig
 ) -> pl.DataFrame:
     """Record pairs sharing a blocking key whose records are in different components.
 
-    Blocks: (family name, given-name initial, company) and (family name, given-name initial,
-    city) find given-name typos and nicknames; (canonical given name, company) finds
-    family-name typos. Names alone never block: the market is full of namesakes.
+    Blocks: (family name, given-name initial) with the company, the city or the role (title
+    without seniority words) find given-name typos and nicknames, and a job change that kept
+    the role; (canonical given name, company) finds family-name typos. Names alone never
+    block: the market is full of namesakes.
     """
-    p = people.with_columns(component.alias("comp")).filter(
+    p = people.with_columns(component.alias("comp"), role_key_expr(pl.col("title_key")).alias("role_key")).filter(
         pl.col("first_key").is_not_null() & pl.col("last_key").is_not_null()
     )
     initial = pl.col("first_canon").str.slice(0, 1)
@@ -178,6 +237,10 @@ def fuzzy_candidates(
             pl.concat_str([pl.col("last_key"), initial, pl.col("city_key")], separator="|"),
         ),
         (
+            "ln_fi_role",
+            pl.concat_str([pl.col("last_key"), initial, pl.col("role_key")], separator="|"),
+        ),
+        (
             "fn_company",
             pl.concat_str([pl.col("first_canon"), pl.col("company_key")], separator="|"),
         ),
@@ -185,7 +248,8 @@ def fuzzy_candidates(
     parts = []
     for name, key in blocks:
         b = p.select("idx", "comp", key.alias("block")).drop_nulls("block")
-        # One representative record per component and block is enough to propose the pair.
+        # One representative record per component and block is enough to propose the pair:
+        # scoring compares whole components, not the representatives.
         b = b.group_by("block", "comp").agg(pl.col("idx").min())
         sizes = b.group_by("block").agg(pl.len().alias("n"))
         b = b.join(
@@ -205,6 +269,24 @@ def fuzzy_candidates(
     return cand.group_by("a", "b").agg(pl.col("block").first())
 
 
+def component_profiles(people: pl.DataFrame, component: pl.Series) -> pl.DataFrame:
+    """Per component: every company, city and role its records carry (one person's history)."""
+    return (
+        people.select(
+            component.alias("comp"),
+            "company_key",
+            "city_key",
+            role_key_expr(pl.col("title_key")).alias("role_key"),
+        )
+        .group_by("comp")
+        .agg(
+            pl.col("company_key").drop_nulls().unique().alias("companies"),
+            pl.col("city_key").drop_nulls().unique().alias("cities"),
+            pl.col("role_key").drop_nulls().unique().alias("roles"),
+        )
+    )
+
+
 def score_fuzzy(
     people: pl.DataFrame,
     identifiers: pl.DataFrame,
@@ -214,12 +296,17 @@ def score_fuzzy(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(auto-merge edges, review pairs) for candidate pairs.
 
-    score = 0.55 * name similarity + 0.25 same company + 0.10 same city + 0.10 title overlap
-    - 0.10 when both titles are known and share no word.
-    A pair whose components disagree on a singular identifier kind (two LinkedIn profiles,
-    two phone numbers) is vetoed: the names coincide but the people do not.
+    The two COMPONENTS are compared, each with every company, city and role any of its records
+    carries (a person's history), so an old ATS record and a new profile that already joined
+    the person through an identifier lend their facts to the comparison:
+    score = 0.50 * name similarity + 0.25 shared company + 0.20 shared city + 0.20 shared role
+    - 0.10 when both know roles and share none - 0.20 when both know cities and share none.
+    With the default threshold 0.90 a merge needs the name plus two of company, city, role
+    (a job change that kept role and city merges, a namesake colleague with another role does
+    not). A pair whose components disagree on a singular identifier kind (two LinkedIn
+    profiles, two phone numbers) is vetoed: the names coincide but the people do not.
     """
-    cols = ["idx", "first_key", "last_key", "company_key", "city_key", "title_key"]
+    cols = ["idx", "first_key", "last_key"]
     attrs = people.select(cols).with_columns(component.alias("comp"))
     c = candidates.join(attrs, left_on="a", right_on="idx").join(
         attrs, left_on="b", right_on="idx", suffix="_b"
@@ -229,12 +316,23 @@ def score_fuzzy(
     c = c.with_columns(
         _pairwise(c, "first_key", first_names_compatible, "fn"),
         _pairwise(c, "last_key", last_names_compatible, "ln"),
-        _pairwise(c, "title_key", token_jaccard, "title_sim"),
-    )
-    c = c.with_columns(
-        (pl.col("company_key") == pl.col("company_key_b")).fill_null(False).alias("same_company"),
-        (pl.col("city_key") == pl.col("city_key_b")).fill_null(False).alias("same_city"),
     ).filter((pl.col("fn") > 0) & (pl.col("ln") > 0))
+    prof = component_profiles(people, component)
+    c = c.join(prof, on="comp").join(prof, left_on="comp_b", right_on="comp", suffix="_b")
+
+    def shared(col: str) -> pl.Expr:
+        return pl.col(col).list.set_intersection(pl.col(f"{col}_b")).list.len() > 0
+
+    def both_known(col: str) -> pl.Expr:
+        return (pl.col(col).list.len() > 0) & (pl.col(f"{col}_b").list.len() > 0)
+
+    c = c.with_columns(
+        shared("companies").alias("same_company"),
+        shared("cities").alias("same_city"),
+        shared("roles").alias("same_role"),
+        (both_known("cities") & ~shared("cities")).alias("other_city"),
+        (both_known("roles") & ~shared("roles")).alias("other_role"),
+    )
     veto = _component_conflicts(identifiers, component, c.select("comp", "comp_b"), config)
     c = c.join(veto, on=["comp", "comp_b"], how="left").with_columns(
         pl.col("veto").fill_null(False)
@@ -242,18 +340,14 @@ def score_fuzzy(
     name = (pl.col("fn") + pl.col("ln")) / 2
     c = c.with_columns(
         (
-            0.55 * name
+            0.50 * name
             + 0.25 * pl.col("same_company").cast(pl.Float64)
-            + 0.10 * pl.col("same_city").cast(pl.Float64)
-            + 0.10 * pl.col("title_sim")
-            # Two known titles with no word in common (Data Engineer vs Sales Manager) are
-            # the usual tell of a namesake; one person's titles share their role family.
-            - 0.10
-            * (
-                pl.col("title_key").is_not_null()
-                & pl.col("title_key_b").is_not_null()
-                & (pl.col("title_sim") == 0)
-            ).cast(pl.Float64)
+            + 0.20 * pl.col("same_city").cast(pl.Float64)
+            + 0.20 * pl.col("same_role").cast(pl.Float64)
+            # Two known roles with nothing in common (Data Engineer vs Sales Manager), or two
+            # known home cities that differ, are the usual tells of a namesake.
+            - 0.10 * pl.col("other_role").cast(pl.Float64)
+            - 0.20 * pl.col("other_city").cast(pl.Float64)
         )
         .round(4)
         .alias("score")
@@ -263,7 +357,9 @@ def score_fuzzy(
             pl.lit("name_jw=") + name.round(2).cast(pl.String),
             pl.when(pl.col("same_company")).then(pl.lit("+company")).otherwise(pl.lit("")),
             pl.when(pl.col("same_city")).then(pl.lit("+city")).otherwise(pl.lit("")),
-            pl.when(pl.col("title_sim") >= 0.5).then(pl.lit("+title")).otherwise(pl.lit("")),
+            pl.when(pl.col("same_role")).then(pl.lit("+role")).otherwise(pl.lit("")),
+            pl.when(pl.col("other_role")).then(pl.lit("-role")).otherwise(pl.lit("")),
+            pl.when(pl.col("other_city")).then(pl.lit("-city")).otherwise(pl.lit("")),
             pl.when(pl.col("veto"))
             .then(pl.lit(" veto:conflicting_identifier"))
             .otherwise(pl.lit("")),
@@ -327,10 +423,7 @@ def _pairwise(c: pl.DataFrame, col: str, fn, name: str) -> pl.Series:
     """
     pairs = c.select(pl.col(col).alias("x"), pl.col(f"{col}_b").alias("y"))
     uniq = pairs.unique()
-    vals = [
-        float(fn(x or "", y or "")) if fn is not token_jaccard else token_jaccard(x, y)
-        for x, y in uniq.iter_rows()
-    ]
+    vals = [float(fn(x or "", y or "")) for x, y in uniq.iter_rows()]
     uniq = uniq.with_columns(pl.Series(name, vals, dtype=pl.Float64))
     return pairs.join(uniq, on=["x", "y"], how="left", nulls_equal=True, maintain_order="left")[
         name
