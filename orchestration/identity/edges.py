@@ -143,11 +143,11 @@ def _split_by_role(usable: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
         return usable
     u = u.join(n_roles, on=["kind", "value", "name_group"], how="left")
     split = pl.col("n_roles").is_not_null()
-    role_group = (
-        pl.col("role_key").rank("dense").over("kind", "value", "name_group").cast(pl.Int32)
-    )
+    role_group = pl.col("role_key").rank("dense").over("kind", "value", "name_group").cast(pl.Int32)
     u = u.with_columns(
-        pl.when(split).then(pl.col("name_group") * 1000 + role_group).otherwise(pl.col("name_group"))
+        pl.when(split)
+        .then(pl.col("name_group") * 1000 + role_group)
+        .otherwise(pl.col("name_group"))
         .alias("name_group")
     ).filter(~split | pl.col("role_key").is_not_null())
     return u.select(usable.columns)
@@ -223,9 +223,9 @@ def fuzzy_candidates(
     the role; (canonical given name, company) finds family-name typos. Names alone never
     block: the market is full of namesakes.
     """
-    p = people.with_columns(component.alias("comp"), role_key_expr(pl.col("title_key")).alias("role_key")).filter(
-        pl.col("first_key").is_not_null() & pl.col("last_key").is_not_null()
-    )
+    p = people.with_columns(
+        component.alias("comp"), role_key_expr(pl.col("title_key")).alias("role_key")
+    ).filter(pl.col("first_key").is_not_null() & pl.col("last_key").is_not_null())
     initial = pl.col("first_canon").str.slice(0, 1)
     blocks = [
         (
