@@ -8,6 +8,8 @@ strings name rules and scores only, never the identifier values themselves.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
 from .schema import IdentityConfig
@@ -131,7 +133,7 @@ def _split_by_role(usable: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
     addresses, phones, profiles) are not split: a person's own mailbox outlives job changes.
     """
     weak = (pl.col("kind") == "github") | ((pl.col("kind") == "email") & pl.col("corporate"))
-    roles = people.select("idx", role_key_expr(pl.col("title_key")).alias("role_key"))
+    roles = people.select("idx").with_columns(role_keys(people["title_key"]))
     u = usable.join(roles, on="idx", how="left").with_columns(weak.alias("_weak"))
     n_roles = (
         u.filter(pl.col("_weak"))
@@ -196,6 +198,8 @@ SENIORITY_WORDS = (
     "principal",
     "intern",
     "trainee",
+    # "Student" is a status shared by a whole campus, not a role that tells namesakes apart.
+    "student",
     "associate",
     "head",
     "chief",
@@ -206,6 +210,15 @@ SENIORITY_WORDS = (
 )
 
 
+def role_keys(title_key: pl.Series) -> pl.Series:
+    """`role_key_expr` per row, computed once per distinct title (titles repeat a lot)."""
+    uniq = title_key.unique().to_frame("t").with_columns(role_key_expr(pl.col("t")).alias("r"))
+    joined = title_key.to_frame("t").join(
+        uniq, on="t", how="left", maintain_order="left", nulls_equal=True
+    )
+    return joined["r"].alias("role_key")
+
+
 def role_key_expr(title_key: pl.Expr) -> pl.Expr:
     """'senior data engineer' -> 'data engineer': the role without its seniority words."""
     words = title_key.str.split(" ").list.set_difference(pl.lit(list(SENIORITY_WORDS)))
@@ -213,60 +226,118 @@ def role_key_expr(title_key: pl.Expr) -> pl.Expr:
     return pl.when(role.str.len_chars() > 0).then(role)
 
 
-def fuzzy_candidates(
-    people: pl.DataFrame, component: pl.Series, config: IdentityConfig
-) -> pl.DataFrame:
-    """Record pairs sharing a blocking key whose records are in different components.
+def record_blocking_keys(people: pl.DataFrame) -> pl.DataFrame:
+    """Long frame `idx, block_name, block`: one-fact blocking keys of every named record.
 
-    Blocks: (family name, given-name initial) with the company, the city or the role (title
-    without seniority words) find given-name typos and nicknames, and a job change that kept
-    the role; (canonical given name, company) finds family-name typos. Names alone never
-    block: the market is full of namesakes.
+    (family name, given-name initial) with the record's company, city or role, and (canonical
+    given name, family-name initial, company). Every pair `fuzzy_candidates` proposes shares
+    one of these through some record of each side, so an incremental run (incremental.py)
+    finds the people a changed record may now match through them.
     """
-    p = people.with_columns(
-        component.alias("comp"), role_key_expr(pl.col("title_key")).alias("role_key")
-    ).filter(pl.col("first_key").is_not_null() & pl.col("last_key").is_not_null())
+    p = people.with_columns(role_keys(people["title_key"]))
+    p = p.filter(pl.col("first_key").is_not_null() & pl.col("last_key").is_not_null())
     initial = pl.col("first_canon").str.slice(0, 1)
-    blocks = [
-        (
-            "ln_fi_company",
-            pl.concat_str([pl.col("last_key"), initial, pl.col("company_key")], separator="|"),
-        ),
-        (
-            "ln_fi_city",
-            pl.concat_str([pl.col("last_key"), initial, pl.col("city_key")], separator="|"),
-        ),
-        (
-            "ln_fi_role",
-            pl.concat_str([pl.col("last_key"), initial, pl.col("role_key")], separator="|"),
-        ),
-        (
-            "fn_company",
-            pl.concat_str([pl.col("first_canon"), pl.col("company_key")], separator="|"),
-        ),
-    ]
-    parts = []
-    for name, key in blocks:
-        b = p.select("idx", "comp", key.alias("block")).drop_nulls("block")
-        # One representative record per component and block is enough to propose the pair:
-        # scoring compares whole components, not the representatives.
-        b = b.group_by("block", "comp").agg(pl.col("idx").min())
-        sizes = b.group_by("block").agg(pl.len().alias("n"))
-        b = b.join(
-            sizes.filter((pl.col("n") >= 2) & (pl.col("n") <= config.max_block_size)), on="block"
-        )
-        pairs = (
-            b.join(b, on="block", suffix="_r")
-            .filter(pl.col("comp") < pl.col("comp_r"))
-            .select(
-                pl.col("idx").alias("a"),
-                pl.col("idx_r").alias("b"),
-                pl.lit(name).alias("block"),
+    blocks = {
+        "ln_fi_company": [pl.col("last_key"), initial, pl.col("company_key")],
+        "ln_fi_city": [pl.col("last_key"), initial, pl.col("city_key")],
+        "ln_fi_role": [pl.col("last_key"), initial, pl.col("role_key")],
+        "fn_li_company": [
+            pl.col("first_canon"),
+            pl.col("last_key").str.slice(0, 1),
+            pl.col("company_key"),
+        ],
+    }
+    return pl.concat(
+        [
+            p.select(
+                "idx",
+                pl.lit(name).alias("block_name"),
+                pl.concat_str(parts, separator="|").alias("block"),
+            ).drop_nulls("block")
+            for name, parts in blocks.items()
+        ]
+    )
+
+
+# Two facts a person keeps while their records drift: the pairs of component facts a
+# candidate must share (with a compatible name) to be worth scoring.
+FACT_PAIRS = (("companies", "cities"), ("companies", "roles"), ("cities", "roles"))
+
+
+def fuzzy_candidates(
+    people: pl.DataFrame,
+    component: pl.Series,
+    config: IdentityConfig,
+    profiles: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Record pairs `a, b` (one per pair of components) worth scoring.
+
+    Blocking is per COMPONENT: a component's names (family name + given-name initial, or
+    canonical given name + family-name initial for family-name typos) combined with TWO facts
+    any of its records carry (company + city, company + role, city + role), because a name
+    plus one shared fact cannot reach the auto-merge score, and at a million records one-fact
+    blocks hold tens of millions of namesake pairs. Names alone never block. Blocks with more
+    than `max_block_size` components are common-name buckets and are skipped.
+    """
+    named = people.select("idx", component.alias("comp"), "first_canon", "last_key").drop_nulls(
+        ["first_canon", "last_key"]
+    )
+    # One representative record per component and spelling of the name.
+    names = named.group_by("comp", "first_canon", "last_key").agg(pl.col("idx").min())
+    prof = component_profiles(people, component) if profiles is None else profiles
+    combos = []
+    for left, right in FACT_PAIRS:
+        lf = prof.select("comp", pl.col(left).alias("x")).explode("x").drop_nulls("x")
+        rf = prof.select("comp", pl.col(right).alias("y")).explode("y").drop_nulls("y")
+        combos.append(
+            lf.join(rf, on="comp").select(
+                "comp",
+                pl.concat_str([pl.lit(f"{left}+{right}"), "x", "y"], separator="|").alias("facts"),
             )
         )
-        parts.append(pairs)
-    cand = pl.concat(parts)
-    return cand.group_by("a", "b").agg(pl.col("block").first())
+    keyed = names.join(pl.concat(combos), on="comp")
+    keys = pl.concat(
+        [
+            keyed.select(
+                "comp",
+                "idx",
+                pl.lit("name_two_facts").alias("block_name"),
+                pl.concat_str(
+                    [pl.col("last_key"), pl.col("first_canon").str.slice(0, 1), "facts"],
+                    separator="|",
+                ).alias("block"),
+            ),
+            # Family-name typos: the given name and the family name's first letter.
+            keyed.select(
+                "comp",
+                "idx",
+                pl.lit("given_name_two_facts").alias("block_name"),
+                pl.concat_str(
+                    [pl.col("first_canon"), pl.col("last_key").str.slice(0, 1), "facts"],
+                    separator="|",
+                ).alias("block"),
+            ),
+        ]
+    )
+    b = keys.group_by("block_name", "block", "comp").agg(pl.col("idx").min())
+    sizes = b.group_by("block_name", "block").agg(pl.len().alias("n"))
+    b = b.join(
+        sizes.filter((pl.col("n") >= 2) & (pl.col("n") <= config.max_block_size)),
+        on=["block_name", "block"],
+    )
+    pairs = (
+        b.join(b, on=["block_name", "block"], suffix="_r")
+        .filter(pl.col("comp") < pl.col("comp_r"))
+        .select(
+            "comp", "comp_r", pl.col("idx").alias("a"), pl.col("idx_r").alias("b"), "block_name"
+        )
+    )
+    # Scoring compares components: one candidate per component pair.
+    return (
+        pairs.group_by("comp", "comp_r")
+        .agg(pl.col("a").min(), pl.col("b").min(), pl.col("block_name").min().alias("block"))
+        .select("a", "b", "block")
+    )
 
 
 def component_profiles(people: pl.DataFrame, component: pl.Series) -> pl.DataFrame:
@@ -276,7 +347,7 @@ def component_profiles(people: pl.DataFrame, component: pl.Series) -> pl.DataFra
             component.alias("comp"),
             "company_key",
             "city_key",
-            role_key_expr(pl.col("title_key")).alias("role_key"),
+            role_keys(people["title_key"]),
         )
         .group_by("comp")
         .agg(
@@ -293,8 +364,13 @@ def score_fuzzy(
     component: pl.Series,
     candidates: pl.DataFrame,
     config: IdentityConfig,
+    frequencies: NameFrequencies | None = None,
+    profiles: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(auto-merge edges, review pairs) for candidate pairs.
+
+    `frequencies` (how common names and facts are) default to those of `component`; an
+    incremental run that scores only part of the records passes the whole market's.
 
     The two COMPONENTS are compared, each with every company, city and role any of its records
     carries (a person's history), so an old ATS record and a new profile that already joined
@@ -317,8 +393,10 @@ def score_fuzzy(
         _pairwise(c, "first_key", first_names_compatible, "fn"),
         _pairwise(c, "last_key", last_names_compatible, "ln"),
     ).filter((pl.col("fn") > 0) & (pl.col("ln") > 0))
-    prof = component_profiles(people, component)
+    prof = component_profiles(people, component) if profiles is None else profiles
     c = c.join(prof, on="comp").join(prof, left_on="comp_b", right_on="comp", suffix="_b")
+    freq = frequencies or name_frequencies(people, component, prof)
+    c = c.with_columns(_expected_namesakes(c, people, freq))
 
     def shared(col: str) -> pl.Expr:
         return pl.col(col).list.set_intersection(pl.col(f"{col}_b")).list.len() > 0
@@ -365,13 +443,15 @@ def score_fuzzy(
             .otherwise(pl.lit("")),
         ]
     )
+    common = pl.col("namesakes") > config.max_expected_namesakes
+    evidence = evidence + pl.when(common).then(pl.lit(" hold:common_name")).otherwise(pl.lit(""))
     out = c.select(
         pl.col("a").cast(pl.UInt32),
         pl.col("b").cast(pl.UInt32),
         pl.lit("fuzzy_name").alias("rule"),
         "score",
         evidence.alias("evidence"),
-        "veto",
+        (pl.col("veto") | common).alias("veto"),
     )
     auto = out.filter((pl.col("score") >= config.auto_merge_score) & ~pl.col("veto"))
     review = out.filter(
@@ -380,6 +460,72 @@ def score_fuzzy(
     )
     auto = auto.drop("veto").with_columns(pl.lit(FUZZY_RANK, dtype=pl.Int32).alias("rank"))
     return auto.sort("score", "a", "b", descending=[True, False, False]), review.drop("veto")
+
+
+@dataclass(frozen=True, slots=True)
+class NameFrequencies:
+    """How common names and facts are: components per name, share of components per fact."""
+
+    names: pl.DataFrame  # first_canon, last_key, name_n
+    facts: dict[str, pl.DataFrame]  # companies|cities|roles -> v, f (share of components)
+
+
+def name_frequencies(
+    people: pl.DataFrame, component: pl.Series, profiles: pl.DataFrame | None = None
+) -> NameFrequencies:
+    """Frequencies over the components of `component` (records with the same label = one)."""
+    prof = component_profiles(people, component) if profiles is None else profiles
+    n_comp = max(prof.height, 1)
+    named = people.select(component.alias("comp"), "first_canon", "last_key").drop_nulls()
+    names = named.unique().group_by("first_canon", "last_key").agg(pl.len().alias("name_n"))
+    facts = {
+        col: prof.select(pl.col(col).alias("v"))
+        .explode("v")
+        .drop_nulls()
+        .group_by("v")
+        .agg((pl.len() / n_comp).alias("f"))
+        for col in ("companies", "cities", "roles")
+    }
+    return NameFrequencies(names=names, facts=facts)
+
+
+def _expected_namesakes(c: pl.DataFrame, people: pl.DataFrame, freq: NameFrequencies) -> pl.Series:
+    """How many OTHER people would share this name and the matched facts by coincidence.
+
+    (components carrying the name - 1) x the share of components holding each matched value
+    (rarest shared company, city, role), as if facts were independent of names. A rare name at
+    a shared employer is strong evidence; "Priya Patel at Acme in London" in a market of a
+    million records is not, because several Priya Patels are expected to match that well.
+    """
+    canon = people.select("idx", "first_canon", "last_key")
+    pair = (
+        c.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), "a", "b")
+        .join(canon, left_on="a", right_on="idx", how="left")
+        .join(freq.names, on=["first_canon", "last_key"], how="left")
+        .join(canon, left_on="b", right_on="idx", how="left", suffix="_b")
+        .join(
+            freq.names.rename({"name_n": "name_n_b"}),
+            left_on=["first_canon_b", "last_key_b"],
+            right_on=["first_canon", "last_key"],
+            how="left",
+        )
+        .sort("row")
+    )
+    share = pair.select(
+        (pl.max_horizontal(pl.col("name_n").fill_null(1), pl.col("name_n_b").fill_null(1)) - 1)
+        .cast(pl.Float64)
+        .alias("namesakes")
+    ).to_series()
+    for col, facts in freq.facts.items():
+        rows = c.select(
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"),
+            pl.col(col).list.set_intersection(pl.col(f"{col}_b")).alias("v"),
+        )
+        found = rows.explode("v").join(facts, on="v").group_by("row").agg(pl.col("f").min())
+        # No shared value: the fact did not match and does not narrow the namesakes (x 1).
+        rarest = rows.select("row").join(found, on="row", how="left", maintain_order="left")
+        share = share * rarest["f"].fill_null(1.0)
+    return share.alias("namesakes")
 
 
 def _component_conflicts(

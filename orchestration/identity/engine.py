@@ -15,6 +15,8 @@ import polars as pl
 
 from .clusters import union_find_clusters
 from .edges import (
+    NameFrequencies,
+    component_profiles,
     deterministic_edges,
     fuzzy_candidates,
     score_fuzzy,
@@ -49,8 +51,14 @@ def resolve_identities(
     config: IdentityConfig | None = None,
     *,
     normalised: tuple[pl.DataFrame, pl.DataFrame] | None = None,
+    frequencies: NameFrequencies | None = None,
 ) -> IdentityResult:
-    """Cluster person records into people. `normalised` lets a caller reuse cached keys."""
+    """Cluster person records into people.
+
+    `normalised` lets a caller reuse cached keys; `frequencies` (how common names and facts
+    are) default to this frame's own, and an incremental run over part of the market passes
+    the whole market's (incremental.py).
+    """
     cfg = config or IdentityConfig()
     t: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -72,8 +80,11 @@ def resolve_identities(
     t["cluster_deterministic"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    cand = fuzzy_candidates(people, first.component, cfg)
-    auto, review = score_fuzzy(people, identifiers, first.component, cand, cfg)
+    profiles = component_profiles(people, first.component)
+    cand = fuzzy_candidates(people, first.component, cfg, profiles)
+    auto, review = score_fuzzy(
+        people, identifiers, first.component, cand, cfg, frequencies, profiles
+    )
     t["fuzzy"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

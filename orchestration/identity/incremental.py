@@ -1,17 +1,34 @@
-"""Incremental runs: reuse normalised identifiers of records whose content did not change.
+"""Incremental runs: re-resolve only the people that changed records can touch.
 
-Normalising (names, phones through libphonenumber, URLs) is the costly, per-record part of a
-run; matching and clustering are columnar joins plus one union-find pass. The cache keeps the
-normalised rows per `record_key` with a hash of the record's content, so a run after 1% of
-records changed normalises only that 1% and re-runs the cheap global steps.
+A full run normalises every record, builds every identifier and fuzzy edge and clusters the
+whole market. After a few records change, almost all of that work would reproduce the last
+result. An incremental run therefore:
+
+1. normalises only records whose content changed (a hash per `record_key`; the cache keeps
+   the normalised rows of the others);
+2. finds the records the changes can reach: the changed/new/deleted records themselves,
+   every record sharing an identifier or a fuzzy blocking key with their old or new
+   versions, every record sharing an identifier with those, and every member of the previous
+   contacts of all of these (a contact is re-resolved whole, never in part);
+3. resolves that subset with the normal engine, using the whole market's name/fact
+   frequencies (the namesake guard must not see a small market), and keeps every other
+   record's previous cluster, edges and review pairs.
+
+Identifier screening (too many carriers, shared by several names) sees every carrier of the
+identifiers it judges, because step 2 pulls them all in. The frequencies are those of the
+previous contacts with the changed records as their own contacts; a full run recomputes them
+from scratch, so a scheduled full run refreshes any drift. When more than
+`incremental_max_share` of records changed, a full run is cheaper and is done instead.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import polars as pl
 
+from .edges import name_frequencies, record_blocking_keys
 from .engine import IdentityResult, resolve_identities
 from .normalise import normalise_records
 from .schema import IdentityConfig
@@ -21,6 +38,7 @@ from .schema import IdentityConfig
 class NormalisedCache:
     people: pl.DataFrame  # normalised people rows + record_hash (idx dropped)
     identifiers: pl.DataFrame  # record_key, kind, value, corporate, role
+    result: IdentityResult | None = None  # the last run's result (for incremental runs)
 
 
 def _record_hash(records: pl.DataFrame) -> pl.Series:
@@ -30,8 +48,8 @@ def _record_hash(records: pl.DataFrame) -> pl.Series:
 
 def normalise_with_cache(
     records: pl.DataFrame, cache: NormalisedCache | None, config: IdentityConfig | None = None
-) -> tuple[pl.DataFrame, pl.DataFrame, NormalisedCache, int]:
-    """(people, identifiers, new cache, records normalised) — unchanged rows come from cache."""
+) -> tuple[pl.DataFrame, pl.DataFrame, NormalisedCache, pl.Series]:
+    """(people, identifiers, new cache, changed record keys); unchanged rows come from cache."""
     cfg = config or IdentityConfig()
     hashed = records.with_columns(_record_hash(records))
     if cache is None:
@@ -60,13 +78,166 @@ def normalise_with_cache(
         "idx", "kind", "value", "corporate", "role"
     )
     new_cache = NormalisedCache(people=p_all, identifiers=i_all)
-    return people.drop("record_hash"), identifiers, new_cache, changed.height
+    return people.drop("record_hash"), identifiers, new_cache, changed["record_key"]
 
 
 def resolve_incremental(
     records: pl.DataFrame, cache: NormalisedCache | None, config: IdentityConfig | None = None
 ) -> tuple[IdentityResult, NormalisedCache, int]:
-    """resolve_identities with cached normalisation; returns (result, cache, records normalised)."""
-    people, identifiers, new_cache, n = normalise_with_cache(records, cache, config)
-    result = resolve_identities(records, config, normalised=(people, identifiers))
-    return result, new_cache, n
+    """(result, cache for the next run, records normalised).
+
+    Without a previous result (or with too many changes) this is a full run on cached
+    normalisation; otherwise only the touched people are re-resolved (module docstring).
+    """
+    cfg = config or IdentityConfig()
+    t0 = time.perf_counter()
+    people, identifiers, new_cache, changed = normalise_with_cache(records, cache, cfg)
+    t_norm = time.perf_counter() - t0
+    prev = cache.result if cache is not None else None
+    if prev is None or changed.len() > cfg.incremental_max_share * max(records.height, 1):
+        result = resolve_identities(records, cfg, normalised=(people, identifiers))
+    else:
+        assert cache is not None
+        result = _resolve_touched(records, people, identifiers, cache, prev, changed, cfg)
+    result.timings = {"normalise_changed": t_norm, **result.timings}
+    new_cache.result = result
+    return result, new_cache, changed.len()
+
+
+def _keyed_identifiers(people: pl.DataFrame, identifiers: pl.DataFrame) -> pl.DataFrame:
+    return identifiers.join(people.select("idx", "record_key"), on="idx").select(
+        "record_key", "kind", "value"
+    )
+
+
+def _keyed_blocks(people: pl.DataFrame) -> pl.DataFrame:
+    return (
+        record_blocking_keys(people)
+        .join(people.select("idx", "record_key"), on="idx")
+        .select("record_key", "block_name", "block")
+    )
+
+
+def touched_records(
+    people: pl.DataFrame,
+    identifiers: pl.DataFrame,
+    cache: NormalisedCache,
+    prev: IdentityResult,
+    changed_keys: pl.Series,
+) -> pl.DataFrame:
+    """`record_key` of every current record whose contact a change can alter."""
+    cur = people.select("record_key")
+    changed = changed_keys.to_frame("record_key")
+    deleted = cache.people.select("record_key").join(cur, on="record_key", how="anti")
+    seeds = pl.concat([changed, deleted]).unique()
+
+    ids_now = _keyed_identifiers(people, identifiers)
+    ids_before = _keyed_identifiers(prev.people, prev.identifiers)
+    seed_values = pl.concat(
+        [ids_now.join(seeds, on="record_key"), ids_before.join(seeds, on="record_key")]
+    ).select("kind", "value")
+    blocks_now = _keyed_blocks(people)
+    seed_blocks = pl.concat(
+        [
+            blocks_now.join(seeds, on="record_key"),
+            _keyed_blocks(prev.people.join(seeds, on="record_key")),
+        ]
+    ).select("block_name", "block")
+    reached = pl.concat(
+        [
+            changed,
+            ids_now.join(seed_values, on=["kind", "value"], how="semi").select("record_key"),
+            blocks_now.join(seed_blocks, on=["block_name", "block"], how="semi").select(
+                "record_key"
+            ),
+        ]
+    ).unique()
+    reached = _whole_contacts(reached, prev.clusters)
+    # Their identifiers' other carriers and their blocks' other members: the candidates and
+    # the identifier screening of the re-resolved contacts see the same records as a full run.
+    values = ids_now.join(reached, on="record_key").select("kind", "value").unique()
+    blocks = blocks_now.join(reached, on="record_key").select("block_name", "block").unique()
+    reached = pl.concat(
+        [
+            reached,
+            ids_now.join(values, on=["kind", "value"], how="semi").select("record_key"),
+            blocks_now.join(blocks, on=["block_name", "block"], how="semi").select("record_key"),
+        ]
+    ).unique()
+    return _whole_contacts(reached, prev.clusters).join(cur, on="record_key", how="semi")
+
+
+def _whole_contacts(keys: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame:
+    """`keys` plus every record of the previous contacts they belong to."""
+    touched = clusters.join(keys, on="record_key", how="semi").select("cluster_key").unique()
+    members = clusters.join(touched, on="cluster_key", how="semi").select("record_key")
+    return pl.concat([keys, members]).unique()
+
+
+def _resolve_touched(
+    records: pl.DataFrame,
+    people: pl.DataFrame,
+    identifiers: pl.DataFrame,
+    cache: NormalisedCache,
+    prev: IdentityResult,
+    changed: pl.Series,
+    cfg: IdentityConfig,
+) -> IdentityResult:
+    t0 = time.perf_counter()
+    touched = touched_records(people, identifiers, cache, prev, changed)
+    t_find = time.perf_counter() - t0
+    # Whole-market frequencies: previous contacts, each changed record its own contact.
+    label = (
+        people.select("record_key")
+        .join(prev.clusters, on="record_key", how="left", maintain_order="left")
+        .select(
+            pl.when(pl.col("record_key").is_in(changed.implode()))
+            .then(pl.col("record_key"))
+            .otherwise(pl.col("cluster_key").fill_null(pl.col("record_key")))
+            .alias("comp")
+        )["comp"]
+    )
+    freq = name_frequencies(people, label)
+    mask = people["record_key"].is_in(touched["record_key"].implode())
+    sub_people = people.filter(mask)
+    renumber = sub_people.select(
+        pl.col("idx").alias("old"), pl.int_range(pl.len(), dtype=pl.UInt32).alias("idx")
+    )
+    sub_ids = identifiers.join(renumber, left_on="idx", right_on="old").select(
+        pl.col("idx_right").alias("idx"), "kind", "value", "corporate", "role"
+    )
+    sub_people = sub_people.drop("idx").with_row_index("idx")
+    sub = resolve_identities(
+        records.filter(mask), cfg, normalised=(sub_people, sub_ids), frequencies=freq
+    )
+    kept = people.filter(~mask).select("record_key")
+    kept_list = kept["record_key"].implode()
+
+    def untouched(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.filter(
+            pl.col("record_key_a").is_in(kept_list) & pl.col("record_key_b").is_in(kept_list)
+        )
+
+    clusters = people.select("record_key").join(
+        pl.concat([prev.clusters.join(kept, on="record_key", how="semi"), sub.clusters]),
+        on="record_key",
+        how="left",
+        maintain_order="left",
+    )
+    sub_values = sub_ids.select("kind", "value").unique()
+    status = pl.concat(
+        [
+            prev.identifier_status.join(sub_values, on=["kind", "value"], how="anti"),
+            sub.identifier_status,
+        ]
+    ).unique()
+    return IdentityResult(
+        clusters=clusters,
+        edges=pl.concat([untouched(prev.edges), sub.edges]),
+        review=pl.concat([untouched(prev.review), sub.review]),
+        refused=pl.concat([untouched(prev.refused), sub.refused]),
+        identifier_status=status,
+        people=people,
+        identifiers=identifiers,
+        timings={"find_touched": t_find, "touched_records": float(touched.height), **sub.timings},
+    )

@@ -42,9 +42,17 @@ class IdentityConfig:
     # title), and two titles without a common word count against the pair.
     auto_merge_score: float = 0.90
     review_score: float = 0.70
-    # Blocks bigger than this are not compared pairwise (they are common-name buckets whose
-    # pairs the stricter blocks already cover).
-    max_block_size: int = 400
+    # A fuzzy pair is held for review when more than this many other people are expected to
+    # share the name and the matched facts by coincidence (edges.py `_expected_namesakes`):
+    # common names in big markets need more corroboration than rare ones.
+    max_expected_namesakes: float = 0.05
+    # An incremental run re-resolves only the touched people (incremental.py); past this
+    # share of changed records a full run is cheaper.
+    incremental_max_share: float = 0.2
+    # Blocks with more components than this are not compared pairwise: fifty people sharing
+    # a name and a company or city are a common-name bucket whose pairs the namesake guard
+    # would hold anyway, and at a million records their pairs would dominate the run time.
+    max_block_size: int = 50
     # Identifier kinds a person has only one of: two different values veto any merge.
     singular_kinds: tuple[str, ...] = ("linkedin",)
     # Weak edges (evidence that can belong to a namesake) are also refused when the two sides
