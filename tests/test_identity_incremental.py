@@ -67,6 +67,7 @@ def test_incremental_run_matches_a_full_run_and_touches_few_records(records) -> 
 
     assert edge_set(incremental.edges) == edge_set(full.edges)
     assert edge_set(incremental.review) == edge_set(full.review)
+    assert set(incremental.identifier_status.iter_rows()) == set(full.identifier_status.iter_rows())
 
 
 def test_many_changes_fall_back_to_a_full_run(records) -> None:

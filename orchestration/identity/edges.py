@@ -226,63 +226,26 @@ def role_key_expr(title_key: pl.Expr) -> pl.Expr:
     return pl.when(role.str.len_chars() > 0).then(role)
 
 
-def record_blocking_keys(people: pl.DataFrame) -> pl.DataFrame:
-    """Long frame `idx, block_name, block`: one-fact blocking keys of every named record.
-
-    (family name, given-name initial) with the record's company, city or role, and (canonical
-    given name, family-name initial, company). Every pair `fuzzy_candidates` proposes shares
-    one of these through some record of each side, so an incremental run (incremental.py)
-    finds the people a changed record may now match through them.
-    """
-    p = people.with_columns(role_keys(people["title_key"]))
-    p = p.filter(pl.col("first_key").is_not_null() & pl.col("last_key").is_not_null())
-    initial = pl.col("first_canon").str.slice(0, 1)
-    blocks = {
-        "ln_fi_company": [pl.col("last_key"), initial, pl.col("company_key")],
-        "ln_fi_city": [pl.col("last_key"), initial, pl.col("city_key")],
-        "ln_fi_role": [pl.col("last_key"), initial, pl.col("role_key")],
-        "fn_li_company": [
-            pl.col("first_canon"),
-            pl.col("last_key").str.slice(0, 1),
-            pl.col("company_key"),
-        ],
-    }
-    return pl.concat(
-        [
-            p.select(
-                "idx",
-                pl.lit(name).alias("block_name"),
-                pl.concat_str(parts, separator="|").alias("block"),
-            ).drop_nulls("block")
-            for name, parts in blocks.items()
-        ]
-    )
-
-
 # Two facts a person keeps while their records drift: the pairs of component facts a
 # candidate must share (with a compatible name) to be worth scoring.
 FACT_PAIRS = (("companies", "cities"), ("companies", "roles"), ("cities", "roles"))
 
 
-def fuzzy_candidates(
-    people: pl.DataFrame,
-    component: pl.Series,
-    config: IdentityConfig,
-    profiles: pl.DataFrame | None = None,
+def component_block_keys(
+    people: pl.DataFrame, component: pl.Series, profiles: pl.DataFrame | None = None
 ) -> pl.DataFrame:
-    """Record pairs `a, b` (one per pair of components) worth scoring.
+    """`comp, idx, block_name, block`: every blocking key of every component.
 
-    Blocking is per COMPONENT: a component's names (family name + given-name initial, or
-    canonical given name + family-name initial for family-name typos) combined with TWO facts
-    any of its records carry (company + city, company + role, city + role), because a name
-    plus one shared fact cannot reach the auto-merge score, and at a million records one-fact
-    blocks hold tens of millions of namesake pairs. Names alone never block. Blocks with more
-    than `max_block_size` components are common-name buckets and are skipped.
+    A component's names (family name + given-name initial, or canonical given name +
+    family-name initial for family-name typos) combined with TWO facts any of its records
+    carry (company + city, company + role, city + role): a name plus one shared fact cannot
+    reach the auto-merge score, and at a million records one-fact blocks hold tens of millions
+    of namesake pairs. Names alone never block. `idx` is the component's representative
+    record for that spelling of the name.
     """
     named = people.select("idx", component.alias("comp"), "first_canon", "last_key").drop_nulls(
         ["first_canon", "last_key"]
     )
-    # One representative record per component and spelling of the name.
     names = named.group_by("comp", "first_canon", "last_key").agg(pl.col("idx").min())
     prof = component_profiles(people, component) if profiles is None else profiles
     combos = []
@@ -296,7 +259,7 @@ def fuzzy_candidates(
             )
         )
     keyed = names.join(pl.concat(combos), on="comp")
-    keys = pl.concat(
+    return pl.concat(
         [
             keyed.select(
                 "comp",
@@ -319,6 +282,19 @@ def fuzzy_candidates(
             ),
         ]
     )
+
+
+def fuzzy_candidates(
+    people: pl.DataFrame,
+    component: pl.Series,
+    config: IdentityConfig,
+    profiles: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Record pairs `a, b` (one per pair of components) sharing a `component_block_keys` block.
+
+    Blocks with more than `max_block_size` components are common-name buckets: skipped.
+    """
+    keys = component_block_keys(people, component, profiles)
     b = keys.group_by("block_name", "block", "comp").agg(pl.col("idx").min())
     sizes = b.group_by("block_name", "block").agg(pl.len().alias("n"))
     b = b.join(

@@ -52,12 +52,14 @@ def resolve_identities(
     *,
     normalised: tuple[pl.DataFrame, pl.DataFrame] | None = None,
     frequencies: NameFrequencies | None = None,
+    screened: tuple[pl.DataFrame, pl.DataFrame] | None = None,
 ) -> IdentityResult:
     """Cluster person records into people.
 
     `normalised` lets a caller reuse cached keys; `frequencies` (how common names and facts
     are) default to this frame's own, and an incremental run over part of the market passes
-    the whole market's (incremental.py).
+    the whole market's (incremental.py), as it passes `screened` (`screen_identifiers` output
+    judged with every carrier of the identifiers, not only this frame's).
     """
     cfg = config or IdentityConfig()
     t: dict[str, float] = {}
@@ -66,7 +68,7 @@ def resolve_identities(
     t["normalise"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    usable, status = screen_identifiers(people, identifiers, cfg)
+    usable, status = screened or screen_identifiers(people, identifiers, cfg)
     det = deterministic_edges(usable)
     t["deterministic_edges"] = time.perf_counter() - t0
 

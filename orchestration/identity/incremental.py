@@ -6,19 +6,22 @@ result. An incremental run therefore:
 
 1. normalises only records whose content changed (a hash per `record_key`; the cache keeps
    the normalised rows of the others);
-2. finds the records the changes can reach: the changed/new/deleted records themselves,
-   every record sharing an identifier or a fuzzy blocking key with their old or new
-   versions, every record sharing an identifier with those, and every member of the previous
-   contacts of all of these (a contact is re-resolved whole, never in part);
-3. resolves that subset with the normal engine, using the whole market's name/fact
-   frequencies (the namesake guard must not see a small market), and keeps every other
-   record's previous cluster, edges and review pairs.
+2. finds the contacts a change can reach (`touched_records`): the previous contacts of the
+   changed, new and deleted records and of every record sharing an identifier with their old
+   or new versions, plus every contact sharing a fuzzy block (edges.py
+   `component_block_keys`) with those, unless the block holds more untouched contacts than
+   `max_block_size` (it then stays a skipped common-name bucket). Contacts are re-resolved
+   whole, never in part;
+3. resolves those records with the normal engine, giving it what only the whole market
+   knows: identifier screening judged with every carrier of each identifier (a shared
+   mailbox stays shared even if most of its carriers are not re-resolved) and the market's
+   name/fact frequencies for the namesake guard; every other record keeps its previous
+   cluster, edges and review pairs.
 
-Identifier screening (too many carriers, shared by several names) sees every carrier of the
-identifiers it judges, because step 2 pulls them all in. The frequencies are those of the
-previous contacts with the changed records as their own contacts; a full run recomputes them
-from scratch, so a scheduled full run refreshes any drift. When more than
-`incremental_max_share` of records changed, a full run is cheaper and is done instead.
+The frequencies are counted over the previous contacts (a full run counts them over the
+components linked by identifiers), so a long series of incremental runs can drift slightly
+from a full run at the margin of the namesake guard; a scheduled full run resets it. When
+more than `incremental_max_share` of the records changed, a full run is cheaper and is done.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from .edges import name_frequencies, record_blocking_keys
+from .edges import component_block_keys, name_frequencies, screen_identifiers
 from .engine import IdentityResult, resolve_identities
 from .normalise import normalise_records
 from .schema import IdentityConfig
@@ -110,11 +113,12 @@ def _keyed_identifiers(people: pl.DataFrame, identifiers: pl.DataFrame) -> pl.Da
     )
 
 
-def _keyed_blocks(people: pl.DataFrame) -> pl.DataFrame:
+def _contact_labels(people: pl.DataFrame, prev: IdentityResult) -> pl.Series:
+    """Per current record: its previous contact, or its own key when it is new."""
     return (
-        record_blocking_keys(people)
-        .join(people.select("idx", "record_key"), on="idx")
-        .select("record_key", "block_name", "block")
+        people.select("record_key")
+        .join(prev.clusters, on="record_key", how="left", maintain_order="left")
+        .select(pl.col("cluster_key").fill_null(pl.col("record_key")).alias("label"))["label"]
     )
 
 
@@ -124,54 +128,68 @@ def touched_records(
     cache: NormalisedCache,
     prev: IdentityResult,
     changed_keys: pl.Series,
+    config: IdentityConfig,
 ) -> pl.DataFrame:
     """`record_key` of every current record whose contact a change can alter."""
     cur = people.select("record_key")
     changed = changed_keys.to_frame("record_key")
     deleted = cache.people.select("record_key").join(cur, on="record_key", how="anti")
     seeds = pl.concat([changed, deleted]).unique()
-
     ids_now = _keyed_identifiers(people, identifiers)
     ids_before = _keyed_identifiers(prev.people, prev.identifiers)
     seed_values = pl.concat(
         [ids_now.join(seeds, on="record_key"), ids_before.join(seeds, on="record_key")]
     ).select("kind", "value")
-    blocks_now = _keyed_blocks(people)
-    seed_blocks = pl.concat(
-        [
-            blocks_now.join(seeds, on="record_key"),
-            _keyed_blocks(prev.people.join(seeds, on="record_key")),
-        ]
-    ).select("block_name", "block")
     reached = pl.concat(
         [
-            changed,
+            seeds,
             ids_now.join(seed_values, on=["kind", "value"], how="semi").select("record_key"),
-            blocks_now.join(seed_blocks, on=["block_name", "block"], how="semi").select(
-                "record_key"
+        ]
+    )
+    # Contact labels: the previous contact (deleted records keep theirs to mark it touched).
+    labels = pl.concat(
+        [
+            cur.with_columns(_contact_labels(people, prev)),
+            prev.clusters.join(deleted, on="record_key").select(
+                "record_key", pl.col("cluster_key").alias("label")
             ),
         ]
-    ).unique()
-    reached = _whole_contacts(reached, prev.clusters)
-    # Their identifiers' other carriers and their blocks' other members: the candidates and
-    # the identifier screening of the re-resolved contacts see the same records as a full run.
-    values = ids_now.join(reached, on="record_key").select("kind", "value").unique()
-    blocks = blocks_now.join(reached, on="record_key").select("block_name", "block").unique()
-    reached = pl.concat(
-        [
-            reached,
-            ids_now.join(values, on=["kind", "value"], how="semi").select("record_key"),
-            blocks_now.join(blocks, on=["block_name", "block"], how="semi").select("record_key"),
-        ]
-    ).unique()
-    return _whole_contacts(reached, prev.clusters).join(cur, on="record_key", how="semi")
+    )
+    touched = labels.join(reached, on="record_key", how="semi").select("label").unique()
+    # Fuzzy block mates of the touched contacts, as contacts of the current records.
+    keys = component_block_keys(people, labels.join(cur, on="record_key")["label"])
+    keys = keys.select(pl.col("comp").alias("label"), "block_name", "block").unique()
+    keys = keys.with_columns(pl.col("label").is_in(touched["label"].implode()).alias("is_touched"))
+    per_block = keys.group_by("block_name", "block").agg(
+        pl.col("is_touched").any().alias("any_touched"),
+        (~pl.col("is_touched")).sum().alias("untouched"),
+    )
+    live = per_block.filter(pl.col("any_touched") & (pl.col("untouched") <= config.max_block_size))
+    mates = keys.join(live, on=["block_name", "block"], how="semi").select("label")
+    all_labels = pl.concat([touched, mates]).unique()
+    return labels.join(all_labels, on="label", how="semi").join(cur, on="record_key", how="semi")
 
 
-def _whole_contacts(keys: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame:
-    """`keys` plus every record of the previous contacts they belong to."""
-    touched = clusters.join(keys, on="record_key", how="semi").select("cluster_key").unique()
-    members = clusters.join(touched, on="cluster_key", how="semi").select("record_key")
-    return pl.concat([keys, members]).unique()
+def _screened_with_every_carrier(
+    people: pl.DataFrame,
+    identifiers: pl.DataFrame,
+    mask: pl.Series,
+    renumber: pl.DataFrame,
+    config: IdentityConfig,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """`screen_identifiers` for the subset's identifiers, judged with all their carriers."""
+    values = (
+        identifiers.filter(pl.col("idx").is_in(people.filter(mask)["idx"].implode()))
+        .select("kind", "value")
+        .unique()
+    )
+    carriers = identifiers.join(values, on=["kind", "value"], how="semi")
+    ctx_people = people.join(carriers.select("idx").unique(), on="idx", how="semi")
+    usable, status = screen_identifiers(ctx_people, carriers, config)
+    usable = usable.join(renumber, left_on="idx", right_on="old").select(
+        pl.col("idx_right").alias("idx"), "kind", "value", "corporate", "name_group"
+    )
+    return usable, status
 
 
 def _resolve_touched(
@@ -184,31 +202,28 @@ def _resolve_touched(
     cfg: IdentityConfig,
 ) -> IdentityResult:
     t0 = time.perf_counter()
-    touched = touched_records(people, identifiers, cache, prev, changed)
+    touched = touched_records(people, identifiers, cache, prev, changed, cfg)
     t_find = time.perf_counter() - t0
-    # Whole-market frequencies: previous contacts, each changed record its own contact.
-    label = (
-        people.select("record_key")
-        .join(prev.clusters, on="record_key", how="left", maintain_order="left")
-        .select(
-            pl.when(pl.col("record_key").is_in(changed.implode()))
-            .then(pl.col("record_key"))
-            .otherwise(pl.col("cluster_key").fill_null(pl.col("record_key")))
-            .alias("comp")
-        )["comp"]
-    )
-    freq = name_frequencies(people, label)
+    t0 = time.perf_counter()
+    # Whole-market frequencies over the previous contacts (new records are their own).
+    freq = name_frequencies(people, _contact_labels(people, prev))
     mask = people["record_key"].is_in(touched["record_key"].implode())
     sub_people = people.filter(mask)
     renumber = sub_people.select(
         pl.col("idx").alias("old"), pl.int_range(pl.len(), dtype=pl.UInt32).alias("idx")
     )
+    screened = _screened_with_every_carrier(people, identifiers, mask, renumber, cfg)
     sub_ids = identifiers.join(renumber, left_on="idx", right_on="old").select(
         pl.col("idx_right").alias("idx"), "kind", "value", "corporate", "role"
     )
     sub_people = sub_people.drop("idx").with_row_index("idx")
+    t_context = time.perf_counter() - t0
     sub = resolve_identities(
-        records.filter(mask), cfg, normalised=(sub_people, sub_ids), frequencies=freq
+        records.filter(mask),
+        cfg,
+        normalised=(sub_people, sub_ids),
+        frequencies=freq,
+        screened=screened,
     )
     kept = people.filter(~mask).select("record_key")
     kept_list = kept["record_key"].implode()
@@ -224,10 +239,11 @@ def _resolve_touched(
         how="left",
         maintain_order="left",
     )
-    sub_values = sub_ids.select("kind", "value").unique()
     status = pl.concat(
         [
-            prev.identifier_status.join(sub_values, on=["kind", "value"], how="anti"),
+            prev.identifier_status.join(
+                sub_ids.select("kind", "value").unique(), on=["kind", "value"], how="anti"
+            ),
             sub.identifier_status,
         ]
     ).unique()
@@ -239,5 +255,10 @@ def _resolve_touched(
         identifier_status=status,
         people=people,
         identifiers=identifiers,
-        timings={"find_touched": t_find, "touched_records": float(touched.height), **sub.timings},
+        timings={
+            "find_touched": t_find,
+            "market_context": t_context,
+            "touched_records": float(touched.height),
+            **sub.timings,
+        },
     )
