@@ -356,7 +356,9 @@ def score_fuzzy(
     With the default threshold 0.90 a merge needs the name plus two of company, city, role
     (a job change that kept role and city merges, a namesake colleague with another role does
     not). A pair whose components disagree on a singular identifier kind (two LinkedIn
-    profiles, two phone numbers) is vetoed: the names coincide but the people do not.
+    profiles, two phone numbers) is vetoed: the names coincide but the people do not. A pair
+    that more than `max_expected_namesakes` other people would match as well by coincidence
+    (`_expected_namesakes`) is held for review ("hold:common_name" in its evidence).
     """
     cols = ["idx", "first_key", "last_key"]
     attrs = people.select(cols).with_columns(component.alias("comp"))
@@ -540,8 +542,8 @@ def with_personal_email_kind(identifiers: pl.DataFrame) -> pl.DataFrame:
 def _pairwise(c: pl.DataFrame, col: str, fn, name: str) -> pl.Series:
     """fn(left, right) for each row, computed once per distinct (left, right) value pair.
 
-    Name and title vocabularies are small, so a million candidate pairs collapse to a few
-    hundred thousand distinct string pairs: Python runs per distinct pair, joins do the rest.
+    Name vocabularies are small, so a million candidate pairs collapse to a few hundred
+    thousand distinct string pairs: Python runs per distinct pair, joins do the rest.
     """
     pairs = c.select(pl.col(col).alias("x"), pl.col(f"{col}_b").alias("y"))
     uniq = pairs.unique()

@@ -37,9 +37,10 @@ class IdentityConfig:
     max_name_groups: int = 3
     # Identifiers carried by more records than this are never identity (team phones, etc.).
     max_records_per_identifier: int = 500
-    # Fuzzy scores: >= auto_merge merges, [review, auto_merge) goes to the review list. The
-    # market is full of namesakes: auto-merge needs the name plus same company and city (or
-    # title), and two titles without a common word count against the pair.
+    # Fuzzy scores (edges.py `score_fuzzy`): >= auto_merge merges, [review, auto_merge) goes
+    # to the review list. The market is full of namesakes: auto-merge needs the name plus two
+    # of company, city, role, and two known roles or cities with nothing in common count
+    # against the pair.
     auto_merge_score: float = 0.90
     review_score: float = 0.70
     # A fuzzy pair is held for review when more than this many other people are expected to
