@@ -229,6 +229,7 @@ def role_key_expr(title_key: pl.Expr) -> pl.Expr:
 # Two facts a person keeps while their records drift: the pairs of component facts a
 # candidate must share (with a compatible name) to be worth scoring.
 FACT_PAIRS = (("companies", "cities"), ("companies", "roles"), ("cities", "roles"))
+REVIEW_BLOCK = "name_one_fact"
 
 
 def component_block_keys(
@@ -259,8 +260,28 @@ def component_block_keys(
             )
         )
     keyed = names.join(pl.concat(combos), on="comp")
+    singles = pl.concat(
+        [
+            prof.select("comp", pl.col(col).alias("x"))
+            .explode("x")
+            .drop_nulls("x")
+            .select("comp", pl.concat_str([pl.lit(col), "x"], separator="|").alias("facts"))
+            for col in ("companies", "cities", "roles")
+        ]
+    )
     return pl.concat(
         [
+            # Name plus ONE fact cannot auto-merge, but in a small block (a rare name) the
+            # pair is a borderline case a human should see (hygiene.duplicate_review).
+            names.join(singles, on="comp").select(
+                "comp",
+                "idx",
+                pl.lit(REVIEW_BLOCK).alias("block_name"),
+                pl.concat_str(
+                    [pl.col("last_key"), pl.col("first_canon").str.slice(0, 1), "facts"],
+                    separator="|",
+                ).alias("block"),
+            ),
             keyed.select(
                 "comp",
                 "idx",
@@ -284,6 +305,15 @@ def component_block_keys(
     )
 
 
+def block_cap(config: IdentityConfig) -> pl.Expr:
+    """Most components a block may hold and still be compared pairwise, per block kind."""
+    return (
+        pl.when(pl.col("block_name") == REVIEW_BLOCK)
+        .then(pl.lit(config.max_review_block_size))
+        .otherwise(pl.lit(config.max_block_size))
+    )
+
+
 def fuzzy_candidates(
     people: pl.DataFrame,
     component: pl.Series,
@@ -292,13 +322,13 @@ def fuzzy_candidates(
 ) -> pl.DataFrame:
     """Record pairs `a, b` (one per pair of components) sharing a `component_block_keys` block.
 
-    Blocks with more than `max_block_size` components are common-name buckets: skipped.
+    Blocks with more components than `block_cap` are common-name buckets: skipped.
     """
     keys = component_block_keys(people, component, profiles)
     b = keys.group_by("block_name", "block", "comp").agg(pl.col("idx").min())
     sizes = b.group_by("block_name", "block").agg(pl.len().alias("n"))
     b = b.join(
-        sizes.filter((pl.col("n") >= 2) & (pl.col("n") <= config.max_block_size)),
+        sizes.filter((pl.col("n") >= 2) & (pl.col("n") <= block_cap(config))),
         on=["block_name", "block"],
     )
     pairs = (

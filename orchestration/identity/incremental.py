@@ -10,8 +10,8 @@ result. An incremental run therefore:
    changed, new and deleted records and of every record sharing an identifier with their old
    or new versions, plus every contact sharing a fuzzy block (edges.py
    `component_block_keys`) with those, unless the block holds more untouched contacts than
-   `max_block_size` (it then stays a skipped common-name bucket). Contacts are re-resolved
-   whole, never in part;
+   its cap (edges.py `block_cap`: it then stays a skipped common-name bucket). Contacts are
+   re-resolved whole, never in part;
 3. resolves those records with the normal engine, giving it what only the whole market
    knows: identifier screening judged with every carrier of each identifier (a shared
    mailbox stays shared even if most of its carriers are not re-resolved) and the market's
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from .edges import component_block_keys, name_frequencies, screen_identifiers
+from .edges import block_cap, component_block_keys, name_frequencies, screen_identifiers
 from .engine import IdentityResult, resolve_identities
 from .normalise import normalise_records
 from .schema import IdentityConfig
@@ -164,7 +164,7 @@ def touched_records(
         pl.col("is_touched").any().alias("any_touched"),
         (~pl.col("is_touched")).sum().alias("untouched"),
     )
-    live = per_block.filter(pl.col("any_touched") & (pl.col("untouched") <= config.max_block_size))
+    live = per_block.filter(pl.col("any_touched") & (pl.col("untouched") <= block_cap(config)))
     mates = keys.join(live, on=["block_name", "block"], how="semi").select("label")
     all_labels = pl.concat([touched, mates]).unique()
     return labels.join(all_labels, on="label", how="semi").join(cur, on="record_key", how="semi")

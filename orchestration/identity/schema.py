@@ -54,6 +54,9 @@ class IdentityConfig:
     # a name and a company or city are a common-name bucket whose pairs the namesake guard
     # would hold anyway, and at a million records their pairs would dominate the run time.
     max_block_size: int = 50
+    # Name + one shared fact only ever reaches the review list; such blocks are compared only
+    # while this small (rare names), so the list stays short enough for a human.
+    max_review_block_size: int = 5
     # Identifier kinds a person has only one of: two different values veto any merge.
     singular_kinds: tuple[str, ...] = ("linkedin",)
     # Weak edges (evidence that can belong to a namesake) are also refused when the two sides
