@@ -224,3 +224,44 @@ def test_fuzzy_merge_needs_corroboration_and_logs_evidence() -> None:
     (evidence,) = res.edges["evidence"].to_list()
     assert evidence.startswith("name_jw=") and "+company" in evidence
     assert "schneider" not in evidence.lower()
+
+
+def test_common_name_needs_more_than_a_rare_name_to_merge() -> None:
+    # Thirty other John Smiths (one record each, no identifiers): a John Smith pair at the
+    # same employer in the same city is expected by coincidence, a Xavier Quint pair is not.
+    cities = ("Paris", "Berlin", "Madrid", "Rome", "Oslo", "Vienna", "Prague", "Dublin")
+    rows = [
+        _rec(
+            f"sourcing:profiles:s.csv:{i}",
+            first_name="John",
+            last_name="Smith",
+            company=f"Company {i}",
+            location=cities[i % len(cities)],
+        )
+        for i in range(30)
+    ]
+    for name, key in (("John Smith", "js"), ("Xavier Quint", "xq")):
+        first, last = name.split()
+        rows += [
+            _rec(
+                f"greenhouse:candidates:{key}",
+                first_name=first,
+                last_name=last,
+                company="Acme Ltd",
+                location="London, United Kingdom",
+            ),
+            _rec(
+                f"events:signups:e.csv:{key}",
+                first_name=first,
+                last_name=last,
+                company="ACME",
+                location="London",
+            ),
+        ]
+    df = pl.DataFrame(rows, schema=PERSON_RECORD_SCHEMA)
+    res = resolve_identities(df)
+    c = dict(res.clusters.iter_rows())
+    assert c["greenhouse:candidates:xq"] == c["events:signups:e.csv:xq"]
+    assert c["greenhouse:candidates:js"] != c["events:signups:e.csv:js"]
+    held = res.review.filter(pl.col("record_key_a") == "greenhouse:candidates:js")
+    assert held["evidence"].str.contains("hold:common_name").any()

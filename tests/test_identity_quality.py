@@ -2,8 +2,9 @@
 
 Eventbrite rows that copy a multi-ticket BUYER's profile carry nothing about the attendee who
 really holds the seat, so no engine can place them: they cap pairwise recall (about 0.97 on
-these markets). The recall target is therefore asserted on the records that carry their own
-person's details; the overall figure is asserted against a regression floor.
+these markets: 0.9715 on the 10k market of seed 5 even if every other record were placed).
+The recall target is therefore asserted on the records that carry their own person's details;
+the overall figure is asserted against a regression floor.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def test_precision_meets_target(resolved) -> None:
     q = pairwise_quality(result.clusters, truth, result.edges, result.people, result.identifiers)
     print(q.render())
     assert q.precision >= 0.995
-    assert q.recall >= 0.90  # regression floor; see the module docstring for the ceiling
+    assert q.recall >= 0.915  # regression floor (0.9188 measured); the ceiling: module docstring
 
 
 def test_recall_on_records_with_own_identity(resolved) -> None:
@@ -43,7 +44,7 @@ def test_recall_on_records_with_own_identity(resolved) -> None:
     q = pairwise_quality(result.clusters.join(own, on="record_key"), truth)
     print(f"recall without buyer-profile copies {q.recall:.4f}")
     assert q.precision >= 0.995
-    assert q.recall >= 0.93
+    assert q.recall >= 0.935  # 0.9400 measured
 
 
 @pytest.mark.xfail(

@@ -8,6 +8,8 @@ strings name rules and scores only, never the identifier values themselves.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
 from .schema import IdentityConfig
@@ -15,7 +17,6 @@ from .similarity import (
     first_names_compatible,
     last_names_compatible,
     names_compatible,
-    token_jaccard,
 )
 
 EDGE_SCHEMA = {
@@ -109,7 +110,7 @@ def screen_identifiers(
         pl.when(pl.col("n_groups") == 1).then(0).otherwise(pl.col("name_group")).alias("name_group")
     )
     # With several name groups an unnamed carrier (an outreach row) cannot be placed.
-    usable = usable.drop_nulls("name_group")
+    usable = _split_by_role(usable.drop_nulls("name_group"), people)
     status = pl.concat(
         [
             too_many.select("kind", "value")
@@ -119,6 +120,39 @@ def screen_identifiers(
         ]
     )
     return usable.select("idx", "kind", "value", "corporate", "name_group"), status
+
+
+def _split_by_role(usable: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
+    """Split a re-usable identifier's name group by the role its carriers held.
+
+    A work mailbox like `laura@acme.com` or a GitHub handle like `rsanchez` can belong to two
+    namesakes; one address at one employer means one job, so its carriers should agree on the
+    role (title without seniority words: promotions keep it). Carriers whose known roles differ
+    are split into one group per role; a carrier without a title cannot then be placed and is
+    dropped, as an unnamed carrier of a split name group is. Personal identifiers (free-mail
+    addresses, phones, profiles) are not split: a person's own mailbox outlives job changes.
+    """
+    weak = (pl.col("kind") == "github") | ((pl.col("kind") == "email") & pl.col("corporate"))
+    roles = people.select("idx").with_columns(role_keys(people["title_key"]))
+    u = usable.join(roles, on="idx", how="left").with_columns(weak.alias("_weak"))
+    n_roles = (
+        u.filter(pl.col("_weak"))
+        .group_by("kind", "value", "name_group")
+        .agg(pl.col("role_key").drop_nulls().n_unique().alias("n_roles"))
+        .filter(pl.col("n_roles") > 1)
+    )
+    if n_roles.is_empty():
+        return usable
+    u = u.join(n_roles, on=["kind", "value", "name_group"], how="left")
+    split = pl.col("n_roles").is_not_null()
+    role_group = pl.col("role_key").rank("dense").over("kind", "value", "name_group").cast(pl.Int32)
+    u = u.with_columns(
+        pl.when(split)
+        .then(pl.col("name_group") * 1000 + role_group)
+        .otherwise(pl.col("name_group"))
+        .alias("name_group")
+    ).filter(~split | pl.col("role_key").is_not_null())
+    return u.select(usable.columns)
 
 
 def deterministic_edges(usable: pl.DataFrame) -> pl.DataFrame:
@@ -155,54 +189,179 @@ def deterministic_edges(usable: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def fuzzy_candidates(
-    people: pl.DataFrame, component: pl.Series, config: IdentityConfig
-) -> pl.DataFrame:
-    """Record pairs sharing a blocking key whose records are in different components.
+# Seniority words move with a promotion; the rest of a title (the role) usually does not.
+SENIORITY_WORDS = (
+    "senior",
+    "junior",
+    "staff",
+    "lead",
+    "principal",
+    "intern",
+    "trainee",
+    # "Student" is a status shared by a whole campus, not a role that tells namesakes apart.
+    "student",
+    "associate",
+    "head",
+    "chief",
+    "of",
+    "i",
+    "ii",
+    "iii",
+)
 
-    Blocks: (family name, given-name initial, company) and (family name, given-name initial,
-    city) find given-name typos and nicknames; (canonical given name, company) finds
-    family-name typos. Names alone never block: the market is full of namesakes.
-    """
-    p = people.with_columns(component.alias("comp")).filter(
-        pl.col("first_key").is_not_null() & pl.col("last_key").is_not_null()
+
+def role_keys(title_key: pl.Series) -> pl.Series:
+    """`role_key_expr` per row, computed once per distinct title (titles repeat a lot)."""
+    uniq = title_key.unique().to_frame("t").with_columns(role_key_expr(pl.col("t")).alias("r"))
+    joined = title_key.to_frame("t").join(
+        uniq, on="t", how="left", maintain_order="left", nulls_equal=True
     )
-    initial = pl.col("first_canon").str.slice(0, 1)
-    blocks = [
-        (
-            "ln_fi_company",
-            pl.concat_str([pl.col("last_key"), initial, pl.col("company_key")], separator="|"),
-        ),
-        (
-            "ln_fi_city",
-            pl.concat_str([pl.col("last_key"), initial, pl.col("city_key")], separator="|"),
-        ),
-        (
-            "fn_company",
-            pl.concat_str([pl.col("first_canon"), pl.col("company_key")], separator="|"),
-        ),
-    ]
-    parts = []
-    for name, key in blocks:
-        b = p.select("idx", "comp", key.alias("block")).drop_nulls("block")
-        # One representative record per component and block is enough to propose the pair.
-        b = b.group_by("block", "comp").agg(pl.col("idx").min())
-        sizes = b.group_by("block").agg(pl.len().alias("n"))
-        b = b.join(
-            sizes.filter((pl.col("n") >= 2) & (pl.col("n") <= config.max_block_size)), on="block"
-        )
-        pairs = (
-            b.join(b, on="block", suffix="_r")
-            .filter(pl.col("comp") < pl.col("comp_r"))
-            .select(
-                pl.col("idx").alias("a"),
-                pl.col("idx_r").alias("b"),
-                pl.lit(name).alias("block"),
+    return joined["r"].alias("role_key")
+
+
+def role_key_expr(title_key: pl.Expr) -> pl.Expr:
+    """'senior data engineer' -> 'data engineer': the role without its seniority words."""
+    words = title_key.str.split(" ").list.set_difference(pl.lit(list(SENIORITY_WORDS)))
+    role = words.list.sort().list.join(" ")
+    return pl.when(role.str.len_chars() > 0).then(role)
+
+
+# Two facts a person keeps while their records drift: the pairs of component facts a
+# candidate must share (with a compatible name) to be worth scoring.
+FACT_PAIRS = (("companies", "cities"), ("companies", "roles"), ("cities", "roles"))
+REVIEW_BLOCK = "name_one_fact"
+
+
+def component_block_keys(
+    people: pl.DataFrame, component: pl.Series, profiles: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """`comp, idx, block_name, block`: every blocking key of every component.
+
+    A component's names (family name + given-name initial, or canonical given name +
+    family-name initial for family-name typos) combined with TWO facts any of its records
+    carry (company + city, company + role, city + role): a name plus one shared fact cannot
+    reach the auto-merge score, and at a million records one-fact blocks hold tens of millions
+    of namesake pairs. Names alone never block. `idx` is the component's representative
+    record for that spelling of the name.
+    """
+    named = people.select("idx", component.alias("comp"), "first_canon", "last_key").drop_nulls(
+        ["first_canon", "last_key"]
+    )
+    names = named.group_by("comp", "first_canon", "last_key").agg(pl.col("idx").min())
+    prof = component_profiles(people, component) if profiles is None else profiles
+    combos = []
+    for left, right in FACT_PAIRS:
+        lf = prof.select("comp", pl.col(left).alias("x")).explode("x").drop_nulls("x")
+        rf = prof.select("comp", pl.col(right).alias("y")).explode("y").drop_nulls("y")
+        combos.append(
+            lf.join(rf, on="comp").select(
+                "comp",
+                pl.concat_str([pl.lit(f"{left}+{right}"), "x", "y"], separator="|").alias("facts"),
             )
         )
-        parts.append(pairs)
-    cand = pl.concat(parts)
-    return cand.group_by("a", "b").agg(pl.col("block").first())
+    keyed = names.join(pl.concat(combos), on="comp")
+    singles = pl.concat(
+        [
+            prof.select("comp", pl.col(col).alias("x"))
+            .explode("x")
+            .drop_nulls("x")
+            .select("comp", pl.concat_str([pl.lit(col), "x"], separator="|").alias("facts"))
+            for col in ("companies", "cities", "roles")
+        ]
+    )
+    return pl.concat(
+        [
+            # Name plus ONE fact cannot auto-merge, but in a small block (a rare name) the
+            # pair is a borderline case a human should see (hygiene.duplicate_review).
+            names.join(singles, on="comp").select(
+                "comp",
+                "idx",
+                pl.lit(REVIEW_BLOCK).alias("block_name"),
+                pl.concat_str(
+                    [pl.col("last_key"), pl.col("first_canon").str.slice(0, 1), "facts"],
+                    separator="|",
+                ).alias("block"),
+            ),
+            keyed.select(
+                "comp",
+                "idx",
+                pl.lit("name_two_facts").alias("block_name"),
+                pl.concat_str(
+                    [pl.col("last_key"), pl.col("first_canon").str.slice(0, 1), "facts"],
+                    separator="|",
+                ).alias("block"),
+            ),
+            # Family-name typos: the given name and the family name's first letter.
+            keyed.select(
+                "comp",
+                "idx",
+                pl.lit("given_name_two_facts").alias("block_name"),
+                pl.concat_str(
+                    [pl.col("first_canon"), pl.col("last_key").str.slice(0, 1), "facts"],
+                    separator="|",
+                ).alias("block"),
+            ),
+        ]
+    )
+
+
+def block_cap(config: IdentityConfig) -> pl.Expr:
+    """Most components a block may hold and still be compared pairwise, per block kind."""
+    return (
+        pl.when(pl.col("block_name") == REVIEW_BLOCK)
+        .then(pl.lit(config.max_review_block_size))
+        .otherwise(pl.lit(config.max_block_size))
+    )
+
+
+def fuzzy_candidates(
+    people: pl.DataFrame,
+    component: pl.Series,
+    config: IdentityConfig,
+    profiles: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Record pairs `a, b` (one per pair of components) sharing a `component_block_keys` block.
+
+    Blocks with more components than `block_cap` are common-name buckets: skipped.
+    """
+    keys = component_block_keys(people, component, profiles)
+    b = keys.group_by("block_name", "block", "comp").agg(pl.col("idx").min())
+    sizes = b.group_by("block_name", "block").agg(pl.len().alias("n"))
+    b = b.join(
+        sizes.filter((pl.col("n") >= 2) & (pl.col("n") <= block_cap(config))),
+        on=["block_name", "block"],
+    )
+    pairs = (
+        b.join(b, on=["block_name", "block"], suffix="_r")
+        .filter(pl.col("comp") < pl.col("comp_r"))
+        .select(
+            "comp", "comp_r", pl.col("idx").alias("a"), pl.col("idx_r").alias("b"), "block_name"
+        )
+    )
+    # Scoring compares components: one candidate per component pair.
+    return (
+        pairs.group_by("comp", "comp_r")
+        .agg(pl.col("a").min(), pl.col("b").min(), pl.col("block_name").min().alias("block"))
+        .select("a", "b", "block")
+    )
+
+
+def component_profiles(people: pl.DataFrame, component: pl.Series) -> pl.DataFrame:
+    """Per component: every company, city and role its records carry (one person's history)."""
+    return (
+        people.select(
+            component.alias("comp"),
+            "company_key",
+            "city_key",
+            role_keys(people["title_key"]),
+        )
+        .group_by("comp")
+        .agg(
+            pl.col("company_key").drop_nulls().unique().alias("companies"),
+            pl.col("city_key").drop_nulls().unique().alias("cities"),
+            pl.col("role_key").drop_nulls().unique().alias("roles"),
+        )
+    )
 
 
 def score_fuzzy(
@@ -211,15 +370,27 @@ def score_fuzzy(
     component: pl.Series,
     candidates: pl.DataFrame,
     config: IdentityConfig,
+    frequencies: NameFrequencies | None = None,
+    profiles: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(auto-merge edges, review pairs) for candidate pairs.
 
-    score = 0.55 * name similarity + 0.25 same company + 0.10 same city + 0.10 title overlap
-    - 0.10 when both titles are known and share no word.
-    A pair whose components disagree on a singular identifier kind (two LinkedIn profiles,
-    two phone numbers) is vetoed: the names coincide but the people do not.
+    `frequencies` (how common names and facts are) default to those of `component`; an
+    incremental run that scores only part of the records passes the whole market's.
+
+    The two COMPONENTS are compared, each with every company, city and role any of its records
+    carries (a person's history), so an old ATS record and a new profile that already joined
+    the person through an identifier lend their facts to the comparison:
+    score = 0.50 * name similarity + 0.25 shared company + 0.20 shared city + 0.20 shared role
+    - 0.10 when both know roles and share none - 0.20 when both know cities and share none.
+    With the default threshold 0.90 a merge needs the name plus two of company, city, role
+    (a job change that kept role and city merges, a namesake colleague with another role does
+    not). A pair whose components disagree on a singular identifier kind (two LinkedIn
+    profiles, two phone numbers) is vetoed: the names coincide but the people do not. A pair
+    that more than `max_expected_namesakes` other people would match as well by coincidence
+    (`_expected_namesakes`) is held for review ("hold:common_name" in its evidence).
     """
-    cols = ["idx", "first_key", "last_key", "company_key", "city_key", "title_key"]
+    cols = ["idx", "first_key", "last_key"]
     attrs = people.select(cols).with_columns(component.alias("comp"))
     c = candidates.join(attrs, left_on="a", right_on="idx").join(
         attrs, left_on="b", right_on="idx", suffix="_b"
@@ -229,12 +400,25 @@ def score_fuzzy(
     c = c.with_columns(
         _pairwise(c, "first_key", first_names_compatible, "fn"),
         _pairwise(c, "last_key", last_names_compatible, "ln"),
-        _pairwise(c, "title_key", token_jaccard, "title_sim"),
-    )
-    c = c.with_columns(
-        (pl.col("company_key") == pl.col("company_key_b")).fill_null(False).alias("same_company"),
-        (pl.col("city_key") == pl.col("city_key_b")).fill_null(False).alias("same_city"),
     ).filter((pl.col("fn") > 0) & (pl.col("ln") > 0))
+    prof = component_profiles(people, component) if profiles is None else profiles
+    c = c.join(prof, on="comp").join(prof, left_on="comp_b", right_on="comp", suffix="_b")
+    freq = frequencies or name_frequencies(people, component, prof)
+    c = c.with_columns(_expected_namesakes(c, people, freq))
+
+    def shared(col: str) -> pl.Expr:
+        return pl.col(col).list.set_intersection(pl.col(f"{col}_b")).list.len() > 0
+
+    def both_known(col: str) -> pl.Expr:
+        return (pl.col(col).list.len() > 0) & (pl.col(f"{col}_b").list.len() > 0)
+
+    c = c.with_columns(
+        shared("companies").alias("same_company"),
+        shared("cities").alias("same_city"),
+        shared("roles").alias("same_role"),
+        (both_known("cities") & ~shared("cities")).alias("other_city"),
+        (both_known("roles") & ~shared("roles")).alias("other_role"),
+    )
     veto = _component_conflicts(identifiers, component, c.select("comp", "comp_b"), config)
     c = c.join(veto, on=["comp", "comp_b"], how="left").with_columns(
         pl.col("veto").fill_null(False)
@@ -242,18 +426,14 @@ def score_fuzzy(
     name = (pl.col("fn") + pl.col("ln")) / 2
     c = c.with_columns(
         (
-            0.55 * name
+            0.50 * name
             + 0.25 * pl.col("same_company").cast(pl.Float64)
-            + 0.10 * pl.col("same_city").cast(pl.Float64)
-            + 0.10 * pl.col("title_sim")
-            # Two known titles with no word in common (Data Engineer vs Sales Manager) are
-            # the usual tell of a namesake; one person's titles share their role family.
-            - 0.10
-            * (
-                pl.col("title_key").is_not_null()
-                & pl.col("title_key_b").is_not_null()
-                & (pl.col("title_sim") == 0)
-            ).cast(pl.Float64)
+            + 0.20 * pl.col("same_city").cast(pl.Float64)
+            + 0.20 * pl.col("same_role").cast(pl.Float64)
+            # Two known roles with nothing in common (Data Engineer vs Sales Manager), or two
+            # known home cities that differ, are the usual tells of a namesake.
+            - 0.10 * pl.col("other_role").cast(pl.Float64)
+            - 0.20 * pl.col("other_city").cast(pl.Float64)
         )
         .round(4)
         .alias("score")
@@ -263,19 +443,23 @@ def score_fuzzy(
             pl.lit("name_jw=") + name.round(2).cast(pl.String),
             pl.when(pl.col("same_company")).then(pl.lit("+company")).otherwise(pl.lit("")),
             pl.when(pl.col("same_city")).then(pl.lit("+city")).otherwise(pl.lit("")),
-            pl.when(pl.col("title_sim") >= 0.5).then(pl.lit("+title")).otherwise(pl.lit("")),
+            pl.when(pl.col("same_role")).then(pl.lit("+role")).otherwise(pl.lit("")),
+            pl.when(pl.col("other_role")).then(pl.lit("-role")).otherwise(pl.lit("")),
+            pl.when(pl.col("other_city")).then(pl.lit("-city")).otherwise(pl.lit("")),
             pl.when(pl.col("veto"))
             .then(pl.lit(" veto:conflicting_identifier"))
             .otherwise(pl.lit("")),
         ]
     )
+    common = pl.col("namesakes") > config.max_expected_namesakes
+    evidence = evidence + pl.when(common).then(pl.lit(" hold:common_name")).otherwise(pl.lit(""))
     out = c.select(
         pl.col("a").cast(pl.UInt32),
         pl.col("b").cast(pl.UInt32),
         pl.lit("fuzzy_name").alias("rule"),
         "score",
         evidence.alias("evidence"),
-        "veto",
+        (pl.col("veto") | common).alias("veto"),
     )
     auto = out.filter((pl.col("score") >= config.auto_merge_score) & ~pl.col("veto"))
     review = out.filter(
@@ -284,6 +468,72 @@ def score_fuzzy(
     )
     auto = auto.drop("veto").with_columns(pl.lit(FUZZY_RANK, dtype=pl.Int32).alias("rank"))
     return auto.sort("score", "a", "b", descending=[True, False, False]), review.drop("veto")
+
+
+@dataclass(frozen=True, slots=True)
+class NameFrequencies:
+    """How common names and facts are: components per name, share of components per fact."""
+
+    names: pl.DataFrame  # first_canon, last_key, name_n
+    facts: dict[str, pl.DataFrame]  # companies|cities|roles -> v, f (share of components)
+
+
+def name_frequencies(
+    people: pl.DataFrame, component: pl.Series, profiles: pl.DataFrame | None = None
+) -> NameFrequencies:
+    """Frequencies over the components of `component` (records with the same label = one)."""
+    prof = component_profiles(people, component) if profiles is None else profiles
+    n_comp = max(prof.height, 1)
+    named = people.select(component.alias("comp"), "first_canon", "last_key").drop_nulls()
+    names = named.unique().group_by("first_canon", "last_key").agg(pl.len().alias("name_n"))
+    facts = {
+        col: prof.select(pl.col(col).alias("v"))
+        .explode("v")
+        .drop_nulls()
+        .group_by("v")
+        .agg((pl.len() / n_comp).alias("f"))
+        for col in ("companies", "cities", "roles")
+    }
+    return NameFrequencies(names=names, facts=facts)
+
+
+def _expected_namesakes(c: pl.DataFrame, people: pl.DataFrame, freq: NameFrequencies) -> pl.Series:
+    """How many OTHER people would share this name and the matched facts by coincidence.
+
+    (components carrying the name - 1) x the share of components holding each matched value
+    (rarest shared company, city, role), as if facts were independent of names. A rare name at
+    a shared employer is strong evidence; "Priya Patel at Acme in London" in a market of a
+    million records is not, because several Priya Patels are expected to match that well.
+    """
+    canon = people.select("idx", "first_canon", "last_key")
+    pair = (
+        c.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), "a", "b")
+        .join(canon, left_on="a", right_on="idx", how="left")
+        .join(freq.names, on=["first_canon", "last_key"], how="left")
+        .join(canon, left_on="b", right_on="idx", how="left", suffix="_b")
+        .join(
+            freq.names.rename({"name_n": "name_n_b"}),
+            left_on=["first_canon_b", "last_key_b"],
+            right_on=["first_canon", "last_key"],
+            how="left",
+        )
+        .sort("row")
+    )
+    share = pair.select(
+        (pl.max_horizontal(pl.col("name_n").fill_null(1), pl.col("name_n_b").fill_null(1)) - 1)
+        .cast(pl.Float64)
+        .alias("namesakes")
+    ).to_series()
+    for col, facts in freq.facts.items():
+        rows = c.select(
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"),
+            pl.col(col).list.set_intersection(pl.col(f"{col}_b")).alias("v"),
+        )
+        found = rows.explode("v").join(facts, on="v").group_by("row").agg(pl.col("f").min())
+        # No shared value: the fact did not match and does not narrow the namesakes (x 1).
+        rarest = rows.select("row").join(found, on="row", how="left", maintain_order="left")
+        share = share * rarest["f"].fill_null(1.0)
+    return share.alias("namesakes")
 
 
 def _component_conflicts(
@@ -322,15 +572,12 @@ def with_personal_email_kind(identifiers: pl.DataFrame) -> pl.DataFrame:
 def _pairwise(c: pl.DataFrame, col: str, fn, name: str) -> pl.Series:
     """fn(left, right) for each row, computed once per distinct (left, right) value pair.
 
-    Name and title vocabularies are small, so a million candidate pairs collapse to a few
-    hundred thousand distinct string pairs: Python runs per distinct pair, joins do the rest.
+    Name vocabularies are small, so a million candidate pairs collapse to a few hundred
+    thousand distinct string pairs: Python runs per distinct pair, joins do the rest.
     """
     pairs = c.select(pl.col(col).alias("x"), pl.col(f"{col}_b").alias("y"))
     uniq = pairs.unique()
-    vals = [
-        float(fn(x or "", y or "")) if fn is not token_jaccard else token_jaccard(x, y)
-        for x, y in uniq.iter_rows()
-    ]
+    vals = [float(fn(x or "", y or "")) for x, y in uniq.iter_rows()]
     uniq = uniq.with_columns(pl.Series(name, vals, dtype=pl.Float64))
     return pairs.join(uniq, on=["x", "y"], how="left", nulls_equal=True, maintain_order="left")[
         name

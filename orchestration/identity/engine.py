@@ -15,6 +15,8 @@ import polars as pl
 
 from .clusters import union_find_clusters
 from .edges import (
+    NameFrequencies,
+    component_profiles,
     deterministic_edges,
     fuzzy_candidates,
     score_fuzzy,
@@ -49,8 +51,16 @@ def resolve_identities(
     config: IdentityConfig | None = None,
     *,
     normalised: tuple[pl.DataFrame, pl.DataFrame] | None = None,
+    frequencies: NameFrequencies | None = None,
+    screened: tuple[pl.DataFrame, pl.DataFrame] | None = None,
 ) -> IdentityResult:
-    """Cluster person records into people. `normalised` lets a caller reuse cached keys."""
+    """Cluster person records into people.
+
+    `normalised` lets a caller reuse cached keys; `frequencies` (how common names and facts
+    are) default to this frame's own, and an incremental run over part of the market passes
+    the whole market's (incremental.py), as it passes `screened` (`screen_identifiers` output
+    judged with every carrier of the identifiers, not only this frame's).
+    """
     cfg = config or IdentityConfig()
     t: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -58,7 +68,7 @@ def resolve_identities(
     t["normalise"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    usable, status = screen_identifiers(people, identifiers, cfg)
+    usable, status = screened or screen_identifiers(people, identifiers, cfg)
     det = deterministic_edges(usable)
     t["deterministic_edges"] = time.perf_counter() - t0
 
@@ -72,8 +82,11 @@ def resolve_identities(
     t["cluster_deterministic"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    cand = fuzzy_candidates(people, first.component, cfg)
-    auto, review = score_fuzzy(people, identifiers, first.component, cand, cfg)
+    profiles = component_profiles(people, first.component)
+    cand = fuzzy_candidates(people, first.component, cfg, profiles)
+    auto, review = score_fuzzy(
+        people, identifiers, first.component, cand, cfg, frequencies, profiles
+    )
     t["fuzzy"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

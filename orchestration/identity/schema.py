@@ -37,14 +37,26 @@ class IdentityConfig:
     max_name_groups: int = 3
     # Identifiers carried by more records than this are never identity (team phones, etc.).
     max_records_per_identifier: int = 500
-    # Fuzzy scores: >= auto_merge merges, [review, auto_merge) goes to the review list. The
-    # market is full of namesakes: auto-merge needs the name plus same company and city (or
-    # title), and two titles without a common word count against the pair.
+    # Fuzzy scores (edges.py `score_fuzzy`): >= auto_merge merges, [review, auto_merge) goes
+    # to the review list. The market is full of namesakes: auto-merge needs the name plus two
+    # of company, city, role, and two known roles or cities with nothing in common count
+    # against the pair.
     auto_merge_score: float = 0.90
     review_score: float = 0.70
-    # Blocks bigger than this are not compared pairwise (they are common-name buckets whose
-    # pairs the stricter blocks already cover).
-    max_block_size: int = 400
+    # A fuzzy pair is held for review when more than this many other people are expected to
+    # share the name and the matched facts by coincidence (edges.py `_expected_namesakes`):
+    # common names in big markets need more corroboration than rare ones.
+    max_expected_namesakes: float = 0.05
+    # An incremental run re-resolves only the touched people (incremental.py); past this
+    # share of changed records a full run is cheaper.
+    incremental_max_share: float = 0.2
+    # Blocks with more components than this are not compared pairwise: fifty people sharing
+    # a name and a company or city are a common-name bucket whose pairs the namesake guard
+    # would hold anyway, and at a million records their pairs would dominate the run time.
+    max_block_size: int = 50
+    # Name + one shared fact only ever reaches the review list; such blocks are compared only
+    # while this small (rare names), so the list stays short enough for a human.
+    max_review_block_size: int = 5
     # Identifier kinds a person has only one of: two different values veto any merge.
     singular_kinds: tuple[str, ...] = ("linkedin",)
     # Weak edges (evidence that can belong to a namesake) are also refused when the two sides

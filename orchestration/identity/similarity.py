@@ -88,10 +88,3 @@ def names_compatible(f1: str | None, l1: str | None, f2: str | None, l2: str | N
         first_names_compatible(f1 or "", f2 or "") > 0
         and last_names_compatible(l1 or "", l2 or "") > 0
     )
-
-
-def token_jaccard(a: str | None, b: str | None) -> float:
-    if not a or not b:
-        return 0.0
-    sa, sb = set(a.split()), set(b.split())
-    return len(sa & sb) / len(sa | sb)

@@ -45,6 +45,8 @@ t0 = time.perf_counter()
 _result2, _cache2, normalised = resolve_incremental(changed, cache)
 incr = time.perf_counter() - t0
 print(json.dumps({"full_s": full, "incr_s": incr, "normalised": normalised, "changed": n,
+                  "touched": _result2.timings.get("touched_records", float(records.height)),
+                  "incr_timings": _result2.timings,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "peak_full_mb": peak_full, "timings": result.timings}))
 """
@@ -94,7 +96,9 @@ def test_identity_1m(tmp_path: Path) -> None:
         f"peak RSS {m['peak_full_mb']:,.0f} MB; stages "
         + ", ".join(f"{k} {v:.1f}s" for k, v in m["timings"].items())
         + f"\nincremental after {m['changed']:,} changed records ({m['normalised']:,} "
-        f"re-normalised): {m['incr_s']:.1f} s = {m['incr_s'] / m['full_s']:.2f} of a full run"
-        f"\n{_quality(market, clusters, records)}"
+        f"re-normalised, {m['touched']:,.0f} re-resolved): {m['incr_s']:.1f} s = "
+        f"{m['incr_s'] / m['full_s']:.2f} of a full run; stages "
+        + ", ".join(f"{k} {v:.1f}s" for k, v in m["incr_timings"].items() if k != "touched_records")
+        + f"\n{_quality(market, clusters, records)}"
     )
     assert clusters.height == records.height
