@@ -1,0 +1,373 @@
+"""Req matching as plain polars functions: exclusions, score components, one-line reasons.
+
+Everything here takes frames and returns frames (no database, no Dagster), so it is unit
+tested on small hand-made frames and benchmarked on a million synthetic rows.
+
+Score (0..100) = weighted sum of components, each in [0, 1]:
+
+| component          | weight | meaning                                                     |
+| ------------------ | -----: | ----------------------------------------------------------- |
+| role_family_fit    |     25 | contact's role family equals the req's                      |
+| skill_overlap      |     20 | share of the req's required skills the contact has (aliases |
+|                    |        | already folded to canonical skills), preferred at half      |
+| seniority_fit      |     10 | 1 − |level distance| / 3 on the seniority ladder            |
+| location_fit       |      5 | remote req, same city (1), same country (0.5), unknown (0.3)|
+| silver_medalist    |     25 | rejected late in a process for a req of the same family     |
+| engagement         |     10 | engagement score / 100 (neutral 0.5 when unknown)           |
+| recency            |      5 | half-life 180 days since the last meaningful action        |
+
+Silver medalists rank first by design: a person who reached a final round for the same kind of
+role is the warmest lead a recruiter has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import polars as pl
+
+WEIGHTS: dict[str, float] = {
+    "role_family_fit": 25.0,
+    "skill_overlap": 20.0,
+    "seniority_fit": 10.0,
+    "location_fit": 5.0,
+    "silver_medalist": 25.0,
+    "engagement": 10.0,
+    "recency": 5.0,
+}
+COMPONENTS = tuple(WEIGHTS)
+
+SENIORITY_LADDER: tuple[str, ...] = (
+    "intern",
+    "junior",
+    "mid",
+    "senior",
+    "staff",
+    "manager",
+    "director",
+    "vp",
+)
+NEUTRAL_ENGAGEMENT = 0.5  # used when no engagement score exists for a contact
+UNKNOWN_LOCATION_FIT = 0.3
+RECENCY_HALF_LIFE_DAYS = 180.0
+
+# Timing exclusions (the consent blocks come from gdpr.outreach_eligibility).
+HIRED_WITHIN_DAYS = 365
+DEFAULT_MIN_CONTACT_GAP_DAYS = 30
+
+# What makes a rejection a "silver medalist" one: a late stage, or a reason that says the
+# person was good enough but someone else got the job.
+LATE_STAGE_WORDS = ("onsite", "final", "offer", "reference")
+NEAR_MISS_REASON_WORDS = ("hired another", "position filled", "went with another")
+
+
+@dataclass(frozen=True)
+class ReqProfile:
+    req_id: str
+    title: str
+    role_family: str | None
+    seniority: str | None
+    required_skills: tuple[str, ...] = ()
+    preferred_skills: tuple[str, ...] = ()
+    city: str | None = None
+    country: str | None = None
+    is_remote: bool = False
+    status: str = "open"
+    opened_at: datetime | None = None
+
+
+@dataclass
+class Exclusions:
+    """How many contacts each rule removed (a contact blocked for two reasons counts in both
+    block-reason buckets; `excluded_total` counts people)."""
+
+    considered: int = 0
+    excluded_total: int = 0
+    by_reason: dict[str, int] = field(default_factory=dict)
+
+
+def seniority_rank(level: str | None) -> int | None:
+    if level is None:
+        return None
+    try:
+        return SENIORITY_LADDER.index(level.lower())
+    except ValueError:
+        return None
+
+
+def is_silver_medal_rejection(stage: str | None, reason: str | None) -> bool:
+    stage_l = (stage or "").lower()
+    reason_l = (reason or "").lower()
+    return any(w in stage_l for w in LATE_STAGE_WORDS) or any(
+        w in reason_l for w in NEAR_MISS_REASON_WORDS
+    )
+
+
+def silver_medalists(rejections: pl.DataFrame, role_family: str | None) -> pl.DataFrame:
+    """Latest silver-medal rejection per contact for reqs of `role_family`.
+
+    `rejections`: contact_id, role_family (of the req they were rejected from), req_title,
+    stage, reason, occurred_at. Returns contact_id, silver_req_title, silver_stage,
+    silver_reason, silver_at.
+    """
+    empty = pl.DataFrame(
+        schema={
+            "contact_id": pl.String,
+            "silver_req_title": pl.String,
+            "silver_stage": pl.String,
+            "silver_reason": pl.String,
+            "silver_at": pl.Datetime("us"),
+        }
+    )
+    if role_family is None or rejections.is_empty():
+        return empty
+    stage = pl.col("stage").fill_null("").str.to_lowercase()
+    reason = pl.col("reason").fill_null("").str.to_lowercase()
+    late = pl.any_horizontal([stage.str.contains(w, literal=True) for w in LATE_STAGE_WORDS])
+    near = pl.any_horizontal([reason.str.contains(w, literal=True) for w in NEAR_MISS_REASON_WORDS])
+    return (
+        rejections.filter((pl.col("role_family") == role_family) & (late | near))
+        .sort("occurred_at", descending=True, nulls_last=True)
+        .unique("contact_id", keep="first")
+        .select(
+            "contact_id",
+            pl.col("req_title").alias("silver_req_title"),
+            pl.col("stage").alias("silver_stage"),
+            pl.col("reason").alias("silver_reason"),
+            pl.col("occurred_at").cast(pl.Datetime("us")).alias("silver_at"),
+        )
+    )
+
+
+def apply_exclusions(
+    pool: pl.DataFrame,
+    as_of: datetime,
+    min_contact_gap_days: int = DEFAULT_MIN_CONTACT_GAP_DAYS,
+    hired_within_days: int = HIRED_WITHIN_DAYS,
+) -> tuple[pl.DataFrame, Exclusions]:
+    """Keep only contacts it is lawful AND sensible to approach for this req.
+
+    Lawful: `can_contact` from gdpr.outreach_eligibility (counts per `block_reasons` entry).
+    Sensible: not in an active application, not hired within `hired_within_days`, not sent
+    outreach within `min_contact_gap_days`.
+    """
+    stats = Exclusions(considered=pool.height)
+    blocked = ~pl.col("can_contact").fill_null(False)
+    reasons = (
+        pool.filter(blocked)
+        .select(pl.col("block_reasons").fill_null([]).alias("reason"))
+        .explode("reason")
+        .with_columns(pl.col("reason").fill_null("no_eligibility_record"))
+        .group_by("reason")
+        .len()
+    )
+    for reason, n in reasons.iter_rows():
+        stats.by_reason[str(reason)] = int(n)
+    timing = {
+        "in_active_application": pl.col("in_active_application").fill_null(False),
+        "hired_last_12_months": pl.col("last_hired_at").is_not_null()
+        & (pl.col("last_hired_at") > pl.lit(as_of - timedelta(days=hired_within_days))),
+        "contacted_within_min_gap": pl.col("last_outreach_at").is_not_null()
+        & (pl.col("last_outreach_at") > pl.lit(as_of - timedelta(days=min_contact_gap_days))),
+    }
+    counted = pool.filter(~blocked).select(
+        [expr.sum().alias(name) for name, expr in timing.items()]
+    )
+    for name in timing:
+        stats.by_reason[name] = int(counted[name][0] or 0) if counted.height else 0
+    keep = ~blocked
+    for expr in timing.values():
+        keep = keep & ~expr
+    eligible = pool.filter(keep)
+    stats.excluded_total = pool.height - eligible.height
+    return eligible, stats
+
+
+def _location_fit(req: ReqProfile) -> pl.Expr:
+    if req.is_remote:
+        return pl.lit(1.0)
+    city = pl.col("city").str.to_lowercase()
+    country = pl.col("country").str.to_lowercase()
+    same_city = city == (req.city or "").lower() if req.city else pl.lit(False)
+    same_country = country == (req.country or "").lower() if req.country else pl.lit(False)
+    return (
+        pl.when(pl.col("city").is_null() & pl.col("country").is_null())
+        .then(pl.lit(UNKNOWN_LOCATION_FIT))
+        .when(same_city.fill_null(False))
+        .then(pl.lit(1.0))
+        .when(same_country.fill_null(False))
+        .then(pl.lit(0.5))
+        .otherwise(pl.lit(0.0))
+    )
+
+
+def score_components(
+    eligible: pl.DataFrame, req: ReqProfile, silver: pl.DataFrame, as_of: datetime
+) -> pl.DataFrame:
+    """Add one column per component (0..1), `score` (0..100) and `matched_skills`.
+
+    `eligible` columns: contact_id, role_family, seniority, skill_areas (list of canonical
+    skills), city, country, engagement_score (0..100 or null), last_meaningful_action_at.
+    """
+    required = sorted(set(req.required_skills))
+    preferred = sorted(set(req.preferred_skills) - set(required))
+    denominator = len(required) + 0.5 * len(preferred)
+    skills = pl.col("skill_areas").fill_null([]).cast(pl.List(pl.String))
+    req_rank = seniority_rank(req.seniority)
+    ladder = pl.DataFrame(
+        {"seniority": list(SENIORITY_LADDER), "_rank": list(range(len(SENIORITY_LADDER)))},
+        schema={"seniority": pl.String, "_rank": pl.Int32},
+    )
+    frame = eligible.join(ladder, on="seniority", how="left").join(
+        silver, on="contact_id", how="left"
+    )
+    if required or preferred:
+        req_hits = skills.list.set_intersection(pl.lit(required, dtype=pl.List(pl.String)))
+        pref_hits = skills.list.set_intersection(pl.lit(preferred, dtype=pl.List(pl.String)))
+        skill_expr = (req_hits.list.len() + 0.5 * pref_hits.list.len()) / denominator
+        matched = req_hits.list.concat(pref_hits).list.sort()
+        required_hits = req_hits.list.len()
+    else:
+        skill_expr = pl.lit(0.0)
+        matched = pl.lit([], dtype=pl.List(pl.String))
+        required_hits = pl.lit(0)
+    if req_rank is None:
+        seniority_expr = pl.lit(0.5)
+    else:
+        seniority_expr = (
+            pl.when(pl.col("_rank").is_null())
+            .then(pl.lit(0.3))
+            .otherwise((1.0 - (pl.col("_rank") - req_rank).abs() / 3.0).clip(0.0, 1.0))
+        )
+    age_days = (pl.lit(as_of) - pl.col("last_meaningful_action_at")).dt.total_seconds() / 86400.0
+    recency_expr = (
+        pl.when(pl.col("last_meaningful_action_at").is_null())
+        .then(pl.lit(0.0))
+        .otherwise(pl.lit(0.5) ** (age_days.clip(0.0, None) / RECENCY_HALF_LIFE_DAYS))
+    )
+    frame = frame.with_columns(
+        role_family_fit=(
+            (pl.col("role_family") == req.role_family).fill_null(False).cast(pl.Float64)
+            if req.role_family
+            else pl.lit(0.0)
+        ),
+        skill_overlap=skill_expr.cast(pl.Float64),
+        matched_skills=matched,
+        required_skill_hits=required_hits.cast(pl.Int32),
+        seniority_fit=seniority_expr.cast(pl.Float64),
+        location_fit=_location_fit(req).cast(pl.Float64),
+        silver_medalist=pl.col("silver_at").is_not_null().cast(pl.Float64),
+        engagement=(pl.col("engagement_score").cast(pl.Float64) / 100.0)
+        .clip(0.0, 1.0)
+        .fill_null(NEUTRAL_ENGAGEMENT),
+        recency=recency_expr.cast(pl.Float64),
+    ).drop("_rank")
+    total = sum(pl.col(name) * weight for name, weight in WEIGHTS.items())
+    return frame.with_columns(score=pl.lit(0.0) + total)
+
+
+def _skills_text(skills: Sequence[str] | None, required_hits: int, wanted: int) -> str:
+    if not skills:
+        return ""
+    return f"skills {', '.join(skills)} ({required_hits}/{wanted} required)"
+
+
+def reason_line(row: dict, req: ReqProfile) -> str:
+    """The one-line human reason a recruiter reads next to a name."""
+    parts: list[str] = []
+    if row.get("silver_medalist"):
+        detail = ", ".join(x for x in (row.get("silver_stage"), row.get("silver_reason")) if x)
+        parts.append(
+            f"silver medalist for {row.get('silver_req_title') or 'a similar req'}"
+            + (f" ({detail})" if detail else "")
+        )
+    if row.get("role_family_fit"):
+        parts.append(f"{req.role_family} background")
+    skills = _skills_text(
+        row.get("matched_skills"),
+        row.get("required_skill_hits") or 0,
+        len(set(req.required_skills)),
+    )
+    if skills:
+        parts.append(skills)
+    if row.get("seniority") and row.get("seniority_fit", 0) >= 0.66:
+        parts.append(f"{row['seniority']} level")
+    if row.get("location_fit", 0) >= 1.0 and not req.is_remote:
+        parts.append(f"based in {req.city or req.country}")
+    engagement = row.get("engagement_score")
+    if engagement is not None and engagement >= 50:
+        parts.append(f"engaged ({engagement:.0f}/100)")
+    if row.get("recency", 0) >= 0.5:
+        parts.append("active in the last 6 months")
+    return "; ".join(parts) if parts else "weak fit: no strong signal"
+
+
+def rank_matches(scored: pl.DataFrame, req: ReqProfile) -> pl.DataFrame:
+    """Sort by score (ties: silver medalists, then contact id for determinism), add `rank` and
+    the `reason` line."""
+    ranked = scored.sort(
+        ["score", "silver_medalist", "contact_id"], descending=[True, True, False]
+    ).with_row_index("rank", offset=1)
+    reason_cols = [
+        "silver_medalist",
+        "silver_stage",
+        "silver_reason",
+        "silver_req_title",
+        "role_family_fit",
+        "matched_skills",
+        "required_skill_hits",
+        "seniority",
+        "seniority_fit",
+        "location_fit",
+        "engagement_score",
+        "recency",
+    ]
+    reasons = [reason_line(row, req) for row in ranked.select(reason_cols).iter_rows(named=True)]
+    return ranked.with_columns(
+        pl.Series("reason", reasons, dtype=pl.String), pl.col("rank").cast(pl.Int64)
+    )
+
+
+def relevant(scored: pl.DataFrame) -> pl.DataFrame:
+    """Rows worth keeping for analysts: any fit signal (family, skill or silver medal)."""
+    return scored.filter(
+        (pl.col("role_family_fit") > 0)
+        | (pl.col("skill_overlap") > 0)
+        | (pl.col("silver_medalist") > 0)
+    )
+
+
+def match_pool(
+    pool: pl.DataFrame,
+    rejections: pl.DataFrame,
+    req: ReqProfile,
+    as_of: datetime,
+    min_contact_gap_days: int = DEFAULT_MIN_CONTACT_GAP_DAYS,
+) -> tuple[pl.DataFrame, Exclusions]:
+    """Exclusions → components → relevant rows → ranked with reasons."""
+    eligible, stats = apply_exclusions(pool, as_of, min_contact_gap_days)
+    silver = silver_medalists(rejections, req.role_family)
+    scored = relevant(score_components(eligible, req, silver, as_of))
+    return rank_matches(scored, req), stats
+
+
+def draft_message(first_name: str | None, req: ReqProfile, row: dict) -> str:
+    """A personalised first message, clearly marked as a DRAFT a recruiter must review."""
+    hello = f"Hi {first_name}," if first_name else "Hi,"
+    if row.get("silver_medalist"):
+        hook = (
+            f"you made it a long way in our process for {row.get('silver_req_title') or 'a '}"
+            "role and the team remembered you"
+        )
+    elif row.get("interaction_context"):
+        hook = f"we stayed in touch after {row['interaction_context']}"
+    else:
+        hook = "your background caught our attention"
+    skills = row.get("matched_skills") or []
+    skill_text = f" Your experience with {', '.join(skills[:3])} fits it well." if skills else ""
+    return (
+        f"[DRAFT - recruiter to review before sending] {hello} {hook}. We have just opened a "
+        f"{req.title} position.{skill_text} Would you be open to a short chat?"
+    )
