@@ -70,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     summary = sub.add_parser("summary", help="rows per mart table in the CRM database")
     summary.set_defaults(handler=cmd_summary)
+
+    # -- req matching: `match`, `webhooks serve` (orchestration/cli_matching.py)
+    from orchestration.cli_matching import add_commands as add_matching_commands
+
+    add_matching_commands(sub)
     return parser
 
 
@@ -238,6 +243,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         os.environ["EVENTBRITE_EVENT_IDS"] = ",".join(sample_event_ids(feed_dir))
         print("sample APIs: " + ", ".join(f"{k} {v}" for k, v in apis.base_urls.items()))
         ok = run_job("crm_pipeline", quiet=True)
+    if ok:  # req matching: an export for every open req (orchestration/cli_matching.py)
+        from orchestration.cli_matching import match_all_open_reqs
+
+        ok = match_all_open_reqs()
     print_summary()
     print(f"\ndemo {'finished' if ok else 'FAILED'} in {time.perf_counter() - started:.0f}s")
     print("open the UI:      make dev   (then http://127.0.0.1:3000)")

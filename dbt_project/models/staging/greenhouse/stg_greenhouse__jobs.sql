@@ -29,6 +29,13 @@ renamed as (
         {{ json_text('_record', 'departments[0].name') }} as department_name,
         {{ json_text('_record', 'offices[0].name') }} as office_name,
         {{ json_text('_record', 'offices[0].location.name') }} as office_location,
+        -- Keyed custom fields used to profile the req (null when the account has none).
+        {{ json_value('_record', 'keyed_custom_fields.required_skills.value') }}
+            as required_skills_json,
+        {{ json_value('_record', 'keyed_custom_fields.preferred_skills.value') }}
+            as preferred_skills_json,
+        lower({{ json_text('_record', 'keyed_custom_fields.seniority.value') }})
+            as seniority_field,
         {{ iso_to_utc_timestamp(json_text('_record', 'created_at')) }} as created_at,
         {{ iso_to_utc_timestamp(json_text('_record', 'opened_at')) }} as opened_at,
         {{ iso_to_utc_timestamp(json_text('_record', 'closed_at')) }} as closed_at,

@@ -1,0 +1,25 @@
+"""Jobs of req matching (kept beside jobs.py so the shared file stays small)."""
+
+import dagster as dg
+
+from orchestration.assets.matching import REQ_MATCHES, REQ_PROFILES, WEBHOOK_EVENTS
+from orchestration.partitions import req_partitions
+
+req_match_job = dg.define_asset_job(
+    name="req_match",
+    selection=dg.AssetSelection.assets(REQ_MATCHES),
+    partitions_def=req_partitions,
+    description="Match the warm pool against one req (partition) and write its outreach export.",
+)
+
+# What a web hook needs before the match can see its req: land the delivery, rebuild the req
+# marts (dbt subset; staging models are views, so they already see the new raw rows).
+req_refresh_job = dg.define_asset_job(
+    name="req_refresh",
+    selection=dg.AssetSelection.assets(
+        WEBHOOK_EVENTS, dg.AssetKey(["crm", "reqs"]), REQ_PROFILES
+    ).without_checks(),
+    description="Land spooled Greenhouse web hooks and rebuild crm.reqs + matching.req_profiles.",
+)
+
+MATCHING_JOBS = [req_match_job, req_refresh_job]
