@@ -3,12 +3,10 @@
 import dagster as dg
 
 from orchestration.assets.matching import REQ_MATCHES, REQ_PROFILES, WEBHOOK_EVENTS
-from orchestration.partitions import req_partitions
 
 req_match_job = dg.define_asset_job(
     name="req_match",
     selection=dg.AssetSelection.assets(REQ_MATCHES),
-    partitions_def=req_partitions,
     description="Match the warm pool against one req (partition) and write its outreach export.",
 )
 

@@ -32,6 +32,11 @@ def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> boo
     )
 
 
+def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> pl.DataFrame:
+    """A query result as a polars frame (DuckDB 2.0: `.pl()` lives on relations)."""
+    return con.sql(sql, params=params).pl() if params else con.sql(sql).pl()
+
+
 def split_location(location: str | None) -> tuple[str | None, str | None]:
     """'Berlin, Germany' → ('Berlin', 'Germany'); 'New York, NY, United States' → city, country."""
     if not location:
@@ -161,10 +166,7 @@ def load_pool(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None) -> 
         {history_join}
         {where}
     """
-    if params:
-        frame = con.execute(sql.replace("$as_of", "?"), params * sql.count("$as_of")).pl()
-    else:
-        frame = con.execute(sql).pl()
+    frame = query_frame(con, sql.replace("$as_of", "?"), params * sql.count("$as_of"))
     city_country = frame["location"].map_elements(
         lambda loc: list(split_location(loc)), return_dtype=pl.List(pl.String)
     )
@@ -180,7 +182,8 @@ def load_pool(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None) -> 
 def load_rejections(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None) -> pl.DataFrame:
     """Every rejection with the role family of the req it was for (or of its subject line)."""
     where = "and i.occurred_at < ?" if as_of is not None else ""
-    return con.execute(
+    return query_frame(
+        con,
         f"""
         select i.contact_id, p.role_family, coalesce(p.title, i.subject) as req_title,
             i.stage, i.reason, cast(i.occurred_at as timestamp) as occurred_at
@@ -189,7 +192,7 @@ def load_rejections(con: duckdb.DuckDBPyConnection, as_of: datetime | None = Non
         where i.interaction_type = 'rejection' {where}
         """,
         [as_of] if as_of is not None else [],
-    ).pl()
+    )
 
 
 MATCH_COLUMNS = (
