@@ -6,6 +6,7 @@ from orchestration import settings
 from orchestration.assets.identity import identity_resolution
 from orchestration.assets.ingest import INGEST_ASSETS
 from orchestration.assets.ingest.quality_checks import build_quarantine_checks
+from orchestration.assets.segments import SEGMENT_ASSETS
 from orchestration.dbt_assets import dbt_after_identity, dbt_before_identity
 from orchestration.definitions_matching import MATCHING
 from orchestration.jobs import crm_pipeline, greenhouse_sync, ingest_all
@@ -21,6 +22,7 @@ defs = dg.Definitions(
         dbt_before_identity,
         identity_resolution,
         dbt_after_identity,
+        *SEGMENT_ASSETS,
         *MATCHING.assets,
     ],
     asset_checks=[*build_quarantine_checks(INGEST_ASSETS), *MATCHING.asset_checks],

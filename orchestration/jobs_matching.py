@@ -15,7 +15,12 @@ req_match_job = dg.define_asset_job(
 req_refresh_job = dg.define_asset_job(
     name="req_refresh",
     selection=dg.AssetSelection.assets(
-        WEBHOOK_EVENTS, dg.AssetKey(["crm", "reqs"]), REQ_PROFILES
+        WEBHOOK_EVENTS,
+        dg.AssetKey(["crm", "reqs"]),
+        # A new title must be classified before the req's role family is known.
+        dg.AssetKey(["intermediate", "int_title_classifications"]),
+        dg.AssetKey(["intermediate", "int_req_classifications"]),
+        REQ_PROFILES,
     ).without_checks(),
     description="Land spooled Greenhouse web hooks and rebuild crm.reqs + matching.req_profiles.",
 )

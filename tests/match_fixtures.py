@@ -41,7 +41,7 @@ def synthesize(db: Path, contacts: int) -> None:
             {LEVELS}[cast(1 + hash(contact_id || 'l') % 5 as bigint)] as seniority,
             list_distinct([{SKILLS}[cast(1 + hash(contact_id || 'a') % 10 as bigint)],
                            {SKILLS}[cast(1 + hash(contact_id || 'b') % 10 as bigint)],
-                           {SKILLS}[cast(1 + hash(contact_id || 'c') % 10 as bigint)]]) as skill_areas,
+                           {SKILLS}[cast(1 + hash(contact_id || 'c') % 10 as bigint)]]) as skills,
             'the Data Summit 2026' as interaction_context
         from crm.contacts"""
     )

@@ -34,7 +34,7 @@ def pool(**overrides: list) -> pl.DataFrame:
         "first_name": ["A", "B", "C", "D", "E", "F", "G", "H"],
         "role_family": ["data", "data", "sales", "data", "data", "data", "data", "data"],
         "seniority": ["senior", "junior", "senior", "senior", "senior", "senior", "mid", "vp"],
-        "skill_areas": [
+        "skills": [
             ["python", "sql", "spark"],
             ["python"],
             ["sql"],

@@ -208,13 +208,13 @@ def score_components(
 ) -> pl.DataFrame:
     """Add one column per component (0..1), `score` (0..100) and `matched_skills`.
 
-    `eligible` columns: contact_id, role_family, seniority, skill_areas (list of canonical
+    `eligible` columns: contact_id, role_family, seniority, skills (list of canonical
     skills), city, country, engagement_score (0..100 or null), last_meaningful_action_at.
     """
     required = sorted(set(req.required_skills))
     preferred = sorted(set(req.preferred_skills) - set(required))
     denominator = len(required) + 0.5 * len(preferred)
-    skills = pl.col("skill_areas").fill_null([]).cast(pl.List(pl.String))
+    skills = pl.col("skills").fill_null([]).cast(pl.List(pl.String))
     req_rank = seniority_rank(req.seniority)
     ladder = pl.DataFrame(
         {"seniority": list(SENIORITY_LADDER), "_rank": list(range(len(SENIORITY_LADDER)))},

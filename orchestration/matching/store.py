@@ -61,8 +61,8 @@ def _profile(row: tuple) -> ReqProfile:
     return ReqProfile(
         req_id=req_id,
         title=title or req_id,
-        role_family=family,
-        seniority=seniority,
+        role_family=None if family in (None, "unknown") else family,
+        seniority=None if seniority in (None, "unknown") else seniority,
         required_skills=tuple(required or ()),
         preferred_skills=tuple(preferred or ()),
         city=None if remote else city,
@@ -150,8 +150,9 @@ def load_pool(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None) -> 
         select
             c.contact_id, c.first_name, c.full_name, c.primary_email as best_email,
             c.location,
-            p.role_family, p.seniority,
-            cast(coalesce(p.skill_areas, []) as varchar[]) as skill_areas,
+            nullif(p.role_family, 'unknown') as role_family,
+            nullif(p.seniority, 'unknown') as seniority,
+            cast(coalesce(p.skills, []) as varchar[]) as skills,
             p.interaction_context,
             {engagement_col} as engagement_score,
             {segment_col} as segment,
@@ -185,7 +186,7 @@ def load_rejections(con: duckdb.DuckDBPyConnection, as_of: datetime | None = Non
     return query_frame(
         con,
         f"""
-        select i.contact_id, p.role_family, coalesce(p.title, i.subject) as req_title,
+        select i.contact_id, nullif(p.role_family, 'unknown') as role_family, coalesce(p.title, i.subject) as req_title,
             i.stage, i.reason, cast(i.occurred_at as timestamp) as occurred_at
         from crm.interactions i
         left join matching.req_profiles p on p.req_id = i.req_id

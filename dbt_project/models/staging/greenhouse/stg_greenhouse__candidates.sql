@@ -32,6 +32,9 @@ renamed as (
         -- Greenhouse `can_email=false` is the candidate's own opt-out: null means "not set".
         cast({{ json_text('_record', 'can_email') }} as boolean) as can_email,
         {{ json_value('_record', 'tags') }} as tags_json,
+        {{ safe_text_to_integer(json_text('_record', 'custom_fields.graduation_year')) }}
+            as graduation_year,
+        {{ json_value('_record', 'educations') }} as educations_json,
         {{ json_value('_record', 'email_addresses') }} as email_addresses_json,
         {{ json_value('_record', 'phone_numbers') }} as phone_numbers_json,
         {{ json_value('_record', 'social_media_addresses') }} as social_media_json,

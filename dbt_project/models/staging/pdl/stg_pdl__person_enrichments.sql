@@ -44,6 +44,8 @@ renamed as (
         nullif(trim({{ json_text('_record', 'data.linkedin_url') }}), '') as linkedin_url,
         nullif(lower(trim({{ json_text('_record', 'data.work_email') }})), '') as work_email,
         {{ json_value('_record', 'data.emails') }} as emails_json,
+        {{ json_value('_record', 'data.skills') }} as skills_json,
+        {{ json_value('_record', 'data.education') }} as education_json,
         -- What we asked: lets hygiene work see which identifier an answer hangs on.
         {{ json_text('_record', 'query.email') }} as query_email,
         {{ json_text('_record', 'query.profile') }} as query_profile,

@@ -1,0 +1,46 @@
+{#- Taxonomy helpers (seeds under seeds/taxonomy/). Regex matching sits behind adapter.dispatch
+    like the JSON macros; the rule seeds hold RE2/POSIX-style patterns with \b word boundaries. -#}
+
+{# True when `expression` matches the regular expression `pattern` (case already folded). #}
+{% macro regex_matches(expression, pattern) -%}
+    {{ return(adapter.dispatch('regex_matches', 'talent_crm')(expression, pattern)) }}
+{%- endmacro %}
+
+{% macro duckdb__regex_matches(expression, pattern) -%}
+    regexp_matches({{ expression }}, {{ pattern }})
+{%- endmacro %}
+
+{# First capture group of `pattern` in `expression`, or null when there is no match. #}
+{% macro regex_extract_group(expression, pattern) -%}
+    {{ return(adapter.dispatch('regex_extract_group', 'talent_crm')(expression, pattern)) }}
+{%- endmacro %}
+
+{% macro duckdb__regex_extract_group(expression, pattern) -%}
+    nullif(regexp_extract({{ expression }}, {{ pattern }}, 1), '')
+{%- endmacro %}
+
+{# The lookup key of a title or a skill spelling: lower case, trimmed, inner whitespace folded.
+   `int_title_classifications.title_key` is lower(trim(title)); this adds the whitespace fold
+   used for matching skill spellings against seed `skill_aliases.alias`. #}
+{% macro text_key(expression) -%}
+    lower(trim(regexp_replace({{ expression }}, '\s+', ' ', 'g')))
+{%- endmacro %}
+
+{# Canonical skill for a spelling ("k8s" -> "kubernetes", "Golang" -> "go"), or null when the
+   text is not a known skill (a tag such as "Silver Medalist"). Add spellings to the seed
+   `skill_aliases`, never here. #}
+{% macro normalise_skill(expression) -%}
+    (select skill_aliases.skill
+     from {{ ref('skill_aliases') }} as skill_aliases
+     where skill_aliases.alias = {{ text_key(expression) }})
+{%- endmacro %}
+
+{# "Today" for every date rule: TALENT_CRM_AS_OF (ISO date) when set, else the current date. #}
+{% macro as_of_date() -%}
+    {%- set as_of = env_var('TALENT_CRM_AS_OF', '') -%}
+    {%- if as_of -%}
+        cast('{{ as_of }}' as date)
+    {%- else -%}
+        current_date
+    {%- endif -%}
+{%- endmacro %}

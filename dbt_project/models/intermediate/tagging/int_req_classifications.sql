@@ -1,0 +1,45 @@
+{{ config(tags=['post_identity']) }}
+-- One row per req: role family from its department (seed department_role_families: the
+-- organisation's own filing is the most reliable signal), else from its title; seniority from
+-- its title (int_title_classifications). 'unknown' when neither says.
+with
+
+reqs as (
+    select req_id, title, department_name from {{ ref('reqs') }}
+),
+
+titles as (
+    select * from {{ ref('int_title_classifications') }}
+),
+
+department_rules as (
+    select priority, lower(pattern) as pattern, role_family
+    from {{ ref('department_role_families') }}
+),
+
+department_matches as (
+    select reqs.req_id, department_rules.role_family
+    from reqs
+    inner join department_rules
+        on {{ regex_matches(
+            "trim(regexp_replace(lower(reqs.department_name), '[^a-z0-9&+#]+', ' ', 'g'))",
+            'department_rules.pattern'
+        ) }}
+    qualify row_number() over (partition by reqs.req_id order by department_rules.priority) = 1
+)
+
+select
+    reqs.req_id,
+    reqs.title,
+    reqs.department_name,
+    coalesce(department_matches.role_family, nullif(titles.role_family, 'unknown'), 'unknown')
+        as role_family,
+    case
+        when department_matches.role_family is not null then 'department'
+        when titles.role_family <> 'unknown' then 'title'
+        else 'none'
+    end as role_family_evidence,
+    coalesce(titles.seniority, 'unknown') as seniority
+from reqs
+left join department_matches on reqs.req_id = department_matches.req_id
+left join titles on lower(trim(reqs.title)) = titles.title_key

@@ -1,0 +1,185 @@
+-- One row per contact with the taxonomy tags recruiters search by: role family and seniority
+-- (from the contact's current title, else another member record's title, else the HRIS
+-- department, else the role family of the reqs they applied to), canonical skills and skill
+-- areas, how we know them (`interaction_context` = the highest-precedence context of seed
+-- `interaction_contexts`, `interaction_contexts` = all of them), graduation year when stated.
+-- Nothing is a silent null: unknowns are the text 'unknown' or an empty list.
+with
+
+contacts as (
+    select * from {{ ref('contacts') }}
+),
+
+record_contacts as (
+    select * from {{ source('identity', 'record_contacts') }}
+),
+
+records as (
+    select record_key, source, title, record_updated_at from {{ ref('int_person_records') }}
+),
+
+titles as (
+    select * from {{ ref('int_title_classifications') }}
+),
+
+skills as (
+    select * from {{ ref('int_contact_skills') }}
+),
+
+contexts as (
+    select * from {{ ref('int_contact_interaction_contexts') }}
+),
+
+context_precedence as (
+    select interaction_context, precedence from {{ ref('interaction_contexts') }}
+),
+
+-- Role family / seniority: the current title first, then the freshest other title we have.
+title_candidates as (
+    select
+        contacts.contact_id,
+        0 as preference,
+        cast(null as timestamp) as as_of,
+        titles.role_family,
+        titles.seniority
+    from contacts
+    inner join titles on lower(trim(contacts.current_title)) = titles.title_key
+    where titles.role_family <> 'unknown'
+
+    union all
+
+    select
+        record_contacts.contact_id,
+        1,
+        records.record_updated_at,
+        titles.role_family,
+        titles.seniority
+    from records
+    inner join record_contacts on records.record_key = record_contacts.record_key
+    inner join titles on lower(trim(records.title)) = titles.title_key
+    where titles.role_family <> 'unknown'
+),
+
+best_title as (
+    select contact_id, role_family, seniority
+    from title_candidates
+    qualify row_number() over (
+        partition by contact_id order by preference, as_of desc nulls last, role_family
+    ) = 1
+),
+
+department_rules as (
+    select priority, lower(pattern) as pattern, role_family
+    from {{ ref('department_role_families') }}
+),
+
+hris_department as (
+    select record_contacts.contact_id, department_rules.role_family
+    from {{ ref('stg_hris__employees') }} as employees
+    inner join record_contacts
+        on record_contacts.record_key = 'hris:employees:' || employees.source_record_id
+    inner join department_rules
+        on {{ regex_matches('lower(employees.department)', 'department_rules.pattern') }}
+    qualify row_number() over (
+        partition by record_contacts.contact_id
+        order by employees.end_date desc nulls first, department_rules.priority
+    ) = 1
+),
+
+applied_req_family as (
+    select interactions.contact_id, reqs.role_family
+    from {{ ref('interactions') }} as interactions
+    inner join {{ ref('int_req_classifications') }} as reqs
+        on interactions.req_id = reqs.req_id
+    where interactions.interaction_type = 'application' and reqs.role_family <> 'unknown'
+    qualify row_number() over (
+        partition by interactions.contact_id order by interactions.occurred_at desc, reqs.req_id
+    ) = 1
+),
+
+skill_rollup as (
+    select
+        contact_id,
+        list_sort(list(skill)) as skills,
+        list_sort(list_distinct(list(skill_area))) as skill_areas
+    from skills
+    group by contact_id
+),
+
+context_rollup as (
+    select
+        contexts.contact_id,
+        list(contexts.interaction_context order by context_precedence.precedence)
+            as interaction_contexts,
+        arg_min(contexts.interaction_context, context_precedence.precedence)
+            as interaction_context
+    from contexts
+    inner join context_precedence
+        on contexts.interaction_context = context_precedence.interaction_context
+    group by contexts.contact_id
+),
+
+graduation as (
+    -- The year most sources state; ties go to the later year.
+    select contact_id, graduation_year
+    from (
+        select record_contacts.contact_id, years.graduation_year, count(*) as statements
+        from {{ ref('int_record_graduation_years') }} as years
+        inner join record_contacts on years.record_key = record_contacts.record_key
+        group by record_contacts.contact_id, years.graduation_year
+    )
+    qualify row_number() over (
+        partition by contact_id order by statements desc, graduation_year desc
+    ) = 1
+),
+
+rehire as (
+    select
+        record_contacts.contact_id,
+        bool_and(coalesce(employees.rehire_eligible, false)) as is_rehire_eligible
+    from {{ ref('stg_hris__employees') }} as employees
+    inner join record_contacts
+        on record_contacts.record_key = 'hris:employees:' || employees.source_record_id
+    where employees.end_date is not null
+    group by record_contacts.contact_id
+)
+
+select
+    contacts.contact_id,
+    contacts.current_title,
+    coalesce(
+        best_title.role_family,
+        hris_department.role_family,
+        applied_req_family.role_family,
+        'unknown'
+    ) as role_family,
+    case
+        when best_title.role_family is not null then 'title'
+        when hris_department.role_family is not null then 'hris_department'
+        when applied_req_family.role_family is not null then 'applied_req'
+        else 'none'
+    end as role_family_evidence,
+    coalesce(best_title.seniority, 'unknown') as seniority,
+    coalesce(skill_rollup.skills, []) as skills,
+    coalesce(skill_rollup.skill_areas, []) as skill_areas,
+    coalesce(
+        context_rollup.interaction_context,
+        case
+            -- Every member record is an enrichment or an outreach log line.
+            when list_has_all(['pdl', 'outreach'], contacts.sources) then 'enriched_only'
+            else 'unknown'
+        end
+    ) as interaction_context,
+    coalesce(context_rollup.interaction_contexts, ['unknown']) as interaction_contexts,
+    graduation.graduation_year,
+    graduation.graduation_year is not null as has_graduation_year,
+    rehire.is_rehire_eligible,
+    contacts.sources
+from contacts
+left join best_title on contacts.contact_id = best_title.contact_id
+left join hris_department on contacts.contact_id = hris_department.contact_id
+left join applied_req_family on contacts.contact_id = applied_req_family.contact_id
+left join skill_rollup on contacts.contact_id = skill_rollup.contact_id
+left join context_rollup on contacts.contact_id = context_rollup.contact_id
+left join graduation on contacts.contact_id = graduation.contact_id
+left join rehire on contacts.contact_id = rehire.contact_id

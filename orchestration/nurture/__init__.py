@@ -1,0 +1,1 @@
+"""Nurture due-list export (plain Python, no Dagster): segments.touchpoints_due → CSV + Parquet."""
