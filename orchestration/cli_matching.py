@@ -42,7 +42,7 @@ def run_matches(partition_keys: list[str], top_k: int = 100, quiet: bool = False
     from orchestration.partitions import req_partitions
 
     job = defs.resolve_job_def("req_match")
-    run_config: dict = {"ops": {"req_matches": {"config": {"top_k": top_k}}}}
+    run_config: dict = {"ops": {"matching__req_matches": {"config": {"top_k": top_k}}}}
     if quiet:
         run_config["loggers"] = {"console": {"config": {"log_level": "WARNING"}}}
     ok = True

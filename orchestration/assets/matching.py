@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from ingest.greenhouse_webhooks import WebhookSpool, job_from_event
-from ingest.landing import QuarantinedRecord, land_page, new_batch_id
+from ingest.landing import QuarantinedRecord, ensure_raw_schema, land_page, new_batch_id
 from orchestration import settings
 from orchestration.matching.backtest import run_backtest
 from orchestration.matching.exports import DEFAULT_TOP_K
@@ -72,6 +72,7 @@ def greenhouse_webhook_events(context: dg.AssetExecutionContext, warehouse: Duck
         else:
             jobs.append((str(job["id"]), job))
     with warehouse.connect() as con:
+        ensure_raw_schema(con)
         counted = land_page(
             con,
             source="greenhouse",

@@ -345,29 +345,44 @@ def match_pool(
     req: ReqProfile,
     as_of: datetime,
     min_contact_gap_days: int = DEFAULT_MIN_CONTACT_GAP_DAYS,
+    keep_all: bool = False,
 ) -> tuple[pl.DataFrame, Exclusions]:
-    """Exclusions → components → relevant rows → ranked with reasons."""
+    """Exclusions → components → relevant rows (every eligible row with `keep_all`, as the
+    backtest needs a rank for everyone) → ranked with reasons."""
     eligible, stats = apply_exclusions(pool, as_of, min_contact_gap_days)
     silver = silver_medalists(rejections, req.role_family)
-    scored = relevant(score_components(eligible, req, silver, as_of))
+    scored = score_components(eligible, req, silver, as_of)
+    if not keep_all:
+        scored = relevant(scored)
     return rank_matches(scored, req), stats
+
+
+# How we know someone (segments.contact_profiles.interaction_context) → the draft's opening.
+CONTEXT_HOOKS = {
+    "alumni": "it would be great to work together again",
+    "silver_medalist": "you made a strong impression in our process before",
+    "hired": "it would be great to work together again",
+    "applied": "you applied with us before and we kept your profile in mind",
+    "referral": "you were recommended to us",
+    "event": "we enjoyed meeting you at one of our events",
+}
 
 
 def draft_message(first_name: str | None, req: ReqProfile, row: dict) -> str:
     """A personalised first message, clearly marked as a DRAFT a recruiter must review."""
     hello = f"Hi {first_name}," if first_name else "Hi,"
     if row.get("silver_medalist"):
+        earlier = row.get("silver_req_title") or "a similar"
         hook = (
-            f"you made it a long way in our process for {row.get('silver_req_title') or 'a '}"
-            "role and the team remembered you"
+            f"you made it a long way in our process for the {earlier} role and the team "
+            "remembered you"
         )
-    elif row.get("interaction_context"):
-        hook = f"we stayed in touch after {row['interaction_context']}"
     else:
-        hook = "your background caught our attention"
+        context = row.get("interaction_context") or ""
+        hook = CONTEXT_HOOKS.get(context, "your background caught our attention")
     skills = row.get("matched_skills") or []
     skill_text = f" Your experience with {', '.join(skills[:3])} fits it well." if skills else ""
     return (
         f"[DRAFT - recruiter to review before sending] {hello} {hook}. We have just opened a "
-        f"{req.title} position.{skill_text} Would you be open to a short chat?"
+        f"new position: {req.title}.{skill_text} Would you be open to a short chat?"
     )
