@@ -154,6 +154,7 @@ def req_matches(
             "excluded_total": outcome.exclusions.excluded_total,
             "excluded_by_reason": dg.MetadataValue.json(outcome.exclusions.by_reason),
             "rows_scored": outcome.rows_scored,
+            "rows_stored": outcome.rows_stored,
             "exported": outcome.export.rows,
             "top_scores": dg.MetadataValue.json(outcome.top_scores),
             "engagement": "segments.engagement_scores"

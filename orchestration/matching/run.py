@@ -28,6 +28,9 @@ from orchestration.matching.store import (
 )
 
 
+MAX_STORED_MATCHES = 10_000
+
+
 @dataclass
 class MatchOutcome:
     """`status`: matched | req_closed (closed or no longer open before the run) | req_unknown."""
@@ -36,6 +39,7 @@ class MatchOutcome:
     status: str
     req: ReqProfile | None = None
     rows_scored: int = 0
+    rows_stored: int = 0
     exclusions: Exclusions = field(default_factory=Exclusions)
     export: ExportFiles | None = None
     engagement_available: bool = False
@@ -66,14 +70,17 @@ def match_req(
     ranked, stats = match_pool(pool, rejections, req, now, min_contact_gap_days)
     seconds["score"] = time.perf_counter() - timer
     timer = time.perf_counter()
-    written = write_matches(con, ranked, req.req_id, partition_key, now)
+    # Analysts get the top MAX_STORED_MATCHES rows with any fit signal; on a huge pool the
+    # long tail (hundreds of thousands of one-shared-skill rows per req) is not worth storing.
+    written = write_matches(con, ranked.head(MAX_STORED_MATCHES), req.req_id, partition_key, now)
     files = write_export(export_frame(ranked, req, top_k), exports_root, partition_key, now)
     seconds["write"] = time.perf_counter() - timer
     return MatchOutcome(
         partition_key=partition_key,
         status="matched",
         req=req,
-        rows_scored=written,
+        rows_scored=ranked.height,
+        rows_stored=written,
         exclusions=stats,
         export=files,
         engagement_available=table_exists(con, "segments", "engagement_scores"),

@@ -168,12 +168,11 @@ def load_pool(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None) -> 
         {where}
     """
     frame = query_frame(con, sql.replace("$as_of", "?"), params * sql.count("$as_of"))
-    city_country = frame["location"].map_elements(
-        lambda loc: list(split_location(loc)), return_dtype=pl.List(pl.String)
-    )
+    # Same rule as split_location, vectorised: first comma part = city, last = country.
+    parts = pl.col("location").str.split(",").list.eval(pl.element().str.strip_chars())
     return frame.with_columns(
-        city=city_country.list.get(0, null_on_oob=True),
-        country=city_country.list.get(1, null_on_oob=True),
+        city=pl.when(parts.list.len() > 0).then(parts.list.first()).replace("", None),
+        country=pl.when(parts.list.len() > 1).then(parts.list.last()).replace("", None),
         last_hired_at=pl.col("last_hired_at").cast(pl.Datetime("us")),
         last_outreach_at=pl.col("last_outreach_at").cast(pl.Datetime("us")),
         last_meaningful_action_at=pl.col("last_meaningful_action_at").cast(pl.Datetime("us")),
