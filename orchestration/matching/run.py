@@ -27,7 +27,6 @@ from orchestration.matching.store import (
     write_matches,
 )
 
-
 MAX_STORED_MATCHES = 10_000
 
 
