@@ -66,19 +66,21 @@ def match_req(
     rejections = load_rejections(con)
     seconds["load"] = time.perf_counter() - timer
     timer = time.perf_counter()
-    ranked, stats = match_pool(pool, rejections, req, now, min_contact_gap_days)
-    seconds["score"] = time.perf_counter() - timer
-    timer = time.perf_counter()
     # Analysts get the top MAX_STORED_MATCHES rows with any fit signal; on a huge pool the
     # long tail (hundreds of thousands of one-shared-skill rows per req) is not worth storing.
-    written = write_matches(con, ranked.head(MAX_STORED_MATCHES), req.req_id, partition_key, now)
+    ranked, stats = match_pool(
+        pool, rejections, req, now, min_contact_gap_days, limit=MAX_STORED_MATCHES
+    )
+    seconds["score"] = time.perf_counter() - timer
+    timer = time.perf_counter()
+    written = write_matches(con, ranked, req.req_id, partition_key, now)
     files = write_export(export_frame(ranked, req, top_k), exports_root, partition_key, now)
     seconds["write"] = time.perf_counter() - timer
     return MatchOutcome(
         partition_key=partition_key,
         status="matched",
         req=req,
-        rows_scored=ranked.height,
+        rows_scored=stats.ranked,
         rows_stored=written,
         exclusions=stats,
         export=files,
