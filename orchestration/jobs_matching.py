@@ -10,12 +10,16 @@ req_match_job = dg.define_asset_job(
     description="Match the warm pool against one req (partition) and write its outreach export.",
 )
 
-# What a web hook needs before the match can see its req: land the delivery, rebuild the req
-# marts (dbt subset; staging models are views, so they already see the new raw rows).
+# What a web hook needs before the match can see its req: land the delivery, rebuild the
+# Greenhouse jobs staging view (it unions web-hook job versions), the classifications and the
+# req marts.
 req_refresh_job = dg.define_asset_job(
     name="req_refresh",
     selection=dg.AssetSelection.assets(
         WEBHOOK_EVENTS,
+        # Selected so the run orders landing → staging view → marts (Dagster orders steps by
+        # the dependencies between SELECTED assets only).
+        dg.AssetKey(["staging", "stg_greenhouse__jobs"]),
         dg.AssetKey(["crm", "reqs"]),
         # A new title must be classified before the req's role family is known.
         dg.AssetKey(["intermediate", "int_title_classifications"]),

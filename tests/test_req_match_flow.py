@@ -159,4 +159,4 @@ def test_two_req_runs_and_a_writer_run_share_the_pool(crm_db: Path, isolated_env
     assert codes == [0, 0, 0]
     reqs = query(crm_db, "select distinct req_id from matching.req_matches order by 1")
     assert reqs == [("greenhouse:1",), ("greenhouse:2",)]
-    assert query(crm_db, "select count(*) from raw.greenhouse_jobs") == [(1,)]
+    assert query(crm_db, "select count(*) from raw.greenhouse_webhook_events") == [(1,)]

@@ -1,8 +1,8 @@
 """Req matching as Dagster assets (group `matching`) and the web-hook landing asset.
 
 - `raw/greenhouse_webhook_events`: lands spooled Greenhouse web-hook deliveries (see
-  ingest/greenhouse_webhooks.py) into raw, and their job objects into `raw.greenhouse_jobs`
-  so staging sees the job exactly as if the Harvest sync had fetched it.
+  ingest/greenhouse_webhooks.py) into raw; `stg_greenhouse__jobs` unions their job objects
+  with the Harvest versions, so the dbt lineage orders landing before the req marts.
 - `matching/req_matches`: partitioned by req (dynamic partitions, added by the req-open
   sensor or `talent-crm match`); scores the warm pool for one req, replaces that req's rows in
   `matching.req_matches` and writes the recruiter export. Thin: orchestration.matching.run.
@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
-from ingest.greenhouse_webhooks import WebhookSpool, job_from_event
-from ingest.landing import QuarantinedRecord, ensure_raw_schema, land_page, new_batch_id
+from ingest.greenhouse_webhooks import WebhookSpool
+from ingest.landing import ensure_landing_table, ensure_raw_schema, land_page, new_batch_id
 from orchestration import settings
 from orchestration.matching.backtest import run_backtest
 from orchestration.matching.exports import DEFAULT_TOP_K
@@ -49,54 +49,45 @@ def now_utc() -> datetime:
     pool=DUCKDB_WRITE_POOL,
     kinds={"python", "duckdb"},
     description="Greenhouse web-hook deliveries (job_created/job_updated/job_approved) landed "
-    "from the receiver's spool folder; their job objects also land in raw.greenhouse_jobs.",
+    "from the receiver's spool folder; stg_greenhouse__jobs reads their job objects.",
 )
 def greenhouse_webhook_events(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse):
     spool = webhook_spool()
     events = list(spool.pending())
-    if not events:
-        return dg.MaterializeResult(metadata={"landed_events": 0, "landed_jobs": 0})
-    batch = new_batch_id()
-    deliveries, jobs, bad = [], [], []
-    for event in events:
-        job = job_from_event(event.body)
-        envelope = {
-            "event_id": event.event_id,
-            "action": event.action,
-            "received_at": event.received_at,
-            "body": event.body,
-        }
-        deliveries.append((event.event_id, envelope))
-        if job is None:
-            bad.append(QuarantinedRecord(event.event_id, "payload.job", "no job object", envelope))
-        else:
-            jobs.append((str(job["id"]), job))
-    with warehouse.connect() as con:
-        ensure_raw_schema(con)
-        counted = land_page(
-            con,
-            source="greenhouse",
-            entity="webhook_events",
-            batch_id=batch,
-            records=deliveries,
+    deliveries = [
+        (
+            event.event_id,
+            {
+                "event_id": event.event_id,
+                "action": event.action,
+                "received_at": event.received_at,
+                "body": event.body,
+            },
         )
-        landed_jobs = land_page(
-            con,
-            source="greenhouse",
-            entity="jobs",
-            batch_id=batch,
-            records=jobs,
-            quarantined=bad,
+        for event in events
+    ]
+    with warehouse.connect() as con:
+        # The table exists even before the first delivery: staging reads it.
+        ensure_raw_schema(con)
+        ensure_landing_table(con, "greenhouse", "webhook_events")
+        counts = (
+            land_page(
+                con,
+                source="greenhouse",
+                entity="webhook_events",
+                batch_id=new_batch_id(),
+                records=deliveries,
+                tables_ensured=True,
+            )
+            if deliveries
+            else None
         )
     for event in events:
         spool.mark_landed(event)
-    context.log.info(f"web hooks: {counted.landed} deliveries, {landed_jobs.landed} job versions")
+    landed = counts.landed if counts else 0
+    context.log.info(f"web hooks: {landed} new deliveries landed from the spool")
     return dg.MaterializeResult(
-        metadata={
-            "landed_events": counted.landed,
-            "landed_jobs": landed_jobs.landed,
-            "quarantined": landed_jobs.quarantined,
-        }
+        metadata={"landed_events": landed, "duplicates": counts.duplicates if counts else 0}
     )
 
 

