@@ -5,10 +5,14 @@ from __future__ import annotations
 import dagster as dg
 
 # Everything: ingest every source, then rebuild every dbt model and run its tests. Assets
-# partitioned per req (req matching) run per partition through their own jobs instead.
+# partitioned per req (req matching) and the match backtest run through their own jobs.
 crm_pipeline = dg.define_asset_job(
     name="crm_pipeline",
-    selection=dg.AssetSelection.all() - dg.AssetSelection.assets(["matching", "req_matches"]),
+    selection=dg.AssetSelection.all()
+    - dg.AssetSelection.assets(["matching", "req_matches"])
+    - dg.AssetSelection.checks(
+        dg.AssetCheckKey(dg.AssetKey(["matching", "req_profiles"]), "match_backtest")
+    ),
     description="Sync every source into raw, then dbt build staging → identity → marts.",
 )
 

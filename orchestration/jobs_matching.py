@@ -29,4 +29,12 @@ req_refresh_job = dg.define_asset_job(
     description="Land spooled Greenhouse web hooks and rebuild crm.reqs + matching.req_profiles.",
 )
 
-MATCHING_JOBS = [req_match_job, req_refresh_job]
+# The backtest re-runs a match per historical req: on demand (UI or
+# `talent-crm materialize --job match_backtest`), not inside every nightly build.
+match_backtest_job = dg.define_asset_job(
+    name="match_backtest",
+    selection=dg.AssetSelection.checks(dg.AssetCheckKey(REQ_PROFILES, "match_backtest")),
+    description="Backtest of the req match: recall@10/@50 and median rank of real hires.",
+)
+
+MATCHING_JOBS = [req_match_job, req_refresh_job, match_backtest_job]

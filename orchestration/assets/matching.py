@@ -6,7 +6,7 @@
 - `matching/req_matches`: partitioned by req (dynamic partitions, added by the req-open
   sensor or `talent-crm match`); scores the warm pool for one req, replaces that req's rows in
   `matching.req_matches` and writes the recruiter export. Thin: orchestration.matching.run.
-- `match_backtest`: asset check on `matching/req_profiles` (runs with the nightly build):
+- `match_backtest`: asset check on `matching/req_profiles` (job `match_backtest`):
   recall@10/@50 and median rank of real hires in a match computed as of their req's opening.
 """
 
@@ -177,7 +177,8 @@ def match_backtest(warehouse: DuckDBWarehouse) -> dg.AssetCheckResult:
         con.close()
     recall50 = result.recall_at(50)
     return dg.AssetCheckResult(
-        passed=recall50 is not None and recall50 >= BACKTEST_RECALL50_TARGET,
+        # No closed req with a known-contact hire yet: nothing to measure, nothing wrong.
+        passed=recall50 is None or recall50 >= BACKTEST_RECALL50_TARGET,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
             name: value
