@@ -44,3 +44,28 @@
         current_date
     {%- endif -%}
 {%- endmacro %}
+
+{# The value of the first rule (lowest `priority`) of a rules seed whose `pattern` matches
+   `text_expression`, as one CASE expression with constant patterns — each regular expression
+   is compiled once, not once per row as a join on a pattern column would. The seed is read
+   when the model is compiled (seeds build first), so editing the CSV re-tags on the next run.
+   Null when no rule matches. #}
+{% macro classify_by_rules(text_expression, rules_model, value_column) -%}
+    {%- set rules_relation = ref(rules_model) -%}
+    {%- if not execute -%}
+        cast(null as varchar)
+    {%- else -%}
+        {%- set rules = run_query(
+            'select pattern, ' ~ value_column ~ ' from ' ~ rules_relation ~ ' order by priority'
+        ) -%}
+        {%- if rules | length == 0 -%}
+            cast(null as varchar)
+        {%- else -%}
+        case
+            {%- for rule in rules %}
+            when {{ regex_matches(text_expression, sql_text(rule[0] | lower)) }} then {{ sql_text(rule[1]) }}
+            {%- endfor %}
+        end
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}

@@ -48,15 +48,23 @@ scheduled as (
 
 with_sends as (
     select
-        scheduled.*,
-        (
-            select min(sends.occurred_at)
-            from sends
-            where sends.contact_id = scheduled.contact_id
-                and sends.occurred_at >= scheduled.due_on
-                and sends.occurred_at < scheduled.window_ends_on
-        ) as done_at
+        scheduled.contact_id,
+        scheduled.segment_name,
+        scheduled.segment_key,
+        scheduled.step,
+        any_value(scheduled.anchor_at) as anchor_at,
+        any_value(scheduled.step_name) as step_name,
+        any_value(scheduled.channel) as channel,
+        any_value(scheduled.template) as template,
+        any_value(scheduled.due_on) as due_on,
+        any_value(scheduled.window_ends_on) as window_ends_on,
+        min(sends.occurred_at) as done_at
     from scheduled
+    left join sends
+        on scheduled.contact_id = sends.contact_id
+        and sends.occurred_at >= scheduled.due_on
+        and sends.occurred_at < scheduled.window_ends_on
+    group by scheduled.contact_id, scheduled.segment_name, scheduled.segment_key, scheduled.step
 ),
 
 sequence_steps as (

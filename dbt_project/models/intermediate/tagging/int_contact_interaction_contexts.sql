@@ -60,21 +60,21 @@ lever_referrals as (
     where opportunities.origin = 'referred'
 ),
 
-tag_rules as (
-    select priority, lower(pattern) as pattern, interaction_context
-    from {{ ref('tag_context_rules') }}
-),
-
 from_tags as (
     select
         record_contacts.contact_id,
-        tag_rules.interaction_context,
+        tags.interaction_context,
         cast(null as timestamp) as occurred_at
-    from {{ ref('int_record_tags') }} as record_tags
-    inner join record_contacts on record_tags.record_key = record_contacts.record_key
-    inner join tag_rules
-        on {{ regex_matches('lower(record_tags.tag_text)', 'tag_rules.pattern') }}
-    where record_tags.tag_kind in ('ats_tag', 'sourcing_tag')
+    from (
+        select
+            record_key,
+            {{ classify_by_rules('lower(tag_text)', 'tag_context_rules', 'interaction_context') }}
+                as interaction_context
+        from {{ ref('int_record_tags') }}
+        where tag_kind in ('ats_tag', 'sourcing_tag')
+    ) as tags
+    inner join record_contacts on tags.record_key = record_contacts.record_key
+    where tags.interaction_context is not null
 ),
 
 unioned as (

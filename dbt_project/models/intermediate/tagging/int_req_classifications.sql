@@ -12,20 +12,15 @@ titles as (
     select * from {{ ref('int_title_classifications') }}
 ),
 
-department_rules as (
-    select priority, lower(pattern) as pattern, role_family
-    from {{ ref('department_role_families') }}
-),
-
 department_matches as (
-    select reqs.req_id, department_rules.role_family
+    select
+        req_id,
+        {{ classify_by_rules(
+            "trim(regexp_replace(lower(department_name), '[^a-z0-9&+#]+', ' ', 'g'))",
+            'department_role_families',
+            'role_family'
+        ) }} as role_family
     from reqs
-    inner join department_rules
-        on {{ regex_matches(
-            "trim(regexp_replace(lower(reqs.department_name), '[^a-z0-9&+#]+', ' ', 'g'))",
-            'department_rules.pattern'
-        ) }}
-    qualify row_number() over (partition by reqs.req_id order by department_rules.priority) = 1
 )
 
 select

@@ -33,53 +33,22 @@ match_texts as (
     from titles
 ),
 
-role_family_rules as (
-    select priority, lower(pattern) as pattern, role_family
-    from {{ ref('title_role_family_rules') }}
-),
-
-seniority_rules as (
-    select priority, lower(pattern) as pattern, seniority
-    from {{ ref('title_seniority_rules') }}
-),
-
-role_family_matches as (
+classified as (
     select
-        match_texts.title_key,
-        role_family_rules.role_family,
-        role_family_rules.priority
+        title_key,
+        {{ classify_by_rules('match_text', 'title_role_family_rules', 'role_family') }}
+            as role_family,
+        {{ classify_by_rules('match_text', 'title_seniority_rules', 'seniority') }}
+            as seniority
     from match_texts
-    inner join role_family_rules
-        on {{ regex_matches('match_texts.match_text', 'role_family_rules.pattern') }}
-    qualify row_number() over (
-        partition by match_texts.title_key order by role_family_rules.priority
-    ) = 1
-),
-
-seniority_matches as (
-    select
-        match_texts.title_key,
-        seniority_rules.seniority,
-        seniority_rules.priority
-    from match_texts
-    inner join seniority_rules
-        on {{ regex_matches('match_texts.match_text', 'seniority_rules.pattern') }}
-    qualify row_number() over (
-        partition by match_texts.title_key order by seniority_rules.priority
-    ) = 1
 )
 
 select
-    match_texts.title_key,
-    coalesce(role_family_matches.role_family, 'unknown') as role_family,
+    title_key,
+    coalesce(role_family, 'unknown') as role_family,
     case
         -- The catch-all "mid" rule only speaks for titles we recognise as a job at all.
-        when seniority_matches.seniority = 'mid' and role_family_matches.role_family is null
-            then 'unknown'
-        else coalesce(seniority_matches.seniority, 'unknown')
-    end as seniority,
-    role_family_matches.priority as role_family_rule_priority,
-    seniority_matches.priority as seniority_rule_priority
-from match_texts
-left join role_family_matches on match_texts.title_key = role_family_matches.title_key
-left join seniority_matches on match_texts.title_key = seniority_matches.title_key
+        when seniority = 'mid' and role_family is null then 'unknown'
+        else coalesce(seniority, 'unknown')
+    end as seniority
+from classified

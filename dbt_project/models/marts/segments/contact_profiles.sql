@@ -68,21 +68,21 @@ best_title as (
     ) = 1
 ),
 
-department_rules as (
-    select priority, lower(pattern) as pattern, role_family
-    from {{ ref('department_role_families') }}
-),
-
 hris_department as (
-    select record_contacts.contact_id, department_rules.role_family
-    from {{ ref('stg_hris__employees') }} as employees
+    select record_contacts.contact_id, departments.role_family
+    from (
+        select
+            source_record_id,
+            end_date,
+            {{ classify_by_rules('lower(department)', 'department_role_families', 'role_family') }}
+                as role_family
+        from {{ ref('stg_hris__employees') }}
+    ) as departments
     inner join record_contacts
-        on record_contacts.record_key = 'hris:employees:' || employees.source_record_id
-    inner join department_rules
-        on {{ regex_matches('lower(employees.department)', 'department_rules.pattern') }}
+        on record_contacts.record_key = 'hris:employees:' || departments.source_record_id
+    where departments.role_family is not null
     qualify row_number() over (
-        partition by record_contacts.contact_id
-        order by employees.end_date desc nulls first, department_rules.priority
+        partition by record_contacts.contact_id order by departments.end_date desc nulls first
     ) = 1
 ),
 

@@ -54,13 +54,16 @@ ranked as (
         *,
         row_number() over (
             partition by contact_id order by priority, step, segment_key
-        ) as due_rank,
-        list(segment_name || ':' || step_name) over (
-            partition by contact_id
-            order by priority, step, segment_key
-            rows between unbounded preceding and unbounded following
-        ) as all_due
+        ) as due_rank
     from eligible_due
+),
+
+all_due as (
+    select
+        contact_id,
+        list(segment_name || ':' || step_name order by priority, step, segment_key) as all_due
+    from eligible_due
+    group by contact_id
 )
 
 select
@@ -75,7 +78,7 @@ select
     ranked.due_on,
     ranked.window_ends_on,
     ranked.anchor_at,
-    list_slice(ranked.all_due, 2, len(ranked.all_due)) as also_due,
+    list_slice(all_due.all_due, 2, len(all_due.all_due)) as also_due,
     -- Merge fields for the draft.
     facts.first_name,
     facts.last_name,
@@ -90,6 +93,7 @@ select
     ranked.last_outreach_at,
     members.details
 from ranked
+inner join all_due on ranked.contact_id = all_due.contact_id
 inner join facts on ranked.contact_id = facts.contact_id
 inner join contacts on ranked.contact_id = contacts.contact_id
 inner join members
