@@ -386,9 +386,7 @@ def greenhouse_candidate_lookups(con: duckdb.DuckDBPyConnection) -> Iterator[dic
 
 # Where look-ups come from; more raw sources (Lever, Ashby) can be appended here.
 LookupSource = Callable[[duckdb.DuckDBPyConnection], Iterator[dict[str, str]]]
-LOOKUP_SOURCES: tuple[LookupSource, ...] = (
-    greenhouse_candidate_lookups,
-)
+LOOKUP_SOURCES: tuple[LookupSource, ...] = (greenhouse_candidate_lookups,)
 
 
 def recently_asked(con: duckdb.DuckDBPyConnection, since: datetime) -> set[str]:

@@ -77,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_gdpr_commands(sub)
     docs = sub.add_parser("docs", help="dbt docs generate: lineage and column docs (make docs)")
     docs.set_defaults(handler=cmd_docs)
+    # -- req matching: `match`, `webhooks serve` (orchestration/cli_matching.py)
+    from orchestration.cli_matching import add_commands as add_matching_commands
+
+    add_matching_commands(sub)
     return parser
 
 
@@ -251,6 +255,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         os.environ["EVENTBRITE_EVENT_IDS"] = ",".join(sample_event_ids(feed_dir))
         print("sample APIs: " + ", ".join(f"{k} {v}" for k, v in apis.base_urls.items()))
         ok = run_job("crm_pipeline", quiet=True)
+    if ok:  # req matching: an export for every open req (orchestration/cli_matching.py)
+        from orchestration.cli_matching import match_all_open_reqs
+
+        ok = match_all_open_reqs()
     print_summary()
     print_hygiene_summary()
     print(f"\ndemo {'finished' if ok else 'FAILED'} in {time.perf_counter() - started:.0f}s")
@@ -357,6 +365,8 @@ def print_hygiene_summary() -> None:
     print("\nHygiene and GDPR:")
     for line in lines:
         print(line)
+
+
 # -- analytics report (issue 8) ------------------------------------------------------------
 
 

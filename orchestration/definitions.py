@@ -9,6 +9,7 @@ from orchestration.assets.ingest import INGEST_ASSETS
 from orchestration.assets.ingest.quality_checks import build_quarantine_checks
 from orchestration.assets.segments import SEGMENT_ASSETS
 from orchestration.dbt_assets import dbt_after_identity, dbt_before_identity
+from orchestration.definitions_matching import MATCHING
 from orchestration.hygiene_gdpr_jobs import HYGIENE_GDPR_DEFINITIONS
 from orchestration.jobs import analytics_report, crm_pipeline, greenhouse_sync, ingest_all
 from orchestration.resources import all_resources
@@ -26,15 +27,18 @@ defs = dg.Definitions(
         *SEGMENT_ASSETS,
         *HYGIENE_GDPR_DEFINITIONS["assets"],
         *ANALYTICS_ASSETS,
+        *MATCHING.assets,
     ],
-    asset_checks=build_quarantine_checks(INGEST_ASSETS),
+    asset_checks=[*build_quarantine_checks(INGEST_ASSETS), *MATCHING.asset_checks],
     jobs=[
         crm_pipeline,
         ingest_all,
         greenhouse_sync,
         analytics_report,
         *HYGIENE_GDPR_DEFINITIONS["jobs"],
+        *MATCHING.jobs,
     ],
     schedules=[nightly_crm_refresh, *HYGIENE_GDPR_DEFINITIONS["schedules"]],
+    sensors=MATCHING.sensors,
     resources=all_resources(),
 )

@@ -6,11 +6,17 @@ import dagster as dg
 
 from orchestration.hygiene_gdpr_jobs import NOT_IN_FULL_PIPELINE
 
-# Everything: ingest every source, then rebuild every dbt model and run its tests (not the
-# retention purge or the billed enrichment: they run on their own schedules).
+# Everything: ingest every source, then rebuild every dbt model and run its tests. Not in it:
+# the retention purge and the billed enrichment (their own schedules), and the assets
+# partitioned per req (req matching) and the match backtest (their own jobs).
 crm_pipeline = dg.define_asset_job(
     name="crm_pipeline",
-    selection=dg.AssetSelection.all() - NOT_IN_FULL_PIPELINE,
+    selection=dg.AssetSelection.all()
+    - NOT_IN_FULL_PIPELINE
+    - dg.AssetSelection.assets(["matching", "req_matches"])
+    - dg.AssetSelection.checks(
+        dg.AssetCheckKey(dg.AssetKey(["matching", "req_profiles"]), "match_backtest")
+    ),
     description="Sync every source into raw, then dbt build staging → identity → marts.",
 )
 

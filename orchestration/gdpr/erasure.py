@@ -683,12 +683,7 @@ def file_contains_any(path: Path, needles: Iterable[str]) -> bool:
     `mmap.find` is memmem over the mapped file: a few hundred MB per term per second on
     one core, without copying the file (a case-folding copy of a gigabyte costs seconds).
     """
-    terms = {
-        variant.encode("utf-8")
-        for n in needles
-        if n
-        for variant in (n, n.lower())
-    }
+    terms = {variant.encode("utf-8") for n in needles if n for variant in (n, n.lower())}
     if not terms or not path.exists() or path.stat().st_size == 0:
         return False
     with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as m:

@@ -1,8 +1,25 @@
--- One row per Greenhouse job (a req): latest version, status and history timestamps.
+-- One row per Greenhouse job (a req): latest version, status and history timestamps. Versions
+-- come from the Harvest sync AND from job_* web-hook deliveries (same job object), so a req
+-- opened via web hook is visible before the next sync.
 with
 
+harvest as (
+    select _source_record_id, _record, _fetched_at from {{ source('greenhouse', 'jobs') }}
+),
+
+webhook as (
+    select
+        {{ json_text('_record', 'body.payload.job.id') }} as _source_record_id,
+        {{ json_value('_record', 'body.payload.job') }} as _record,
+        _fetched_at
+    from {{ source('greenhouse', 'webhook_events') }}
+    where {{ json_text('_record', 'body.payload.job.id') }} is not null
+),
+
 source as (
-    select * from {{ source('greenhouse', 'jobs') }}
+    select * from harvest
+    union all
+    select * from webhook
 ),
 
 versions as (
@@ -29,6 +46,13 @@ renamed as (
         {{ json_text('_record', 'departments[0].name') }} as department_name,
         {{ json_text('_record', 'offices[0].name') }} as office_name,
         {{ json_text('_record', 'offices[0].location.name') }} as office_location,
+        -- Keyed custom fields used to profile the req (null when the account has none).
+        {{ json_value('_record', 'keyed_custom_fields.required_skills.value') }}
+            as required_skills_json,
+        {{ json_value('_record', 'keyed_custom_fields.preferred_skills.value') }}
+            as preferred_skills_json,
+        lower({{ json_text('_record', 'keyed_custom_fields.seniority.value') }})
+            as seniority_field,
         {{ iso_to_utc_timestamp(json_text('_record', 'created_at')) }} as created_at,
         {{ iso_to_utc_timestamp(json_text('_record', 'opened_at')) }} as opened_at,
         {{ iso_to_utc_timestamp(json_text('_record', 'closed_at')) }} as closed_at,

@@ -1,0 +1,128 @@
+"""The Greenhouse web-hook receiver over real loopback HTTP."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ingest.greenhouse_webhooks import WebhookServer, WebhookSpool, sign, signature_is_valid
+
+SECRET = b"test-secret"
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[WebhookServer]:
+    srv = WebhookServer(("127.0.0.1", 0), WebhookSpool(tmp_path / "spool"), SECRET, 10_000)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+def job_event(job_id: int = 4100123, action: str = "job_created") -> bytes:
+    return json.dumps(
+        {
+            "action": action,
+            "payload": {
+                "job": {
+                    "id": job_id,
+                    "name": "Senior Data Engineer",
+                    "status": "open",
+                    "opened_at": "2026-11-20T10:00:00.000Z",
+                    "updated_at": "2026-11-20T10:00:00.000Z",
+                }
+            },
+        }
+    ).encode()
+
+
+def post(
+    srv: WebhookServer, body: bytes, headers: dict[str, str] | None = None
+) -> tuple[int, dict]:
+    host, port = srv.server_address[:2]
+    con = http.client.HTTPConnection(host, port, timeout=10)
+    try:
+        con.request("POST", "/greenhouse", body=body, headers=headers or {})
+        resp = con.getresponse()
+        return resp.status, json.loads(resp.read() or b"{}")
+    finally:
+        con.close()
+
+
+def signed(body: bytes, event_id: str = "evt-1") -> dict[str, str]:
+    return {"Signature": sign(body, SECRET), "Greenhouse-Event-ID": event_id}
+
+
+def spooled(srv: WebhookServer) -> list[Path]:
+    return sorted(srv.spool.incoming.glob("*.json"))
+
+
+def test_good_signature_is_spooled_with_the_job(server):
+    body = job_event()
+    status, reply = post(server, body, signed(body))
+    assert status == 200 and reply["message"] == "spooled"
+    [event] = list(server.spool.pending())
+    assert event.action == "job_created"
+    assert event.body["payload"]["job"]["id"] == 4100123
+    assert event.event_id == "evt-1"
+
+
+def test_bad_signature_is_401_and_nothing_spooled(server):
+    body = job_event()
+    wrong = {"Signature": sign(body, b"other-secret"), "Greenhouse-Event-ID": "evt-2"}
+    assert post(server, body, wrong)[0] == 401
+    assert post(server, body, {"Greenhouse-Event-ID": "evt-3"})[0] == 401  # no header
+    # Signature over a different body (tampered payload).
+    tampered = {"Signature": sign(job_event(1), SECRET), "Greenhouse-Event-ID": "evt-4"}
+    assert post(server, job_event(2), tampered)[0] == 401
+    assert spooled(server) == []
+
+
+def test_replayed_event_id_is_acknowledged_once(server):
+    body = job_event()
+    assert post(server, body, signed(body, "evt-9"))[1]["message"] == "spooled"
+    status, reply = post(server, body, signed(body, "evt-9"))
+    assert status == 200 and reply["message"] == "duplicate delivery ignored"
+    assert len(spooled(server)) == 1
+    # Still a duplicate once the event has been landed (moved to landed/).
+    server.spool.mark_landed(next(server.spool.pending()))
+    assert post(server, body, signed(body, "evt-9"))[1]["message"] == "duplicate delivery ignored"
+    assert spooled(server) == []
+
+
+def test_malformed_json_is_400_and_server_keeps_serving(server):
+    for body in (b"{not json", b"[1, 2]", b'{"payload": {}}', b"\xff\xfe"):
+        assert post(server, body, signed(body, "evt-x"))[0] == 400
+    no_job = json.dumps({"action": "job_updated", "payload": {}}).encode()
+    assert post(server, no_job, signed(no_job, "evt-y"))[0] == 400
+    body = job_event()
+    assert post(server, body, signed(body, "evt-after"))[0] == 200
+
+
+def test_huge_body_is_413_without_reading_it(server):
+    body = b"x" * 50_000
+    assert post(server, body, signed(body, "evt-big"))[0] == 413
+    body = job_event()
+    assert post(server, body, signed(body, "evt-ok"))[0] == 200
+
+
+def test_other_actions_are_accepted_but_not_spooled(server):
+    body = json.dumps({"action": "hire_candidate", "payload": {"application": {}}}).encode()
+    assert post(server, body, signed(body, "evt-h"))[0] == 202
+    assert spooled(server) == []
+
+
+def test_signature_check_is_strict():
+    body = b'{"a":1}'
+    good = sign(body, SECRET)
+    assert signature_is_valid(body, good, SECRET)
+    assert signature_is_valid(body, good.upper().replace("SHA256", "sha256"), SECRET)
+    assert not signature_is_valid(body, good.replace("sha256", "md5"), SECRET)
+    assert not signature_is_valid(body, "sha256", SECRET)
+    assert not signature_is_valid(body, None, SECRET)

@@ -1,0 +1,135 @@
+"""Req-match scoring on small hand-made frames: exclusions, components, ranking, reasons."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import polars as pl
+
+from orchestration.matching.scoring import (
+    ReqProfile,
+    apply_exclusions,
+    draft_message,
+    is_silver_medal_rejection,
+    match_pool,
+    silver_medalists,
+)
+
+AS_OF = datetime(2026, 11, 1)
+REQ = ReqProfile(
+    req_id="greenhouse:1",
+    title="Senior Data Engineer",
+    role_family="data",
+    seniority="senior",
+    required_skills=("python", "sql", "spark"),
+    preferred_skills=("dbt",),
+    city="Berlin",
+    country="Germany",
+)
+
+
+def pool(**overrides: list) -> pl.DataFrame:
+    base = {
+        "contact_id": ["c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8"],
+        "first_name": ["A", "B", "C", "D", "E", "F", "G", "H"],
+        "role_family": ["data", "data", "sales", "data", "data", "data", "data", "data"],
+        "seniority": ["senior", "junior", "senior", "senior", "senior", "senior", "mid", "vp"],
+        "skills": [
+            ["python", "sql", "spark"],
+            ["python"],
+            ["sql"],
+            ["python", "sql"],
+            ["python", "sql"],
+            ["python", "sql"],
+            ["python", "dbt"],
+            [],
+        ],
+        "city": ["Berlin", "Paris", "Berlin", None, "Berlin", "Berlin", "London", "Berlin"],
+        "country": ["Germany", "France", "Germany", None, "Germany", "Germany", "UK", "Germany"],
+        "engagement_score": [80.0, None, 10.0, 50.0, 50.0, 50.0, 50.0, 50.0],
+        "last_meaningful_action_at": [datetime(2026, 10, 1)] + [None] * 7,
+        "can_contact": [True, True, True, True, False, True, True, True],
+        "block_reasons": [[], [], [], [], ["opted_out", "hard_bounced"], [], [], []],
+        "in_active_application": [False, False, False, False, False, True, False, False],
+        "last_hired_at": [None, None, None, None, None, None, datetime(2026, 3, 1), None],
+        "last_outreach_at": [None, None, None, None, None, None, None, datetime(2026, 10, 25)],
+    }
+    base.update(overrides)
+    return pl.DataFrame(base)
+
+
+def rejections() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "contact_id": ["c4", "c2", "c3"],
+            "role_family": ["data", "data", "sales"],
+            "req_title": ["Data Engineer", "Data Analyst", "Account Executive"],
+            "stage": ["Final Interview", "Recruiter Screen", "Offer"],
+            "reason": ["Hired another candidate", "Lacking skills", "Position filled"],
+            "occurred_at": [datetime(2026, 5, 1), datetime(2026, 6, 1), datetime(2026, 6, 1)],
+        }
+    )
+
+
+def test_exclusions_count_every_reason_and_keep_only_the_contactable():
+    eligible, stats = apply_exclusions(pool(), AS_OF, min_contact_gap_days=30)
+    assert sorted(eligible["contact_id"]) == ["c1", "c2", "c3", "c4"]
+    assert stats.by_reason == {
+        "opted_out": 1,
+        "hard_bounced": 1,
+        "in_active_application": 1,
+        "hired_last_12_months": 1,
+        "contacted_within_min_gap": 1,
+    }
+    assert stats.considered == 8 and stats.excluded_total == 4
+
+
+def test_gap_and_hire_windows_are_windows():
+    later = datetime(2027, 4, 1)  # > 12 months after the hire, > 30 days after outreach
+    eligible, stats = apply_exclusions(pool(), later, min_contact_gap_days=30)
+    assert {"c7", "c8"} <= set(eligible["contact_id"])
+    assert stats.by_reason["hired_last_12_months"] == 0
+
+
+def test_silver_medal_rule():
+    assert is_silver_medal_rejection("Final Interview", "Took another offer")
+    assert is_silver_medal_rejection("Recruiter Screen", "Position filled")
+    assert not is_silver_medal_rejection("Recruiter Screen", "Lacking skills")
+    silver = silver_medalists(rejections(), "data")
+    assert silver["contact_id"].to_list() == ["c4"]
+    assert silver["silver_reason"][0] == "Hired another candidate"
+
+
+def test_ranking_components_and_reasons():
+    ranked, _ = match_pool(pool(), rejections(), REQ, AS_OF)
+    ids = ranked["contact_id"].to_list()
+    # c4: silver medalist of the same family outranks c1 (full skills, engaged, recent).
+    assert ids[:2] == ["c4", "c1"]
+    # Sales person with one shared skill is kept (skill signal) but ranks last.
+    assert ids[-1] == "c3"
+    row = ranked.filter(pl.col("contact_id") == "c4").row(0, named=True)
+    assert row["silver_medalist"] == 1.0 and row["role_family_fit"] == 1.0
+    assert abs(row["skill_overlap"] - 2 / 3.5) < 1e-9
+    assert row["location_fit"] == 0.3  # unknown location
+    assert (
+        "silver medalist for Data Engineer (Final Interview, Hired another candidate)"
+        in (row["reason"])
+    )
+    c1 = ranked.filter(pl.col("contact_id") == "c1").row(0, named=True)
+    assert c1["seniority_fit"] == 1.0 and c1["location_fit"] == 1.0
+    assert "skills python, spark, sql (3/3 required)" in c1["reason"]
+    c2 = ranked.filter(pl.col("contact_id") == "c2").row(0, named=True)
+    assert c2["engagement"] == 0.5  # neutral when unknown
+    assert abs(c2["seniority_fit"] - (1 - 2 / 3)) < 1e-9
+    assert ranked["rank"].to_list() == list(range(1, len(ids) + 1))
+    assert ranked["score"].is_sorted(descending=True)
+
+
+def test_remote_req_fits_everywhere_and_draft_is_marked():
+    remote = ReqProfile(**{**REQ.__dict__, "is_remote": True, "city": None})
+    ranked, _ = match_pool(pool(), rejections(), remote, AS_OF)
+    assert ranked["location_fit"].unique().to_list() == [1.0]
+    row = ranked.row(0, named=True)
+    text = draft_message("Dana", remote, row)
+    assert text.startswith("[DRAFT - recruiter to review before sending] Hi Dana,")
+    assert "Senior Data Engineer" in text
