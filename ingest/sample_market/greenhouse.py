@@ -361,14 +361,25 @@ class GreenhouseFeed:
 
     # ------------------------------------------------------------------------ people
     def hire_job_for(self, person: Person) -> tuple[GreenhouseJob, Job] | None:
-        """A closed req that closed shortly before the person joined us, if there is one."""
+        """A closed req that closed shortly before the person joined us, if there is one.
+
+        Among the reqs that closed 7–150 days before their start, the latest one in the
+        person's own role family and seniority wins, else in their family (teams hire people
+        who fit the role; the req-match backtest measures whether the CRM would have surfaced
+        them); only when no such req closed in that window does the latest req of any family
+        take them.
+        """
         ours = person.our_job()
         if ours is None:
             return None
-        i = bisect.bisect_right(self._closed_times, ours.start - 7 * DAY)
-        if i == 0 or self._closed_times[i - 1] < ours.start - 150 * DAY:
+        end = bisect.bisect_right(self._closed_times, ours.start - 7 * DAY)
+        start = bisect.bisect_left(self._closed_times, ours.start - 150 * DAY)
+        if end <= start:
             return None
-        return self._closed_jobs[i - 1], ours
+        window = self._closed_jobs[start:end]
+        same_family = [job for job in window if job.family == person.family]
+        same_level = [job for job in same_family if job.seniority == person.seniority]
+        return (same_level or same_family or window)[-1], ours
 
     def add(
         self,

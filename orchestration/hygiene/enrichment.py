@@ -32,8 +32,7 @@ def stale_contact_lookups(limit: int):
             return
         rows = con.execute(
             """
-            -- crm.contacts may spell the URL with the identity slug's `linkedin:` prefix.
-            select s.primary_email, replace(c.linkedin_url, '/in/linkedin:', '/in/'),
+            select s.primary_email, c.linkedin_url,
                 s.full_name, s.current_company
             from hygiene.stale_contacts s
             inner join crm.contacts c on c.contact_id = s.contact_id

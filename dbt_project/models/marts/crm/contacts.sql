@@ -139,7 +139,9 @@ select
     coalesce(identifier_rollup.phones, []) as phones,
     case
         when len(identifier_rollup.linkedin_slugs) > 0
-            then 'https://www.linkedin.com/in/' || identifier_rollup.linkedin_slugs[1]
+            -- identifier values are namespaced (`linkedin:<slug>`); the URL needs the bare slug
+            then 'https://www.linkedin.com/in/'
+                || regexp_replace(identifier_rollup.linkedin_slugs[1], '^linkedin:', '')
     end as linkedin_url,
     best_job.title as current_title,
     best_job.company as current_company,
