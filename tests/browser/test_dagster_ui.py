@@ -144,6 +144,10 @@ def test_report_charts_render(dagster_ui, browser, artifacts: Path):
         assert len(traces) >= REPORT_CHARTS
         tiles = browser.find_elements(By.CSS_SELECTOR, ".tile .value")
         assert tiles and all(t.text.strip() for t in tiles)
+        # The whole page in one picture (every chart, not just the first screen).
+        height = browser.execute_script("return document.documentElement.scrollHeight")
+        browser.set_window_size(1400, int(height) + 120)
+        time.sleep(1)
         browser.save_screenshot(str(artifacts / "report.png"))
     finally:
         browser.set_window_size(1600, 1000)

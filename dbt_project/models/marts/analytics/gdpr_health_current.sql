@@ -24,8 +24,10 @@ select
     (select count(*) from {{ ref('retention_due') }} where is_purge_due) as retention_purge_due,
     (select count(*) from eligibility where list_contains(block_reasons, 'suppressed'))
         as suppressed_contacts,
-    coalesce((select sum(retention_purges) from monthly), 0) as retention_purges_total,
-    coalesce((select sum(erasure_requests) from monthly), 0) as erasure_requests_total,
+    cast(coalesce((select sum(retention_purges) from monthly), 0) as bigint)
+        as retention_purges_total,
+    cast(coalesce((select sum(erasure_requests) from monthly), 0) as bigint)
+        as erasure_requests_total,
     coalesce(
         (select suppression_list_size from monthly order by month_start desc limit 1), 0
     ) as suppression_list_size

@@ -45,7 +45,7 @@ audit_by_month as (
         count(*) filter (where action = 'erasure') as erasure_requests,
         count(*) filter (where action = 'retention_purge') as retention_purges,
         count(*) filter (where action not in ('erasure', 'retention_purge')) as other_erasures,
-        sum(contacts_removed) as contacts_removed
+        cast(sum(contacts_removed) as bigint) as contacts_removed
     from audit_log
     group by 1
 ),
@@ -85,5 +85,6 @@ select
     other_erasures,
     contacts_removed,
     suppression_hashes_added,
-    sum(suppression_hashes_added) over (order by month_start) as suppression_list_size
+    cast(sum(suppression_hashes_added) over (order by month_start) as bigint)
+        as suppression_list_size
 from filled

@@ -55,12 +55,12 @@ running as (
         month_start,
         role_family,
         new_contacts,
-        sum(new_contacts) over (
+        cast(sum(new_contacts) over (
             partition by role_family order by month_start
-        ) as pool_size,
-        sum(new_contactable_contacts) over (
+        ) as bigint) as pool_size,
+        cast(sum(new_contactable_contacts) over (
             partition by role_family order by month_start
-        ) as contactable_pool
+        ) as bigint) as contactable_pool
     from filled
 )
 
