@@ -527,40 +527,60 @@ def pool_by_role_family_chart(con: duckdb.DuckDBPyConnection) -> Chart:
 def nurture_by_segment_chart(con: duckdb.DuckDBPyConnection) -> Chart:
     frame = read_mart(
         con,
-        "select segment_name, step, step_name, contacts_sent, contacts_responded, response_rate "
-        "from analytics.nurture_response_by_segment_step where contacts_sent > 0 "
-        "order by segment_name, step",
+        "select segment_name, step, step_name, contacts_due, contacts_sent, contacts_responded, "
+        "send_rate, response_rate from analytics.nurture_response_by_segment_step "
+        "where contacts_due > 0 order by segment_name, step",
     )
-    fig = go.Figure()
-    for index, segment in enumerate(sorted(frame["segment_name"].unique().to_list())):
-        part = frame.filter(pl.col("segment_name") == segment)
-        fig.add_bar(
-            x=[f"step {step}" for step in part["step"].to_list()],
-            y=part["response_rate"].to_list(),
-            name=segment.replace("_", " "),
-            marker_color=SERIES_COLOURS[index % len(SERIES_COLOURS)],
-            text=[
-                f"{responded:,}/{sent:,}"
-                for responded, sent in zip(
-                    part["contacts_responded"].to_list(),
-                    part["contacts_sent"].to_list(),
-                    strict=True,
-                )
-            ],
-            textposition="outside",
-            customdata=part["step_name"].to_list(),
-            hovertemplate="%{customdata}: %{y:.1%} responded (%{text})"
-            "<extra>%{fullData.name}</extra>",
+    labels = [
+        f"{segment.replace('_', ' ')}<br>step {step}"
+        for segment, step in zip(
+            frame["segment_name"].to_list(), frame["step"].to_list(), strict=True
         )
+    ]
+    fig = go.Figure()
+    fig.add_bar(
+        x=labels,
+        y=frame["send_rate"].to_list(),
+        name="e-mailed inside the step's window (of due)",
+        marker_color=NEUTRAL,
+        text=[
+            f"{sent:,}/{due:,}"
+            for sent, due in zip(
+                frame["contacts_sent"].to_list(), frame["contacts_due"].to_list(), strict=True
+            )
+        ],
+        textposition="outside",
+    )
+    fig.add_bar(
+        x=labels,
+        y=frame["response_rate"].to_list(),
+        name="replied or clicked within 14 days (of e-mailed)",
+        marker_color=WARM,
+        text=[
+            f"{responded:,}/{sent:,}" if sent else ""
+            for responded, sent in zip(
+                frame["contacts_responded"].to_list(),
+                frame["contacts_sent"].to_list(),
+                strict=True,
+            )
+        ],
+        textposition="outside",
+    )
     fig.update_layout(barmode="group")
+    fig.update_yaxes(rangemode="tozero")
     if frame.is_empty():
-        _empty(fig, "no nurture step sent yet")
+        _empty(fig, "no nurture step due yet")
     return Chart(
         "nurture-by-segment",
         "Nurture response by segment and step",
-        "Share of contacts sent a step who replied or clicked within 14 days (label: responded / "
-        "sent). A send counts for a step when it fell inside the step's window.",
-        _layout(fig, y_title="responded", percent=True),
+        "For each segment's steps that have fallen due: the share of members e-mailed inside "
+        "the step's window, and of those, the share who replied or clicked within 14 days "
+        "(labels: counts; opens are not a response).",
+        _layout(fig, y_title="share", percent=True).update_layout(
+            xaxis={"tickangle": 0, "tickfont": {"size": 10}},
+            yaxis={"tickformat": ".1%"},
+            hovermode="x unified",
+        ),
         not frame.is_empty(),
     )
 
@@ -591,6 +611,7 @@ def gdpr_history_chart(con: duckdb.DuckDBPyConnection) -> Chart:
         barmode="stack",
         yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "rangemode": "tozero"},
     )
+    fig.update_yaxes(rangemode="tozero")
     if frame.is_empty():
         _empty(fig, "no erasures or suppressions recorded yet")
     return Chart(
