@@ -25,6 +25,10 @@ MARKET_SEED = 8
 # The market's "today": fixed, so every date rule (stale windows, months) is reproducible.
 MARKET_AS_OF = "2026-11-01"
 DB_FILE = "talent_crm.duckdb"
+# A test-only key for the suppression hashes: with it the market runs the suppression gate (so
+# gdpr.suppression_list exists and analytics.gdpr_health_* have a ledger to read), as make demo
+# does with its public demo pepper. Never a real secret.
+MARKET_PEPPER = "analytics-test-pepper-not-a-secret"
 
 
 def _build(root: Path) -> None:
@@ -39,6 +43,7 @@ def _build(root: Path) -> None:
         env.setenv("TALENT_CRM_DB", str(data / DB_FILE))
         env.setenv("DAGSTER_HOME", str(data / "dagster_home"))
         env.setenv("TALENT_CRM_AS_OF", MARKET_AS_OF)
+        env.setenv("TALENT_CRM_PEPPER", MARKET_PEPPER)
         for var in list(os.environ):
             if var.endswith(("_API_KEY", "_BASE_URL")):
                 env.delenv(var)

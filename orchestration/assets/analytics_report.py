@@ -32,8 +32,11 @@ def reports_dir():
     description=(
         "Self-contained HTML report (plotly.js inlined, opens offline) charting the analytics "
         "marts: source of hire, warm vs cold hires, time to fill, silver-medalist and event "
-        "conversion, pool growth, nurture response, tagging and stale share. Written to "
-        "data/exports/reports/talent_crm_report_<date>.html; key numbers are plotted over time."
+        "conversion, pool growth (overall, by segment, by role family), nurture response (by "
+        "step, by segment and step), tagging and stale share, GDPR health (today, and erasures, "
+        "purges and suppression list by month). Written to "
+        "data/exports/reports/talent_crm_report_<date>.html; key numbers (incl. the GDPR "
+        "figures that exist only as current state, gdpr_*) are metadata plotted over time."
     ),
 )
 def talent_crm_report(

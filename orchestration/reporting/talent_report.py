@@ -30,6 +30,11 @@ REPORT_MARTS = (
     "pool_growth_monthly",
     "nurture_response_by_step",
     "contact_data_quality_monthly",
+    "pool_by_segment_monthly",
+    "pool_by_role_family_monthly",
+    "nurture_response_by_segment_step",
+    "gdpr_health_monthly",
+    "gdpr_health_current",
 )
 
 REPORT_FILE_PREFIX = "talent_crm_report_"
@@ -47,6 +52,19 @@ CHANNEL_COLOURS = {
     "agency": "#9c6644",
     "other": "#adb5bd",
 }
+# Series without a meaning of their own (segments, role families).
+SERIES_COLOURS = (
+    "#264653",
+    "#2a9d8f",
+    "#e9c46a",
+    "#f4a261",
+    "#e76f51",
+    "#8ab17d",
+    "#9c6644",
+    "#6d597a",
+    "#457b9d",
+    "#b56576",
+)
 
 
 @dataclass
@@ -119,6 +137,27 @@ KEY_NUMBER_SQL = {
     "order by month_start desc limit 1",
     "fully_tagged_share": "select fully_tagged_share from analytics.contact_data_quality_monthly "
     "order by month_start desc limit 1",
+    "segment_members_total": "select sum(members) from analytics.pool_by_segment_monthly "
+    "where month_start = (select max(month_start) from analytics.pool_by_segment_monthly)",
+    "nurture_segment_response_rate": "select sum(contacts_responded) / nullif(sum(contacts_sent), "
+    "0) from analytics.nurture_response_by_segment_step",
+    "nurture_segment_send_rate": "select sum(contacts_sent) / nullif(sum(contacts_due), 0) "
+    "from analytics.nurture_response_by_segment_step",
+    # gdpr_health_current keeps no history: these figures, recorded on every run, are it.
+    **{
+        f"gdpr_{column}": f"select {column} from analytics.gdpr_health_current"
+        for column in (
+            "consent_gaps",
+            "art14_notices_due",
+            "art14_notices_overdue",
+            "retention_due_30_days",
+            "retention_purge_due",
+            "suppressed_contacts",
+            "suppression_list_size",
+            "retention_purges_total",
+            "erasure_requests_total",
+        )
+    },
 }
 
 
@@ -129,7 +168,19 @@ def key_numbers(con: duckdb.DuckDBPyConnection) -> dict[str, float | int]:
         value = _scalar(con, sql)
         if value is not None:
             numbers[name] = round(value, 4) if isinstance(value, float) else value
+    numbers.update(segment_member_numbers(con))
     return numbers
+
+
+def segment_member_numbers(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Members per segment at the latest month (`segment_members__<segment>`): one series per
+    segment in the UI's plots. Segment names are configuration, not personal data."""
+    rows = con.execute(
+        "select segment_name, members from analytics.pool_by_segment_monthly "
+        "where month_start = (select max(month_start) from analytics.pool_by_segment_monthly) "
+        "order by segment_name"
+    ).fetchall()
+    return {f"segment_members__{name}": int(members) for name, members in rows}
 
 
 # -- charts -------------------------------------------------------------------------------
@@ -397,6 +448,220 @@ def data_quality_chart(con: duckdb.DuckDBPyConnection) -> Chart:
     )
 
 
+def _month_labels(values: list) -> list[str]:
+    return [value.strftime("%b %Y") for value in values]
+
+
+def pool_by_segment_chart(con: duckdb.DuckDBPyConnection) -> Chart:
+    frame = read_mart(
+        con,
+        "select month_start, segment_name, members, joined, left_segment "
+        "from analytics.pool_by_segment_monthly order by month_start, segment_name",
+    )
+    fig = go.Figure()
+    for index, segment in enumerate(sorted(frame["segment_name"].unique().to_list())):
+        part = frame.filter(pl.col("segment_name") == segment)
+        fig.add_bar(
+            x=_month_labels(part["month_start"].to_list()),
+            y=part["members"].to_list(),
+            name=segment.replace("_", " "),
+            marker_color=SERIES_COLOURS[index % len(SERIES_COLOURS)],
+            customdata=list(
+                zip(part["joined"].to_list(), part["left_segment"].to_list(), strict=True)
+            ),
+            hovertemplate="%{y:,} members<br>+%{customdata[0]:,} joined, "
+            "-%{customdata[1]:,} left<extra>%{fullData.name}</extra>",
+        )
+    fig.update_layout(barmode="group")
+    if frame.is_empty():
+        _empty(fig, "no segment members yet")
+    return Chart(
+        "pool-by-segment",
+        "Pool by segment",
+        "Members of each segment at month end (hover: joined and left that month). Months start "
+        "with the first pipeline run that built the segments.",
+        _layout(fig, y_title="members"),
+        not frame.is_empty(),
+    )
+
+
+def pool_by_role_family_chart(con: duckdb.DuckDBPyConnection) -> Chart:
+    frame = read_mart(
+        con,
+        "select month_start, role_family, pool_size "
+        "from analytics.pool_by_role_family_monthly order by month_start, role_family",
+    )
+    # Largest families first, so the stack reads bottom-up from the biggest.
+    order = (
+        frame.group_by("role_family")
+        .agg(pl.col("pool_size").max())
+        .sort(["pool_size", "role_family"], descending=[True, False])["role_family"]
+        .to_list()
+    )
+    fig = go.Figure()
+    for index, family in enumerate(order):
+        part = frame.filter(pl.col("role_family") == family)
+        colour = (
+            CHANNEL_COLOURS["other"]
+            if family == "unknown"
+            else SERIES_COLOURS[index % len(SERIES_COLOURS)]
+        )
+        fig.add_scatter(
+            x=part["month_start"].to_list(),
+            y=part["pool_size"].to_list(),
+            name=family.replace("_", " "),
+            stackgroup="pool",
+            line={"color": colour, "width": 1},
+        )
+    if frame.is_empty():
+        _empty(fig, "no contacts yet")
+    return Chart(
+        "pool-by-role-family",
+        "Pool by role family",
+        "Contacts in the pool at each month end, stacked by role family (the current tag).",
+        _layout(fig, y_title="contacts"),
+        not frame.is_empty(),
+    )
+
+
+def nurture_by_segment_chart(con: duckdb.DuckDBPyConnection) -> Chart:
+    frame = read_mart(
+        con,
+        "select segment_name, step, step_name, contacts_due, contacts_sent, contacts_responded, "
+        "send_rate, response_rate from analytics.nurture_response_by_segment_step "
+        "where contacts_due > 0 order by segment_name, step",
+    )
+    labels = [
+        f"{segment.replace('_', ' ')}<br>step {step}"
+        for segment, step in zip(
+            frame["segment_name"].to_list(), frame["step"].to_list(), strict=True
+        )
+    ]
+    fig = go.Figure()
+    fig.add_bar(
+        x=labels,
+        y=frame["send_rate"].to_list(),
+        name="e-mailed inside the step's window (of due)",
+        marker_color=NEUTRAL,
+        text=[
+            f"{sent:,}/{due:,}"
+            for sent, due in zip(
+                frame["contacts_sent"].to_list(), frame["contacts_due"].to_list(), strict=True
+            )
+        ],
+        textposition="outside",
+    )
+    fig.add_bar(
+        x=labels,
+        y=frame["response_rate"].to_list(),
+        name="replied or clicked within 14 days (of e-mailed)",
+        marker_color=WARM,
+        text=[
+            f"{responded:,}/{sent:,}" if sent else ""
+            for responded, sent in zip(
+                frame["contacts_responded"].to_list(),
+                frame["contacts_sent"].to_list(),
+                strict=True,
+            )
+        ],
+        textposition="outside",
+    )
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(rangemode="tozero")
+    if frame.is_empty():
+        _empty(fig, "no nurture step due yet")
+    return Chart(
+        "nurture-by-segment",
+        "Nurture response by segment and step",
+        "For each segment's steps that have fallen due: the share of members e-mailed inside "
+        "the step's window, and of those, the share who replied or clicked within 14 days "
+        "(labels: counts; opens are not a response).",
+        _layout(fig, y_title="share", percent=True).update_layout(
+            xaxis={"tickangle": 0, "tickfont": {"size": 10}},
+            yaxis={"tickformat": ".1%"},
+            hovermode="x unified",
+        ),
+        not frame.is_empty(),
+    )
+
+
+def gdpr_history_chart(con: duckdb.DuckDBPyConnection) -> Chart:
+    frame = read_mart(
+        con,
+        "select month_start, erasure_requests, retention_purges, other_erasures, "
+        "suppression_list_size from analytics.gdpr_health_monthly order by month_start",
+    )
+    months = _month_labels(frame["month_start"].to_list())
+    fig = go.Figure()
+    for column, label, colour in (
+        ("retention_purges", "retention purges", NEUTRAL),
+        ("erasure_requests", "erasure requests", COLD),
+        ("other_erasures", "source deletions, re-deliveries", CHANNEL_COLOURS["careers_site"]),
+    ):
+        fig.add_bar(x=months, y=frame[column].to_list(), name=label, marker_color=colour)
+    fig.add_scatter(
+        x=months,
+        y=frame["suppression_list_size"].to_list(),
+        name="suppression list (right axis)",
+        yaxis="y2",
+        mode="lines+markers",
+        line={"color": WARM},
+    )
+    fig.update_layout(
+        barmode="stack",
+        yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "rangemode": "tozero"},
+    )
+    fig.update_yaxes(rangemode="tozero")
+    if frame.is_empty():
+        _empty(fig, "no erasures or suppressions recorded yet")
+    return Chart(
+        "gdpr-history",
+        "GDPR: erasures, purges and the suppression list",
+        "People erased per month by reason, from the audit log, and the suppression list's "
+        "size (hashes only) at month end.",
+        _layout(fig, y_title="people erased"),
+        not frame.is_empty(),
+    )
+
+
+GDPR_NOW_BARS = (
+    ("consent_gaps", "no lawful basis"),
+    ("art14_notices_due", "Art. 14 notice owed"),
+    ("art14_notices_overdue", "Art. 14 notice overdue"),
+    ("retention_due_30_days", "retention ends within 30 days"),
+    ("retention_purge_due", "purge due now"),
+    ("suppressed_contacts", "suppressed"),
+)
+
+
+def gdpr_now_chart(con: duckdb.DuckDBPyConnection) -> Chart:
+    frame = read_mart(con, "select * from analytics.gdpr_health_current")
+    row = frame.row(0, named=True) if frame.height else {}
+    fig = go.Figure(
+        go.Bar(
+            y=[label for _, label in GDPR_NOW_BARS][::-1],
+            x=[row.get(column) for column, _ in GDPR_NOW_BARS][::-1],
+            orientation="h",
+            marker_color=[
+                COLD if "overdue" in c or "due_now" in c else NEUTRAL for c, _ in GDPR_NOW_BARS
+            ][::-1],
+            text=[f"{row.get(column, 0) or 0:,}" for column, _ in GDPR_NOW_BARS][::-1],
+            textposition="outside",
+        )
+    )
+    if not row:
+        _empty(fig, "GDPR marts not built yet")
+    contacts = row.get("contacts") or 0
+    return Chart(
+        "gdpr-now",
+        "GDPR health today",
+        f"Contacts (of {contacts:,}) in each GDPR state as of this run. Current state only: the "
+        "report's asset metadata keeps these figures run by run (Dagster → asset → Plots).",
+        _layout(fig, y_title="").update_layout(margin={"l": 200}),
+        bool(row),
+    )
+
+
 CHART_BUILDERS = (
     warm_share_chart,
     source_of_hire_chart,
@@ -405,6 +670,11 @@ CHART_BUILDERS = (
     pool_growth_chart,
     nurture_chart,
     data_quality_chart,
+    pool_by_segment_chart,
+    pool_by_role_family_chart,
+    nurture_by_segment_chart,
+    gdpr_now_chart,
+    gdpr_history_chart,
 )
 
 
@@ -437,6 +707,12 @@ KEY_NUMBER_LABELS = {
     "contactable_pool": ("contactable today", "{:,}"),
     "nurture_reply_rate": ("nurture reply rate", "{:.1%}"),
     "stale_share": ("stale share of the pool", "{:.0%}"),
+    "segment_members_total": ("segment memberships", "{:,}"),
+    "nurture_segment_response_rate": ("nurture steps answered", "{:.1%}"),
+    "gdpr_consent_gaps": ("contacts without lawful basis", "{:,}"),
+    "gdpr_art14_notices_overdue": ("Art. 14 notices overdue", "{:,}"),
+    "gdpr_retention_purge_due": ("due for retention purge", "{:,}"),
+    "gdpr_suppression_list_size": ("suppression list (hashes)", "{:,}"),
 }
 
 STYLE = """

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.analytics_market import MARKET_AS_OF, copy_market_into, shared_market
+from tests.analytics_market import MARKET_AS_OF, MARKET_PEPPER, copy_market_into, shared_market
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -89,6 +89,7 @@ def dagster_ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DagsterUi]:
         TALENT_CRM_DATA_DIR=str(data),
         TALENT_CRM_DB=str(db),
         TALENT_CRM_AS_OF=MARKET_AS_OF,
+        TALENT_CRM_PEPPER=MARKET_PEPPER,  # the same key the market's hashes were made with
         DAGSTER_HOME=str(data / "dagster_home"),
         DO_NOT_TRACK="1",
         DAGSTER_DISABLE_TELEMETRY="1",
