@@ -326,10 +326,23 @@ def _text_condition(column: str, needles: list[str]) -> str:
         return f"({exact})"
     # One regexp per needle: an alternation of several literals defeats RE2's literal
     # search and costs more than the separate passes.
-    quick = " or ".join(
-        f"regexp_matches({raw_text}, {_sql_literal('(?i)' + _re2_literal(n))})" for n in needles
-    )
+    quick = " or ".join(_needle_prefilter(raw_text, n) for n in needles)
     return f"(({quick}) and {exact})"
+
+
+# A case-insensitive search costs several times a plain substring search; a run of the needle
+# without letters (`4711@`, `-1987`) is the same in every letter case, so a row lacking it
+# cannot hold the needle in any case. Shorter runs are too common to filter anything.
+MIN_CASELESS_RUN = 4
+
+
+def _needle_prefilter(raw_text: str, needle: str) -> str:
+    """SQL: the text may hold the needle in any letter case (exact, never misses a row)."""
+    caseless = max(re.findall(r"[^a-zA-Z]+", needle), key=len, default="")
+    quick = f"regexp_matches({raw_text}, {_sql_literal('(?i)' + _re2_literal(needle))})"
+    if len(caseless) >= MIN_CASELESS_RUN and caseless.isascii():
+        return f"(contains({raw_text}, {_sql_literal(caseless)}) and {quick})"
+    return quick
 
 
 def _re2_literal(text: str) -> str:
