@@ -40,6 +40,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -533,11 +534,25 @@ def bytes_mention(data: bytes, regex: Needles | None) -> bool:
         return regex.search(lowered.decode("ascii"))
     from ingest.csv_drop import FileRejected, decode_bytes
 
+    if regex.search(data.decode("utf-8", "ignore").lower()):
+        return True
     try:
-        text = decode_bytes(data)[0]  # UTF-8, UTF-16 with BOM, or Windows-1252
+        text, encoding = decode_bytes(data)  # UTF-8, UTF-16 with BOM, or Windows-1252
     except FileRejected:
-        text = data.decode("utf-8", "ignore")
-    return regex.search(text.lower())
+        return False
+    return encoding != "utf-8" and regex.search(text.lower())
+
+
+def landing_mentions(landing: Path, regex: Needles | None) -> set[Path]:
+    """Files under the drop folders whose bytes mention the person. Pure file reading: it
+    runs in a thread while the database deletes run (DuckDB releases the GIL)."""
+    if regex is None or not landing.is_dir():
+        return set()
+    return {
+        path
+        for path in landing.rglob("*")
+        if path.is_file() and bytes_mention(path.read_bytes(), regex)
+    }
 
 
 def scrub_drop_file(
@@ -603,8 +618,11 @@ def scrub_landing(
     csv_rows: list[tuple[str, int]],
     regex: Needles | None,
     audit_id: str,
+    mentioned: set[Path] | None = None,
 ) -> list[str]:
-    """Blank the person's rows in every drop-folder CSV; record the new bytes as processed."""
+    """Blank the person's rows in every drop-folder CSV; record the new bytes as processed.
+    `mentioned`: the files `landing_mentions` found, when it ran already (other files are
+    then only opened when a deleted raw row points into them)."""
     import hashlib
 
     by_file: dict[str, set[int]] = {}
@@ -615,6 +633,8 @@ def scrub_landing(
     if not landing.is_dir():
         return rewritten
     for path in sorted(p for p in landing.rglob("*") if p.is_file()):
+        if mentioned is not None and path not in mentioned and path.name not in by_file:
+            continue
         if path.suffix.lower() != ".csv":
             if regex is not None and _file_mentions(path, regex):
                 path.unlink()
@@ -858,11 +878,21 @@ def erase_subject(
     )
     regex = Needles(subject.needles) if subject.needles else None
 
-    con.begin()
+    landing = data_dir / LANDING_DIR
+    # Reading the drop folders overlaps the deletes (a thread: file reads and byte searches
+    # while DuckDB works without the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        mentions = pool.submit(landing_mentions, landing, regex)
+        con.begin()
+        try:
+            removed, csv_rows = delete_rows(con, subject)
+            mentioned = mentions.result()
+        except BaseException:
+            con.rollback()
+            raise
     try:
-        removed, csv_rows = delete_rows(con, subject)
         added = add_hashes(con, hashes, action, now) if hashes else 0
-        files = scrub_landing(con, data_dir / LANDING_DIR, csv_rows, regex, audit_id)
+        files = scrub_landing(con, landing, csv_rows, regex, audit_id, mentioned)
         files += scrub_exports(data_dir / EXPORTS_DIR, regex, subject.contact_ids)
         report = ErasureReport(
             audit_id=audit_id,
