@@ -37,6 +37,7 @@ import mmap
 import os
 import re
 import shutil
+import subprocess
 import time
 import uuid
 from collections.abc import Iterable
@@ -752,14 +753,39 @@ def _atomic_write(path: Path, data: bytes) -> None:
 def file_contains_any(path: Path, needles: Iterable[str]) -> bool:
     """Byte search of a file for any needle as given and lower-cased (UTF-8).
 
-    `mmap.find` is memmem over the mapped file: a few hundred MB per term per second on
-    one core, without copying the file (a case-folding copy of a gigabyte costs seconds).
+    GNU/BSD `grep -F` finds all the terms in ONE pass (Aho-Corasick / Commentz-Walter),
+    several times cheaper than one `mmap.find` pass per term over a database of a gigabyte;
+    the terms go through stdin, never on a command line other users can list. Without a
+    usable grep, `mmap.find` (memmem over the mapped file, no copy) per term.
     """
     terms = {variant.encode("utf-8") for n in needles if n for variant in (n, n.lower())}
     if not terms or not path.exists() or path.stat().st_size == 0:
         return False
+    found = _grep_contains_any(path, terms)
+    if found is not None:
+        return found
     with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as m:
         return any(m.find(term) >= 0 for term in terms)
+
+
+def _grep_contains_any(path: Path, terms: set[bytes]) -> bool | None:
+    """True/False from `grep -F`, or None when grep is missing or failed (then search in
+    Python). `-z`: NUL-separated "lines" (a database file has long runs without a newline;
+    no term holds a NUL byte), `-a`: binary as text, C locale: plain bytes."""
+    grep = shutil.which("grep")
+    if grep is None or any(b"\n" in t or b"\0" in t for t in terms):
+        return None
+    try:
+        result = subprocess.run(
+            [grep, "-a", "-z", "-F", "-q", "-f", "-", "--", str(path)],
+            input=b"\n".join(sorted(terms)) + b"\n",
+            capture_output=True,
+            env={**os.environ, "LC_ALL": "C"},
+            check=False,
+        )
+    except OSError:
+        return None
+    return {0: True, 1: False}.get(result.returncode)
 
 
 def rewrite_database(db_path: Path) -> None:
