@@ -530,7 +530,8 @@ def bytes_mention(data: bytes, regex: Needles | None) -> bool:
         return False
     if data.isascii() and all(n.isascii() for n in regex.values):
         lowered = data.lower()
-        if not any(n.encode("ascii") in lowered for n in regex.values):
+        few = len(regex.values) <= PREFILTER_LIMIT  # a batch purge: tokenise once instead
+        if few and not any(n.encode("ascii") in lowered for n in regex.values):
             return False
         return regex.search(lowered.decode("ascii"))
     from ingest.csv_drop import FileRejected, decode_bytes
