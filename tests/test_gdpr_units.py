@@ -173,3 +173,59 @@ def test_sql_deletion_matches_whole_identifiers_in_any_table(tmp_path, extra_nee
     left = [r[0] for r in con.execute("select _record::varchar from raw.quarantine").fetchall()]
     assert any("joann" in r for r in left) and any("ann-leeds" in r for r in left)
     con.close()
+
+
+def test_sql_deletion_finds_copies_in_any_letter_case(tmp_path):
+    """The letter-free pre-filter (`4711@`) and the case-insensitive search miss no copy."""
+    from orchestration.gdpr.erasure import delete_rows
+
+    con = duckdb.connect(str(tmp_path / "d.duckdb"))
+    con.execute("create schema raw")
+    con.execute("create table raw.quarantine (_source varchar, _record json)")
+    con.execute(
+        """insert into raw.quarantine values
+        ('x', '{"email":"ANN.Lee4711@X.io"}'),
+        ('x', '{"url":"https://LinkedIn.com/in/Ann-1987"}'),
+        ('x', '{"email":"ann.lee47111@x.io"}'),
+        ('x', '{"email":"ann.lee@x.io"}')"""
+    )
+    subject = ErasureSubject(emails={"ann.lee4711@x.io"}, profile_slugs={"linkedin:ann-1987"})
+    removed, _ = delete_rows(con, subject)
+    assert removed == {"raw.quarantine": 2}
+    left = sorted(
+        r[0] for r in con.execute("select _record->>'email' from raw.quarantine").fetchall()
+    )
+    assert left == ["ann.lee47111@x.io", "ann.lee@x.io"]
+    con.close()
+
+
+def test_drop_file_mentions_in_any_encoding_and_case():
+    from orchestration.gdpr.erasure import bytes_mention
+
+    needles = Needles(["ann@x.io"])
+    assert bytes_mention(b"name,email\nAnn,ANN@X.IO\n", needles)
+    assert not bytes_mention(b"name,email\nJo,joann@x.io\n", needles)
+    assert bytes_mention("name,email\nAnn,ann@x.io\n".encode("utf-16"), needles)
+    assert bytes_mention("name,email\nAnnë,Ann@x.io\n".encode("cp1252"), needles)
+    assert not bytes_mention("name,email\nJoë,joann@x.io\n".encode(), needles)
+
+
+def test_file_search_agrees_with_and_without_grep(tmp_path, monkeypatch):
+    import orchestration.gdpr.erasure as erasure
+
+    path = tmp_path / "blob.bin"
+    path.write_bytes(b"\x00" * 1000 + b"xx Ann Lee\x00 ann@x.io" + b"\x00\n" * 1000)
+    cases = [["Ann Lee"], ["ANN@X.IO"], ["Bob Roe", "ann@x.io"], ["joann@x.io"], ["Bob"]]
+    with_grep = [file_contains_any(path, c) for c in cases]
+    monkeypatch.setattr(erasure.shutil, "which", lambda name: None)
+    assert (
+        with_grep
+        == [file_contains_any(path, c) for c in cases]
+        == [
+            True,
+            True,
+            True,
+            False,
+            False,
+        ]
+    )

@@ -37,9 +37,11 @@ import mmap
 import os
 import re
 import shutil
+import subprocess
 import time
 import uuid
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -316,21 +318,40 @@ class Needles:
 def _text_condition(column: str, needles: list[str]) -> str:
     """SQL: the column's text holds one of the needles as a whole token (see TOKEN_PATTERN);
     the needles are the registered relation `_erase_needles`. For one person a
-    case-insensitive substring test (`ilike`, no per-row lower-casing) picks candidate rows
-    first; only those are tokenised."""
+    case-insensitive literal search per needle (RE2 `(?i)`, no per-row lower-casing or
+    copying; measured 3x cheaper than `ilike` over a million JSON payloads) picks candidate
+    rows first; only those are tokenised."""
     raw_text = f'cast("{column}" as varchar)'
     tokens = f"regexp_extract_all(lower({raw_text}), {_sql_literal(TOKEN_PATTERN)})"
     exact = f"list_has_any({tokens}, (select list(n) from _erase_needles))"
     if len(needles) > PREFILTER_LIMIT:
         return f"({exact})"
-    quick = " or ".join(
-        f"{raw_text} ilike {_sql_literal('%' + _like_escape(n) + '%')} escape '\\'" for n in needles
-    )
+    # One regexp per needle: an alternation of several literals defeats RE2's literal
+    # search and costs more than the separate passes.
+    quick = " or ".join(_needle_prefilter(raw_text, n) for n in needles)
     return f"(({quick}) and {exact})"
 
 
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+# A case-insensitive search costs several times a plain substring search; a run of the needle
+# without letters (`4711@`, `-1987`) is the same in every letter case, so a row lacking it
+# cannot hold the needle in any case. Shorter runs are too common to filter anything.
+MIN_CASELESS_RUN = 4
+
+
+def _needle_prefilter(raw_text: str, needle: str) -> str:
+    """SQL: the text may hold the needle in any letter case (exact, never misses a row)."""
+    caseless = max(re.findall(r"[^a-zA-Z]+", needle), key=len, default="")
+    quick = f"regexp_matches({raw_text}, {_sql_literal('(?i)' + _re2_literal(needle))})"
+    if len(caseless) >= MIN_CASELESS_RUN and caseless.isascii():
+        return f"(contains({raw_text}, {_sql_literal(caseless)}) and {quick})"
+    return quick
+
+
+def _re2_literal(text: str) -> str:
+    """The text as an RE2 pattern matching it literally (every ASCII punctuation escaped)."""
+    return "".join(
+        "\\" + c if c.isascii() and not c.isalnum() and not c.isspace() else c for c in text
+    )
 
 
 def _sql_literal(text: str) -> str:
@@ -367,12 +388,13 @@ def raw_ids_by_table(record_keys: Iterable[str]) -> dict[str, set[str]]:
     return out
 
 
-def row_condition(
+def row_conditions(
     table: str,
     columns: list[tuple[str, str]],
     subject: ErasureSubject,
     raw_ids: dict[str, set[str]],
-) -> str | None:
+) -> list[str]:
+    """SQL conditions (any of them) selecting the subject's rows of one table."""
     names = {c for c, _ in columns}
     conds = []
     if subject.contact_ids:
@@ -405,7 +427,7 @@ def row_condition(
             for column, dtype in columns
             if dtype.upper() in TEXT_TYPES and column not in NON_IDENTIFYING_COLUMNS
         ]
-    return " or ".join(conds) if conds else None
+    return conds
 
 
 def delete_rows(
@@ -454,16 +476,17 @@ def delete_rows(
         for table, columns in tables.items():
             if table in PROTECTED_TABLES:
                 continue
-            condition = row_condition(table, columns, subject, raw_ids)
-            if condition is None:
+            conditions = row_conditions(table, columns, subject, raw_ids)
+            if not conditions:
                 continue
             if table.startswith("raw.") and "_record" in {c for c, _ in columns}:
-                # One scan: the matching rows' ids and drop-file positions, then delete by id.
+                # The payload search reads every row anyway: one scan for all conditions
+                # collects the matching rows' ids and drop-file positions, then delete by id.
                 con.execute(
                     "create or replace temp table _erase_hits as select rowid as rid, "
                     "json_extract_string(_record, '$.file') as file, "
                     "try_cast(json_extract_string(_record, '$.row') as bigint) as row "
-                    f"from {table} where {condition}"
+                    f"from {table} where {' or '.join(conditions)}"
                 )
                 csv_rows += [
                     (f, int(r))
@@ -472,8 +495,13 @@ def delete_rows(
                         "where file is not null and row is not null"
                     ).fetchall()
                 ]
-                condition = "rowid in (select rid from _erase_hits)"
-            count = con.execute(f"delete from {table} where {condition}").fetchall()[0][0]
+                conditions = ["rowid in (select rid from _erase_hits)"]
+            # One statement per key column: a single-column look-up prunes row groups by the
+            # column's min/max and the join filter, an OR of several columns reads them all.
+            count = sum(
+                con.execute(f"delete from {table} where {condition}").fetchall()[0][0]
+                for condition in conditions
+            )
             if count:
                 removed[table] = int(count)
     finally:
@@ -492,21 +520,62 @@ def _matches(text: str, regex: Needles | None, ids: set[str]) -> bool:
     return bool(ids) and any(i in text for i in ids)
 
 
+def bytes_mention(data: bytes, regex: Needles | None) -> bool:
+    """Whether the bytes hold one of the needles (as a whole token), read as UTF-8.
+
+    An ASCII file searched for ASCII needles needs no decoding: `bytes.lower` + `find` run
+    at memory speed, and a file without any needle as a substring is settled there (the
+    usual case: most drop files never mention the person)."""
+    if regex is None or not data:
+        return False
+    if data.isascii() and all(n.isascii() for n in regex.values):
+        lowered = data.lower()
+        few = len(regex.values) <= PREFILTER_LIMIT  # a batch purge: tokenise once instead
+        if few and not any(n.encode("ascii") in lowered for n in regex.values):
+            return False
+        return regex.search(lowered.decode("ascii"))
+    from ingest.csv_drop import FileRejected, decode_bytes
+
+    if regex.search(data.decode("utf-8", "ignore").lower()):
+        return True
+    try:
+        text, encoding = decode_bytes(data)  # UTF-8, UTF-16 with BOM, or Windows-1252
+    except FileRejected:
+        return False
+    return encoding != "utf-8" and regex.search(text.lower())
+
+
+def landing_mentions(landing: Path, regex: Needles | None) -> set[Path]:
+    """Files under the drop folders whose bytes mention the person. Pure file reading: it
+    runs in a thread while the database deletes run (DuckDB releases the GIL)."""
+    if regex is None or not landing.is_dir():
+        return set()
+    return {
+        path
+        for path in landing.rglob("*")
+        if path.is_file() and bytes_mention(path.read_bytes(), regex)
+    }
+
+
 def scrub_drop_file(
     path: Path,
     rows_to_blank: set[int],
     regex: Needles | None,
+    data: bytes | None = None,
 ) -> bytes | None:
-    """New bytes of a drop-folder CSV with the person's rows blanked; None if unchanged."""
+    """New bytes of a drop-folder CSV with the person's rows blanked; None if unchanged.
+    `data` is the file's content when the caller has read it already."""
     from ingest.csv_drop import FileRejected, decode_bytes, parse_rows, sniff_delimiter
 
-    data = path.read_bytes()
+    if data is None:
+        data = path.read_bytes()
     if not data:
         return None
-    if not rows_to_blank:
-        lowered = data.lower().decode("utf-8", "ignore")
-        if regex is None or not regex.search(lowered):
-            return None  # nothing about the person in this file: leave its bytes alone
+    mentioned = bytes_mention(data, regex)
+    if not rows_to_blank and not mentioned:
+        return None  # nothing about the person in this file: leave its bytes alone
+    if not mentioned:
+        regex = None  # blank by record id only: no row text to search
     try:
         text, encoding = decode_bytes(data)
         delimiter = sniff_delimiter(text)
@@ -551,8 +620,11 @@ def scrub_landing(
     csv_rows: list[tuple[str, int]],
     regex: Needles | None,
     audit_id: str,
+    mentioned: set[Path] | None = None,
 ) -> list[str]:
-    """Blank the person's rows in every drop-folder CSV; record the new bytes as processed."""
+    """Blank the person's rows in every drop-folder CSV; record the new bytes as processed.
+    `mentioned`: the files `landing_mentions` found, when it ran already (other files are
+    then only opened when a deleted raw row points into them)."""
     import hashlib
 
     by_file: dict[str, set[int]] = {}
@@ -563,13 +635,15 @@ def scrub_landing(
     if not landing.is_dir():
         return rewritten
     for path in sorted(p for p in landing.rglob("*") if p.is_file()):
+        if mentioned is not None and path not in mentioned and path.name not in by_file:
+            continue
         if path.suffix.lower() != ".csv":
             if regex is not None and _file_mentions(path, regex):
                 path.unlink()
                 rewritten.append(str(path.relative_to(landing.parent)))
             continue
         old = path.read_bytes()
-        new = scrub_drop_file(path, by_file.get(path.name, set()), regex)
+        new = scrub_drop_file(path, by_file.get(path.name, set()), regex, data=old)
         if new is None:
             continue
         _atomic_write(path, new)
@@ -680,14 +754,39 @@ def _atomic_write(path: Path, data: bytes) -> None:
 def file_contains_any(path: Path, needles: Iterable[str]) -> bool:
     """Byte search of a file for any needle as given and lower-cased (UTF-8).
 
-    `mmap.find` is memmem over the mapped file: a few hundred MB per term per second on
-    one core, without copying the file (a case-folding copy of a gigabyte costs seconds).
+    GNU/BSD `grep -F` finds all the terms in ONE pass (Aho-Corasick / Commentz-Walter),
+    several times cheaper than one `mmap.find` pass per term over a database of a gigabyte;
+    the terms go through stdin, never on a command line other users can list. Without a
+    usable grep, `mmap.find` (memmem over the mapped file, no copy) per term.
     """
     terms = {variant.encode("utf-8") for n in needles if n for variant in (n, n.lower())}
     if not terms or not path.exists() or path.stat().st_size == 0:
         return False
+    found = _grep_contains_any(path, terms)
+    if found is not None:
+        return found
     with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as m:
         return any(m.find(term) >= 0 for term in terms)
+
+
+def _grep_contains_any(path: Path, terms: set[bytes]) -> bool | None:
+    """True/False from `grep -F`, or None when grep is missing or failed (then search in
+    Python). `-z`: NUL-separated "lines" (a database file has long runs without a newline;
+    no term holds a NUL byte), `-a`: binary as text, C locale: plain bytes."""
+    grep = shutil.which("grep")
+    if grep is None or any(b"\n" in t or b"\0" in t for t in terms):
+        return None
+    try:
+        result = subprocess.run(
+            [grep, "-a", "-z", "-F", "-q", "-f", "-", "--", str(path)],
+            input=b"\n".join(sorted(terms)) + b"\n",
+            capture_output=True,
+            env={**os.environ, "LC_ALL": "C"},
+            check=False,
+        )
+    except OSError:
+        return None
+    return {0: True, 1: False}.get(result.returncode)
 
 
 def rewrite_database(db_path: Path) -> None:
@@ -806,11 +905,21 @@ def erase_subject(
     )
     regex = Needles(subject.needles) if subject.needles else None
 
-    con.begin()
+    landing = data_dir / LANDING_DIR
+    # Reading the drop folders overlaps the deletes (a thread: file reads and byte searches
+    # while DuckDB works without the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        mentions = pool.submit(landing_mentions, landing, regex)
+        con.begin()
+        try:
+            removed, csv_rows = delete_rows(con, subject)
+            mentioned = mentions.result()
+        except BaseException:
+            con.rollback()
+            raise
     try:
-        removed, csv_rows = delete_rows(con, subject)
         added = add_hashes(con, hashes, action, now) if hashes else 0
-        files = scrub_landing(con, data_dir / LANDING_DIR, csv_rows, regex, audit_id)
+        files = scrub_landing(con, landing, csv_rows, regex, audit_id, mentioned)
         files += scrub_exports(data_dir / EXPORTS_DIR, regex, subject.contact_ids)
         report = ErasureReport(
             audit_id=audit_id,

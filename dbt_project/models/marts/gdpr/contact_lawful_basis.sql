@@ -11,23 +11,31 @@ contacts as (
     select contact_id from {{ ref('contacts') }}
 ),
 
-best as (
-    select *
-    from record_basis
-    where lawful_basis is not null
-    qualify row_number() over (
-        partition by contact_id
-        order by
-            case lawful_basis when 'consent' then 1 else 2 end,
-            case when lawful_basis = 'consent' then consent_at end desc nulls last,
-            obtained_at nulls last,
-            record_key
-    ) = 1
-),
-
-purposes as (
+per_contact as (
+    -- One pass over the records (an aggregate, not a window: a million partitions sort
+    -- slowly): the best basis is the arg_min of the ranking key — consent first, newest
+    -- consent first, then the earliest obtained record, then record_key.
     select
         contact_id,
+        arg_min(
+            {
+                'lawful_basis': lawful_basis,
+                'record_key': record_key,
+                'source': source,
+                'consent_at': consent_at,
+                'consent_evidence': consent_evidence,
+                'assessment_reference': assessment_reference
+            },
+            {
+                'basis_rank': case lawful_basis when 'consent' then 1 else 2 end,
+                'consent_rank': coalesce(
+                    case when lawful_basis = 'consent' then -epoch_us(consent_at) end,
+                    9223372036854775807
+                ),
+                'obtained_rank': coalesce(epoch_us(obtained_at), 9223372036854775807),
+                'record_key': record_key
+            }
+        ) filter (where lawful_basis is not null) as best,
         list_sort(list_distinct(list(purposes) filter (where purposes is not null))) as purposes
     from record_basis
     group by contact_id
@@ -35,14 +43,13 @@ purposes as (
 
 select
     contacts.contact_id,
-    best.lawful_basis,
-    best.record_key as basis_record_key,
-    best.source as basis_source,
-    best.consent_at,
-    best.consent_evidence,
-    best.assessment_reference,
-    coalesce(purposes.purposes, []) as purposes,
-    best.lawful_basis is not null as has_lawful_basis
+    per_contact.best.lawful_basis,
+    per_contact.best.record_key as basis_record_key,
+    per_contact.best.source as basis_source,
+    per_contact.best.consent_at,
+    per_contact.best.consent_evidence,
+    per_contact.best.assessment_reference,
+    coalesce(per_contact.purposes, []) as purposes,
+    per_contact.best.lawful_basis is not null as has_lawful_basis
 from contacts
-left join best on contacts.contact_id = best.contact_id
-left join purposes on contacts.contact_id = purposes.contact_id
+left join per_contact on contacts.contact_id = per_contact.contact_id

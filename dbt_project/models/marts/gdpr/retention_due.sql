@@ -18,14 +18,29 @@ default_policy as (
     select jurisdiction, retention_months from policies where jurisdiction = 'default'
 ),
 
-matched as (
-    select contacts.contact_id, policies.jurisdiction, policies.retention_months
-    from contacts
+locations as (
+    -- Policies match on the location text: match each distinct location once, not every
+    -- contact (a million contacts share a few thousand locations).
+    select distinct location from contacts where location is not null
+),
+
+matched_locations as (
+    select
+        locations.location,
+        min(policies.jurisdiction) as jurisdiction,
+        arg_min(policies.retention_months, policies.jurisdiction) as retention_months
+    from locations
     inner join policies
         on policies.jurisdiction <> 'default'
         and policies.location_pattern is not null
-        and contacts.location ilike policies.location_pattern
-    qualify row_number() over (partition by contacts.contact_id order by policies.jurisdiction) = 1
+        and locations.location ilike policies.location_pattern
+    group by locations.location
+),
+
+matched as (
+    select contacts.contact_id, matched_locations.jurisdiction, matched_locations.retention_months
+    from contacts
+    inner join matched_locations on contacts.location = matched_locations.location
 ),
 
 schedule as (

@@ -29,6 +29,8 @@ current_job as (
     select contact_id, company, record_updated_at as job_as_of
     from members
     where source <> 'pdl' and company is not null
+        -- only contacts with an enrichment answer can have a job change
+        and contact_id in (select contact_id from latest_enrichment)
     qualify row_number() over (
         partition by contact_id order by record_updated_at desc nulls last, record_key
     ) = 1
