@@ -80,10 +80,10 @@ from ingest.landing import (
     BatchCounts,
     ensure_landing_table,
     ensure_raw_schema,
+    insert_new_rows,
     new_batch_id,
     record_batch,
     record_hash,
-    scalar,
 )
 
 PROCESSED_FILES_TABLE = f"{RAW_SCHEMA}.processed_files"
@@ -480,7 +480,7 @@ def record_expression(spec: CsvFeedSpec, header: HeaderMap, file_name: str) -> p
 class _Batch:
     """One transaction's worth of a file: valid rows ready to insert, quarantined payloads."""
 
-    valid: pl.DataFrame  # _source_record_id, _record_hash, _record (JSON text)
+    valid: pl.DataFrame  # _source_record_id, _record (JSON text); DuckDB hashes it
     quarantined: list[tuple[str, str, str, dict[str, Any]]]  # (record id, field, reason, payload)
 
 
@@ -504,20 +504,15 @@ def land_batch(
     try:
         if batch.valid.height:
             con.register("_csv_batch", batch.valid)
-            # INSERT OR IGNORE, as in ingest.landing: the primary key (record id, content hash)
-            # makes a re-read file add only rows that are new or changed. Its result is the
-            # number of rows actually inserted, so no count(*) before and after is needed.
-            landed = int(
-                scalar(
-                    con,
-                    f"""
-                    insert or ignore into {spec.table}
-                    select ?, _source_record_id, _record_hash, ?, ?, _record
-                    from _csv_batch
-                    """,
-                    [spec.source, batch_id, fetched_at],
-                )
-                or 0
+            # Same idempotency as ingest.landing (unique landing key over record id + content
+            # hash): a re-read file adds only rows that are new or changed.
+            landed = insert_new_rows(
+                con,
+                spec.table,
+                "_csv_batch",
+                source=spec.source,
+                batch_id=batch_id,
+                fetched_at=fetched_at,
             )
             con.unregister("_csv_batch")
         if batch.quarantined:
@@ -641,11 +636,8 @@ def _prepare_batch(
         (pl.lit(f"{file_name}:") + pl.col("_row").cast(pl.String)).alias("_source_record_id"),
         record.alias("_record"),
     )
-    sha256 = hashlib.sha256
-    hashes = [sha256(text.encode()).hexdigest() for text in documents["_record"].to_list()]
-    valid = documents.insert_column(1, pl.Series("_record_hash", hashes, dtype=pl.String))
     outcome.quarantined += len(quarantined)
-    return _Batch(valid, quarantined)
+    return _Batch(documents, quarantined)
 
 
 def ingest_file(

@@ -137,7 +137,11 @@ def test_bench_landing_over_http(market, tmp_path):
         )
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a loaded machine: never lose a finished measurement
+            server.kill()
+            server.wait(timeout=30)
     rate = result["records"] / result["seconds"]
     print(
         f"\nHTTP → raw: {result['records']:,} records in {result['seconds']:.1f}s = "
