@@ -381,3 +381,13 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | Non
     on a connection with an unfinished result)."""
     rows = con.execute(sql, params or []).fetchall()
     return rows[0][0] if rows else None
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
+    """Whether `schema.table` exists (a table or a view) in the connected database."""
+    schema, _, table = qualified.rpartition(".")
+    rows = con.execute(
+        "select 1 from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema or "main", table],
+    ).fetchall()
+    return bool(rows)

@@ -44,7 +44,7 @@ from ingest.landing import (
     land_page,
     new_batch_id,
     record_batch,
-    scalar,
+    table_exists,
 )
 from ingest.sync import safe_record_id
 
@@ -291,17 +291,6 @@ class PendingLookup:
     query: dict[str, str]
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(
-        scalar(
-            con,
-            "select count(*) from information_schema.tables "
-            "where table_schema = ? and table_name = ?",
-            [schema, table],
-        )
-    )
-
-
 def _json_list(raw: str | None) -> list[Any]:
     if not raw:
         return []
@@ -352,7 +341,7 @@ def greenhouse_candidate_lookups(con: duckdb.DuckDBPyConnection) -> Iterator[dic
     Opted-out candidates (`can_email = false`) are not enriched: buying more data about someone
     who objected is not data minimisation.
     """
-    if not _table_exists(con, "raw", "greenhouse_candidates"):
+    if not table_exists(con, "raw.greenhouse_candidates"):
         return
     rows = con.execute(
         """

@@ -17,19 +17,10 @@ from typing import Any
 
 import duckdb
 
+from ingest.landing import table_exists
 from orchestration.gdpr.erasure import RAW_TABLES_BY_PREFIX, ErasureSubject, find_subject
 
 ACCESS_DIR = Path("exports") / "gdpr" / "access"
-
-
-def _exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
-    schema, table = qualified.split(".")
-    return bool(
-        con.execute(
-            "select 1 from information_schema.tables where table_schema = ? and table_name = ?",
-            [schema, table],
-        ).fetchall()
-    )
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dict[str, Any]]:
@@ -39,7 +30,7 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dict[s
 
 
 def _by_ids(con, table: str, column: str, ids: list[str]) -> list[dict[str, Any]]:
-    if not ids or not _exists(con, table):
+    if not ids or not table_exists(con, table):
         return []
     return _rows(con, f"select * from {table} where {column} in (select unnest(?))", [ids])
 
@@ -59,7 +50,7 @@ def retention_date(
     con: duckdb.DuckDBPyConnection, contact: dict[str, Any]
 ) -> dict[str, Any] | None:
     """The contact's retention policy and purge date (same rule as gdpr.retention_due)."""
-    if not _exists(con, "reference.retention_policies"):
+    if not table_exists(con, "reference.retention_policies"):
         return None
     policies = _rows(con, "select * from reference.retention_policies", [])
     location = (contact.get("location") or "").lower()
@@ -100,7 +91,7 @@ def collect(con: duckdb.DuckDBPyConnection, subject: ErasureSubject) -> dict[str
         item_basis = basis.get(key, {})
         versions = []
         for table in RAW_TABLES_BY_PREFIX.get(f"{source}:{entity}", ()):
-            if _exists(con, table):
+            if table_exists(con, table):
                 versions += [
                     {
                         "table": table,

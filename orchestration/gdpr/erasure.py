@@ -49,6 +49,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from ingest.landing import table_exists
 from orchestration.gdpr import hashing
 from orchestration.gdpr.suppression import (
     AUDIT_TABLE,
@@ -142,16 +143,6 @@ class ErasureReport:
 # -- finding the person ------------------------------------------------------------------
 
 
-def _exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
-    schema, table = qualified.split(".")
-    return bool(
-        con.execute(
-            "select 1 from information_schema.tables where table_schema = ? and table_name = ?",
-            [schema, table],
-        ).fetchall()
-    )
-
-
 def _column(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> set[str]:
     return {row[0] for row in con.execute(sql, params).fetchall() if row[0] is not None}
 
@@ -195,8 +186,8 @@ def find_subject(
     subject.record_keys.update(record_keys)
     subject.contact_ids.update(contact_ids)
 
-    has_identifiers = _exists(con, "identity.record_identifiers")
-    has_map = _exists(con, "identity.identity_map")
+    has_identifiers = table_exists(con, "identity.record_identifiers")
+    has_map = table_exists(con, "identity.identity_map")
     if has_identifiers and (subject.emails or subject.profile_slugs):
         values = sorted(subject.emails | subject.profile_slugs)
         subject.record_keys |= _column(
@@ -213,7 +204,7 @@ def find_subject(
                 "where record_key in (select unnest(?))",
                 [sorted(subject.record_keys)],
             )
-        if subject.contact_ids and _exists(con, "identity.contact_merges"):
+        if subject.contact_ids and table_exists(con, "identity.contact_merges"):
             # Ids that merged into the person (and what they merged into): exports may hold
             # any of them.
             for _ in range(3):
@@ -235,7 +226,7 @@ def find_subject(
                 "where contact_id in (select unnest(?))",
                 [sorted(subject.contact_ids)],
             )
-    if subject.record_keys and _exists(con, "intermediate.int_person_records"):
+    if subject.record_keys and table_exists(con, "intermediate.int_person_records"):
         rows = con.execute(
             "select emails, profile_urls, first_name, last_name, full_name, "
             "is_buyer_profile_copy from intermediate.int_person_records "
@@ -630,7 +621,7 @@ def scrub_landing(
     by_file: dict[str, set[int]] = {}
     for file_name, row in csv_rows:
         by_file.setdefault(file_name, set()).add(row)
-    has_processed = _exists(con, "raw.processed_files")
+    has_processed = table_exists(con, "raw.processed_files")
     rewritten = []
     if not landing.is_dir():
         return rewritten

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from ingest.landing import table_exists
 from orchestration.gdpr.erasure import ErasureReport, erase_many
 
 ACTION_RETENTION = "retention_purge"
@@ -26,20 +27,10 @@ ACTION_SUPPRESSED_REDELIVERY = "suppressed_redelivery"
 ERASURE_SIGNALS = ("anonymized", "deleted")
 
 
-def _exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
-    schema, table = qualified.split(".")
-    return bool(
-        con.execute(
-            "select 1 from information_schema.tables where table_schema = ? and table_name = ?",
-            [schema, table],
-        ).fetchall()
-    )
-
-
 def contacts_due_for_purge(db_path: Path) -> list[str]:
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        if not _exists(con, "gdpr.retention_due"):
+        if not table_exists(con, "gdpr.retention_due"):
             return []
         rows = con.execute(
             "select contact_id from gdpr.retention_due where is_purge_due order by 1"
@@ -52,7 +43,7 @@ def contacts_due_for_purge(db_path: Path) -> list[str]:
 def records_with_erasure_signals(db_path: Path) -> list[str]:
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        if not _exists(con, "intermediate.int_record_consent_signals"):
+        if not table_exists(con, "intermediate.int_record_consent_signals"):
             return []
         rows = con.execute(
             "select distinct record_key from intermediate.int_record_consent_signals "

@@ -34,6 +34,7 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
+from ingest.landing import table_exists
 from orchestration.gdpr import hashing
 
 SCHEMA = "gdpr"
@@ -141,22 +142,13 @@ def identifier_hashes(
     return out
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
-    schema, table = qualified.split(".")
-    rows = con.execute(
-        "select 1 from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, table],
-    ).fetchall()
-    return bool(rows)
-
-
 def hashed_record_identifiers(con: duckdb.DuckDBPyConnection, key: bytes) -> pl.DataFrame:
     """record_key, identifier_hash for every evidence e-mail / profile identifier.
 
     Shared mailboxes (`is_evidence = false`) are skipped: `jobs@acme.com` unsubscribing must
     not suppress everyone who ever wrote from it. Each distinct value is hashed once.
     """
-    if not _table_exists(con, IDENTIFIERS_TABLE):
+    if not table_exists(con, IDENTIFIERS_TABLE):
         return pl.DataFrame(
             schema={
                 "record_key": pl.String,
@@ -200,7 +192,7 @@ def sync_source_opt_outs(
     con: duckdb.DuckDBPyConnection, hashed: pl.DataFrame, now: datetime
 ) -> int:
     """Put the identifiers of every record carrying a source opt-out signal on the list."""
-    if not _table_exists(con, SIGNALS_TABLE) or hashed.height == 0:
+    if not table_exists(con, SIGNALS_TABLE) or hashed.height == 0:
         return 0
     signals = con.sql(
         f"select distinct record_key, source from {SIGNALS_TABLE} where signal = 'opt_out'"
@@ -268,7 +260,7 @@ def refresh_suppressed_records(con: duckdb.DuckDBPyConnection, now: datetime) ->
             inner join {SUPPRESSION_TABLE} s on h.identifier_hash = s.identifier_hash
             group by h.record_key"""
         )
-        has_map = _table_exists(con, IDENTITY_MAP_TABLE)
+        has_map = table_exists(con, IDENTITY_MAP_TABLE)
         first_seen = (
             f"left join {IDENTITY_MAP_TABLE} m on m.record_key = r.record_key"
             if has_map

@@ -6,6 +6,8 @@ from typing import Any
 
 import duckdb
 
+from ingest.landing import table_exists
+
 # (label, table, optional filter)
 COUNTED = (
     ("contacts", "crm.contacts", None),
@@ -24,25 +26,15 @@ COUNTED = (
 )
 
 
-def _exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
-    schema, table = qualified.split(".")
-    return bool(
-        con.execute(
-            "select 1 from information_schema.tables where table_schema = ? and table_name = ?",
-            [schema, table],
-        ).fetchall()
-    )
-
-
 def hygiene_summary(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """Counts only (no personal data): rows per list, and the three most common tag gaps."""
     counts: dict[str, Any] = {}
     for label, table, condition in COUNTED:
-        if not _exists(con, table):
+        if not table_exists(con, table):
             continue
         where = f" where {condition}" if condition else ""
         counts[label] = int(con.execute(f"select count(*) from {table}{where}").fetchall()[0][0])
-    if _exists(con, "hygiene.tagging_gaps"):
+    if table_exists(con, "hygiene.tagging_gaps"):
         rows = con.execute(
             "select tag, completeness_pct from hygiene.tagging_gaps where is_top_gap "
             "order by gap_rank"

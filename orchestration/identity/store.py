@@ -19,6 +19,7 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
+from ingest.landing import table_exists
 from orchestration.identity.engine import IdentityResult, resolve_identities
 from orchestration.identity.normalise import country_from_location
 from orchestration.identity.schema import PERSON_RECORD_SCHEMA, IdentityConfig
@@ -55,23 +56,15 @@ def load_person_records(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     )
 
 
-def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    rows = con.execute(
-        "select 1 from information_schema.tables where table_schema = ? and table_name = ?",
-        [SCHEMA, table],
-    ).fetchall()
-    return bool(rows)
-
-
 def load_previous(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame | None]:
     previous_map = (
         con.sql(f"select record_key, contact_id, assigned_at from {SCHEMA}.identity_map").pl()
-        if table_exists(con, "identity_map")
+        if table_exists(con, f"{SCHEMA}.identity_map")
         else empty_map()
     )
     merges = (
         con.sql(f"select * from {SCHEMA}.contact_merges").pl()
-        if table_exists(con, "contact_merges")
+        if table_exists(con, f"{SCHEMA}.contact_merges")
         else None
     )
     return previous_map, merges
@@ -199,7 +192,7 @@ def write_empty(con: duckdb.DuckDBPyConnection) -> None:
     A previous identity map is kept — ids already issued must stay resolvable."""
     con.execute(f"create schema if not exists {SCHEMA}")
     for table, ddl in EMPTY_TABLES.items():
-        if table == "identity_map" and table_exists(con, table):
+        if table == "identity_map" and table_exists(con, f"{SCHEMA}.{table}"):
             continue
         con.execute(f"create or replace table {SCHEMA}.{table} ({ddl})")
     _append(con, "contact_merges", pl.DataFrame(), MERGES_DDL)

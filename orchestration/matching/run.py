@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from ingest.landing import table_exists
 from orchestration.matching.exports import DEFAULT_TOP_K, ExportFiles, export_frame, write_export
 from orchestration.matching.scoring import (
     DEFAULT_MIN_CONTACT_GAP_DAYS,
@@ -23,7 +24,6 @@ from orchestration.matching.store import (
     load_pool,
     load_rejections,
     load_req_profile,
-    table_exists,
     write_matches,
 )
 
@@ -84,7 +84,7 @@ def match_req(
         rows_stored=written,
         exclusions=stats,
         export=files,
-        engagement_available=table_exists(con, "segments", "engagement_scores"),
+        engagement_available=table_exists(con, "segments.engagement_scores"),
         seconds=seconds,
         top_scores=[round(s, 2) for s in ranked["score"].head(5).to_list()],
     )

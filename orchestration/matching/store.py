@@ -16,20 +16,11 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
+from ingest.landing import table_exists
 from orchestration.matching.scoring import ReqProfile
 from orchestration.partitions import req_partition_key
 
 MATCHES_TABLE = "matching.req_matches"
-
-
-def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = ? and table_name = ?",
-            [schema, table],
-        ).fetchall()[0][0]
-    )
 
 
 def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> pl.DataFrame:
@@ -101,8 +92,8 @@ def load_closed_hired_reqs(con: duckdb.DuckDBPyConnection) -> list[tuple[ReqProf
 
 def load_pool(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None) -> pl.DataFrame:
     """One row per contact with profile, engagement, segment and eligibility columns."""
-    has_engagement = table_exists(con, "segments", "engagement_scores")
-    has_segments = table_exists(con, "segments", "segment_membership")
+    has_engagement = table_exists(con, "segments.engagement_scores")
+    has_segments = table_exists(con, "segments.segment_membership")
     engagement_join = (
         "left join segments.engagement_scores e on e.contact_id = c.contact_id"
         if has_engagement
