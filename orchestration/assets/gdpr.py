@@ -101,4 +101,25 @@ def retention_purge(context: dg.AssetExecutionContext, warehouse: DuckDBWarehous
     )
 
 
-GDPR_ASSETS = [suppressed_records, retention_purge]
+# The two GDPR ledgers are appended to by several writers (the suppression gate above, the
+# nightly purge, the `talent-crm gdpr` commands), so none of them "materializes" the ledger;
+# they are declared as external assets so the graph shows what they hold and the analytics
+# marts (dbt sources `gdpr_ledgers`) hang off them.
+GDPR_LEDGERS = [
+    dg.AssetSpec(
+        ["gdpr", "suppression_list"],
+        description="Keyed hashes (HMAC-SHA256 with TALENT_CRM_PEPPER) of suppressed "
+        "identifiers, with reason and time added: no identifier in clear.",
+        group_name="gdpr",
+        kinds={"duckdb"},
+    ),
+    dg.AssetSpec(
+        ["gdpr", "audit_log"],
+        description="One row per erasure or retention purge: subject hash, action, time, rows "
+        "removed per table, files rewritten. No personal data.",
+        group_name="gdpr",
+        kinds={"duckdb"},
+    ),
+]
+
+GDPR_ASSETS = [suppressed_records, retention_purge, *GDPR_LEDGERS]
