@@ -5,6 +5,7 @@ import dagster as dg
 
 from ingest import pdl
 from orchestration.assets.ingest.common import skipped_for_missing_credentials
+from orchestration.assets.ingest.pdl import PdlEnrichmentConfig, run_enrichment
 from orchestration.hygiene.enrichment import stale_contact_lookups
 from orchestration.hygiene.summary import hygiene_summary
 from orchestration.resources import DuckDBWarehouse, SourceCredentials
@@ -53,13 +54,10 @@ def hygiene_report(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse
     return dg.MaterializeResult(metadata=metadata)
 
 
-class StaleEnrichmentConfig(dg.Config):
-    """Run-time options, editable in the Launchpad."""
+class StaleEnrichmentConfig(PdlEnrichmentConfig):
+    """Run-time options, editable in the Launchpad (the PDL ingest options, own budget)."""
 
     max_calls: int = 100  # budget: questions per run (PDL bills every match)
-    min_likelihood: int = pdl.DEFAULT_MIN_LIKELIHOOD
-    reask_after_days: int = pdl.DEFAULT_REASK_AFTER_DAYS
-    requests_per_minute: int = pdl.DEFAULT_REQUESTS_PER_MINUTE
 
 
 @dg.asset(
@@ -84,23 +82,14 @@ def stale_contact_enrichment(
         return skipped_for_missing_credentials(
             context, warehouse, pdl.SOURCE, pdl.ENRICHMENTS_ENTITY, missing
         )
-    if not 1 <= config.min_likelihood <= 10:
-        raise dg.Failure("stale enrichment: min_likelihood must be between 1 and 10.")
-    client = pdl.make_client(
-        api_key=pdl_api.api_key(),
-        base_url=pdl_api.base_url(pdl.DEFAULT_BASE_URL),
-        requests_per_minute=config.requests_per_minute,
+    run, client = run_enrichment(
+        warehouse,
+        pdl_api,
+        config,
+        label="stale enrichment",
+        # Candidates: stale contacts, a few more than the budget (some were asked lately).
+        lookup_sources=[stale_contact_lookups(limit=config.max_calls * 3)],
     )
-    with warehouse.connect() as con:
-        run = pdl.enrich_pending(
-            con,
-            client,
-            max_calls=config.max_calls,
-            min_likelihood=config.min_likelihood,
-            reask_after_days=config.reask_after_days,
-            # Candidates: stale contacts, a few more than the budget (some were asked lately).
-            lookup_sources=[stale_contact_lookups(limit=config.max_calls * 3)],
-        )
     context.log.info(
         f"stale enrichment: asked {run.asked} (budget {config.max_calls}), matched "
         f"{run.matched}, no match {run.no_match}, skipped {run.skipped_recently_asked} asked "

@@ -7,6 +7,8 @@ misses are remembered), asks at most `max_calls` questions per run and keeps onl
 likelihood >= `min_likelihood`. Without PDL_API_KEY it skips with a message naming it.
 """
 
+from collections.abc import Sequence
+
 import dagster as dg
 
 from ingest import pdl
@@ -26,6 +28,36 @@ class PdlEnrichmentConfig(dg.Config):
     min_likelihood: int = pdl.DEFAULT_MIN_LIKELIHOOD  # 1..10; weaker matches count as misses
     reask_after_days: int = pdl.DEFAULT_REASK_AFTER_DAYS  # do not ask again within this window
     requests_per_minute: int = pdl.DEFAULT_REQUESTS_PER_MINUTE  # client-side throttle
+
+
+def run_enrichment(
+    warehouse: DuckDBWarehouse,
+    pdl_api: SourceCredentials,
+    config: PdlEnrichmentConfig,
+    *,
+    label: str,
+    lookup_sources: Sequence[pdl.LookupSource] | None = None,
+) -> tuple[pdl.EnrichmentRunResult, pdl.PdlClient]:
+    """One budgeted PDL run (shared by this asset and the monthly stale-contact enrichment):
+    validate the config, build the rate-limited client, ask and land. `label` names the asset
+    in errors; `lookup_sources` picks whom to ask (default: every person record)."""
+    if not 1 <= config.min_likelihood <= 10:
+        raise dg.Failure(f"{label}: min_likelihood must be between 1 and 10.")
+    client = pdl.make_client(
+        api_key=pdl_api.api_key(),
+        base_url=pdl_api.base_url(pdl.DEFAULT_BASE_URL),
+        requests_per_minute=config.requests_per_minute,
+    )
+    with warehouse.connect() as con:
+        run = pdl.enrich_pending(
+            con,
+            client,
+            max_calls=config.max_calls,
+            min_likelihood=config.min_likelihood,
+            reask_after_days=config.reask_after_days,
+            lookup_sources=lookup_sources,
+        )
+    return run, client
 
 
 @dg.asset(
@@ -56,21 +88,7 @@ def pdl_person_enrichments(
             ensure_raw_schema(con)
             ensure_landing_table(con, pdl.SOURCE, pdl.NO_MATCHES_ENTITY)
         return result
-    if not 1 <= config.min_likelihood <= 10:
-        raise dg.Failure("pdl: min_likelihood must be between 1 and 10.")
-    client = pdl.make_client(
-        api_key=pdl_api.api_key(),
-        base_url=pdl_api.base_url(pdl.DEFAULT_BASE_URL),
-        requests_per_minute=config.requests_per_minute,
-    )
-    with warehouse.connect() as con:
-        run = pdl.enrich_pending(
-            con,
-            client,
-            max_calls=config.max_calls,
-            min_likelihood=config.min_likelihood,
-            reask_after_days=config.reask_after_days,
-        )
+    run, client = run_enrichment(warehouse, pdl_api, config, label="pdl")
     context.log.info(
         f"pdl: considered {run.considered} look-ups, skipped {run.skipped_recently_asked} asked "
         f"within {config.reask_after_days} days, asked {run.asked} (budget {config.max_calls}), "
