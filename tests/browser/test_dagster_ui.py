@@ -55,6 +55,26 @@ def dismiss_welcome_dialog(driver) -> None:
             button.click()
 
 
+def click_past_dialogs(driver, element, timeout: float = 30) -> None:
+    """Click `element`; when a dialog that opened meanwhile (Dagster's welcome dialog appears
+    asynchronously, sometimes after the first check) intercepts the click, close it and retry."""
+    from selenium.common.exceptions import ElementClickInterceptedException
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    deadline = time.monotonic() + timeout
+    while True:
+        dismiss_welcome_dialog(driver)
+        try:
+            element.click()
+            return
+        except ElementClickInterceptedException:
+            if time.monotonic() > deadline:
+                raise
+            ActionChains(driver).send_keys(Keys.ESCAPE).perform()
+            time.sleep(0.5)
+
+
 def body_lines(driver) -> list[str]:
     from selenium.webdriver.common.by import By
 
@@ -95,13 +115,12 @@ def test_job_launched_from_the_ui_succeeds(dagster_ui, browser, artifacts: Path)
         60,
         f"the Materialize all button of job {JOB_TO_LAUNCH}",
     )
-    dismiss_welcome_dialog(browser)
-    launch[0].click()
+    click_past_dialogs(browser, launch[0])
     # A fresh Dagster instance has no record of the upstream marts: the UI asks to confirm.
     time.sleep(1)
     for button in browser.find_elements(By.XPATH, "//button[normalize-space()='Confirm']"):
         if button.is_displayed():
-            button.click()
+            click_past_dialogs(browser, button)
     run_link = wait_for(
         lambda: [
             a.get_attribute("href")
