@@ -8,6 +8,7 @@ variable instead of failing the whole code location at load time.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,30 @@ import dagster as dg
 import duckdb
 
 from orchestration import settings
+
+# How long a run waits for another process to release DuckDB's single-writer file lock.
+LOCK_WAIT_SECONDS = 300.0
+
+
+def connect_when_free(
+    path: Path, *, read_only: bool = False, wait_seconds: float = LOCK_WAIT_SECONDS
+) -> duckdb.DuckDBPyConnection:
+    """Open the database, waiting while another process holds its lock.
+
+    The `duckdb_write` pool serialises our writing steps, but a slot is released when a step
+    ends, a moment before that step's process has closed its connection; and runs launched from
+    other processes (CLI, a second `dagster dev`) can overlap too. Queue instead of crashing.
+    """
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.2
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
 
 
 class DuckDBWarehouse(dg.ConfigurableResource):
@@ -33,7 +58,7 @@ class DuckDBWarehouse(dg.ConfigurableResource):
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         path = self.resolved_path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(path), read_only=read_only)
+        con = connect_when_free(path, read_only=read_only)
         try:
             yield con
         finally:
