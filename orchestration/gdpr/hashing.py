@@ -2,8 +2,8 @@
 
 The suppression list must remember WHO may not be contacted or re-created without holding
 their personal data: it stores only `HMAC(pepper, "<kind>:<normalised identifier>")`. The same
-normalisers as identity resolution are used, so `Jane.Doe+cv@gmail.com` and
-`janedoe@gmail.com`, or any spelling of one LinkedIn profile URL, hash alike. Without the
+normalisers as identity resolution are used, so a Gmail address with dots and a `+tag` and
+the same address without them, or any spelling of one LinkedIn profile URL, hash alike. Without the
 pepper a hash cannot be brute-forced from a list of known addresses.
 """
 
