@@ -38,6 +38,9 @@ DETERMINISTIC_RULES = {
     "email_corporate": ("work_email_exact", 4, 0.98),
 }
 FUZZY_RANK = 10
+# A same-name pair sharing one fact no namesake shares (`score_fuzzy`); merges after the
+# two-fact fuzzy edges and is weak evidence (clusters.py vetoes it on conflicting identifiers).
+EXCLUSIVE_FACT_RULE = "name_exclusive_fact"
 
 
 def _empty_edges() -> pl.DataFrame:
@@ -372,8 +375,8 @@ def score_fuzzy(
     config: IdentityConfig,
     frequencies: NameFrequencies | None = None,
     profiles: pl.DataFrame | None = None,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(auto-merge edges, review pairs) for candidate pairs.
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(auto-merge edges, review pairs, pending same-name one-fact pairs) for candidate pairs.
 
     `frequencies` (how common names and facts are) default to those of `component`; an
     incremental run that scores only part of the records passes the whole market's.
@@ -390,13 +393,14 @@ def score_fuzzy(
     that more than `max_expected_namesakes` other people would match as well by coincidence
     (`_expected_namesakes`) is held for review ("hold:common_name" in its evidence).
     """
-    cols = ["idx", "first_key", "last_key"]
+    cols = ["idx", "first_key", "last_key", "first_canon"]
     attrs = people.select(cols).with_columns(component.alias("comp"))
     c = candidates.join(attrs, left_on="a", right_on="idx").join(
         attrs, left_on="b", right_on="idx", suffix="_b"
     )
     if c.is_empty():
-        return _empty_edges(), _empty_edges().drop("rank")
+        pending = _empty_edges().select("a", "b", "score", "evidence")
+        return _empty_edges(), _empty_edges().drop("rank"), pending
     c = c.with_columns(
         _pairwise(c, "first_key", first_names_compatible, "fn"),
         _pairwise(c, "last_key", last_names_compatible, "ln"),
@@ -467,7 +471,106 @@ def score_fuzzy(
         & ((pl.col("score") < config.auto_merge_score) | pl.col("veto"))
     )
     auto = auto.drop("veto").with_columns(pl.lit(FUZZY_RANK, dtype=pl.Int32).alias("rank"))
-    return auto.sort("score", "a", "b", descending=[True, False, False]), review.drop("veto")
+    # Same full name (nickname-aware, no typo) and ONE shared fact, nothing contradicting:
+    # `exclusive_fact_edges` merges those whose fact no namesake shares.
+    single = (
+        (pl.col("score") < config.auto_merge_score)
+        & (pl.col("fn") == 1.0)
+        & (pl.col("ln") == 1.0)
+        & (pl.col("first_canon") == pl.col("first_canon_b"))
+        & (pl.col("last_key") == pl.col("last_key_b"))
+        & (pl.col("same_company") | pl.col("same_city") | pl.col("same_role"))
+        & ~pl.col("other_role")
+        & ~pl.col("other_city")
+        & ~pl.col("veto")
+    )
+    pending = c.filter(single).select(
+        pl.col("a").cast(pl.UInt32),
+        pl.col("b").cast(pl.UInt32),
+        "score",
+        evidence.alias("evidence"),
+    )
+    return (
+        auto.sort("score", "a", "b", descending=[True, False, False]),
+        review.drop("veto"),
+        pending,
+    )
+
+
+def exclusive_fact_edges(
+    people: pl.DataFrame,
+    component: pl.Series,
+    pending: pl.DataFrame,
+    freq: NameFrequencies | None = None,
+) -> pl.DataFrame:
+    """Edges for same-name pairs (`score_fuzzy` pending) that share a fact no namesake shares.
+
+    One shared company, city or role is not enough against namesakes in general, but it is
+    when, across the whole market, only these two components carry that value under that
+    full name and no known city or role contradicts: the usual trace of a job change (a
+    sourcing row at the new employer keeps the old ATS record's role) or of a sparse event
+    sign-up. A third same-name component holding the fact makes it ambiguous: no edge.
+    `component` is the clustering after the two-fact fuzzy merges (so pieces of one person
+    already joined count once); `freq` defaults to its frequencies (an incremental run
+    passes the whole market's).
+    """
+    comp = component.gather(pending["a"]), component.gather(pending["b"])
+    p = pending.with_columns(comp[0].alias("comp"), comp[1].alias("comp_b")).filter(
+        pl.col("comp") != pl.col("comp_b")
+    )
+    if p.is_empty():
+        return _empty_edges()
+    prof = component_profiles(people, component)
+    freq = freq or name_frequencies(people, component, prof)
+    names = people.select("idx", "first_canon", "last_key")
+    p = (
+        p.join(names, left_on="a", right_on="idx")
+        .join(prof, on="comp")
+        .join(prof, left_on="comp_b", right_on="comp", suffix="_b")
+    )
+
+    def disjoint(col: str) -> pl.Expr:
+        return (
+            (pl.col(col).list.len() > 0)
+            & (pl.col(f"{col}_b").list.len() > 0)
+            & (pl.col(col).list.set_intersection(pl.col(f"{col}_b")).list.len() == 0)
+        )
+
+    # Facts gathered by the two-fact merges can now contradict the pair.
+    p = p.filter(~disjoint("cities") & ~disjoint("roles"))
+    row = pl.int_range(pl.len(), dtype=pl.UInt32).alias("row")
+    hits = []
+    for col in ("companies", "cities", "roles"):
+        shared = (
+            p.select(
+                row,
+                "first_canon",
+                "last_key",
+                pl.col(col).list.set_intersection(pl.col(f"{col}_b")).alias("v"),
+            )
+            .explode("v")
+            .drop_nulls("v")
+            .with_columns(pl.lit(col).alias("fact"))
+        )
+        hits.append(
+            shared.join(freq.name_facts, on=["first_canon", "last_key", "fact", "v"])
+            .filter(pl.col("k") <= 2)
+            .select("row", pl.lit(col).alias("fact"))
+        )
+    found = pl.concat(hits).group_by("row").agg(pl.col("fact").sort().str.join("+"))
+    e = p.with_columns(row).join(found, on="row")
+    return (
+        e.select(
+            "a",
+            "b",
+            pl.lit(EXCLUSIVE_FACT_RULE).alias("rule"),
+            "score",
+            (pl.col("evidence") + pl.lit(" exclusive:") + pl.col("fact")).alias("evidence"),
+            pl.lit(FUZZY_RANK + 1, dtype=pl.Int32).alias("rank"),
+        )
+        .sort("score", "a", "b", descending=[True, False, False])
+        .unique(["a", "b"], keep="first", maintain_order=True)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -476,6 +579,9 @@ class NameFrequencies:
 
     names: pl.DataFrame  # first_canon, last_key, name_n
     facts: dict[str, pl.DataFrame]  # companies|cities|roles -> v, f (share of components)
+    # first_canon, last_key, fact (companies|cities|roles), v, k: components carrying the
+    # name together with that fact value.
+    name_facts: pl.DataFrame
 
 
 def name_frequencies(
@@ -494,7 +600,20 @@ def name_frequencies(
         .agg((pl.len() / n_comp).alias("f"))
         for col in ("companies", "cities", "roles")
     }
-    return NameFrequencies(names=names, facts=facts)
+    named_comps = named.unique()
+    name_facts = pl.concat(
+        [
+            named_comps.join(
+                prof.select("comp", pl.col(col).alias("v")).explode("v").drop_nulls("v"),
+                on="comp",
+            )
+            .group_by("first_canon", "last_key", "v")
+            .agg(pl.len().cast(pl.UInt32).alias("k"))
+            .with_columns(pl.lit(col).alias("fact"))
+            for col in ("companies", "cities", "roles")
+        ]
+    ).select("first_canon", "last_key", "fact", "v", "k")
+    return NameFrequencies(names=names, facts=facts, name_facts=name_facts)
 
 
 def _expected_namesakes(c: pl.DataFrame, people: pl.DataFrame, freq: NameFrequencies) -> pl.Series:

@@ -18,6 +18,7 @@ from .edges import (
     NameFrequencies,
     component_profiles,
     deterministic_edges,
+    exclusive_fact_edges,
     fuzzy_candidates,
     score_fuzzy,
     screen_identifiers,
@@ -84,7 +85,7 @@ def resolve_identities(
     t0 = time.perf_counter()
     profiles = component_profiles(people, first.component)
     cand = fuzzy_candidates(people, first.component, cfg, profiles)
-    auto, review = score_fuzzy(
+    auto, review, pending = score_fuzzy(
         people, identifiers, first.component, cand, cfg, frequencies, profiles
     )
     t["fuzzy"] = time.perf_counter() - t0
@@ -93,15 +94,24 @@ def resolve_identities(
     second = union_find_clusters(n, auto, singular, cfg, initial=first.component)
     t["cluster_fuzzy"] = time.perf_counter() - t0
 
+    # Same-name pairs with one fact no namesake shares, judged on the people the two-fact
+    # merges formed (pieces of one person already joined count once).
+    t0 = time.perf_counter()
+    exclusive = exclusive_fact_edges(people, second.component, pending, frequencies)
+    third = union_find_clusters(n, exclusive, singular, cfg, initial=second.component)
+    review = review.join(exclusive.select("a", "b"), on=["a", "b"], how="anti")
+    auto = pl.concat([auto, exclusive])
+    t["exclusive_fact"] = time.perf_counter() - t0
+
     keys = people["record_key"]
-    comp = second.component
+    comp = third.component
     cluster_key = (
         pl.DataFrame({"record_key": keys, "comp": comp})
         .with_columns(pl.col("record_key").min().over("comp").alias("cluster_key"))
         .select("record_key", "cluster_key")
     )
     edges = pl.concat([det.sort("rank", "a", "b"), auto]).drop("rank")
-    refused = pl.concat([first.refused, second.refused])
+    refused = pl.concat([first.refused, second.refused, third.refused])
     return IdentityResult(
         clusters=cluster_key,
         edges=_with_keys(edges, keys),

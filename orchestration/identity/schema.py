@@ -61,7 +61,12 @@ class IdentityConfig:
     singular_kinds: tuple[str, ...] = ("linkedin",)
     # Weak edges (evidence that can belong to a namesake) are also refused when the two sides
     # disagree on any of these kinds.
-    weak_rules: tuple[str, ...] = ("work_email_exact", "github_exact", "fuzzy_name")
+    weak_rules: tuple[str, ...] = (
+        "work_email_exact",
+        "github_exact",
+        "fuzzy_name",
+        "name_exclusive_fact",
+    )
     weak_edge_veto_kinds: tuple[str, ...] = ("linkedin", "github", "phone", "email_personal")
     # Kinds whose disagreement vetoes a fuzzy (not a deterministic) merge.
     fuzzy_veto_kinds: tuple[str, ...] = ("linkedin", "github", "phone", "email_personal")
