@@ -5,6 +5,12 @@ really holds the seat, so no engine can place them: they cap pairwise recall (ab
 these markets: 0.9715 on the 10k market of seed 5 even if every other record were placed).
 The recall target is therefore asserted on the records that carry their own person's details;
 the overall figure is asserted against a regression floor.
+
+Still missed on those records (10k market, seeds 5 and 7, `pairwise_quality(...).render()`):
+outreach rows whose address no other record of the person carries (~900 pairs: nothing but
+the address; matching the address's local part to a name that is unique in the market was
+right only ~40% of the time here, so it is not used), same-name records whose facts do not
+single the person out among namesakes (~650), records with a name and no fact at all (~250).
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ def test_precision_meets_target(resolved) -> None:
     q = pairwise_quality(result.clusters, truth, result.edges, result.people, result.identifiers)
     print(q.render())
     assert q.precision >= 0.995
-    assert q.recall >= 0.915  # regression floor (0.9188 measured); the ceiling: module docstring
+    assert q.recall >= 0.925  # regression floor (0.9311 measured); the ceiling: module docstring
 
 
 def test_recall_on_records_with_own_identity(resolved) -> None:
@@ -44,17 +50,19 @@ def test_recall_on_records_with_own_identity(resolved) -> None:
     q = pairwise_quality(result.clusters.join(own, on="record_key"), truth)
     print(f"recall without buyer-profile copies {q.recall:.4f}")
     assert q.precision >= 0.995
-    assert q.recall >= 0.935  # 0.9400 measured
+    assert q.recall >= 0.945  # 0.9527 measured
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue #4 target recall >= 0.97 not met: buyer-profile copies cap it near 0.97 and "
-    "people whose records share no identifier stay split (see the module docstring)",
+    reason="issue #4 target recall >= 0.97 not met even on records that carry their own "
+    "person's details (0.9527): outreach rows whose only identifier no other record carries, "
+    "and same-name records with no corroborating fact, stay split (see the module docstring)",
 )
 def test_recall_target_from_issue(resolved) -> None:
-    _records, truth, result = resolved
-    assert pairwise_quality(result.clusters, truth).recall >= 0.97
+    records, truth, result = resolved
+    own = records.filter(~pl.col("is_buyer_profile_copy")).select("record_key")
+    assert pairwise_quality(result.clusters.join(own, on="record_key"), truth).recall >= 0.97
 
 
 def test_review_list_and_evidence_hold_no_raw_identifiers(resolved) -> None:

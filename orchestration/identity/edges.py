@@ -502,6 +502,7 @@ def exclusive_fact_edges(
     component: pl.Series,
     pending: pl.DataFrame,
     freq: NameFrequencies | None = None,
+    max_namesakes: float = 0.1,
 ) -> pl.DataFrame:
     """Edges for same-name pairs (`score_fuzzy` pending) that share a fact no namesake shares.
 
@@ -555,10 +556,25 @@ def exclusive_fact_edges(
         hits.append(
             shared.join(freq.name_facts, on=["first_canon", "last_key", "fact", "v"])
             .filter(pl.col("k") <= 2)
-            .select("row", pl.lit(col).alias("fact"))
+            .join(freq.facts[col], on="v")
+            .select("row", "fact", "f")
         )
-    found = pl.concat(hits).group_by("row").agg(pl.col("fact").sort().str.join("+"))
-    e = p.with_columns(row).join(found, on="row")
+    found = (
+        pl.concat(hits)
+        .group_by("row")
+        .agg(pl.col("fact").unique().sort().str.join("+"), pl.col("f").min())
+    )
+    e = (
+        p.with_columns(row)
+        .join(found, on="row")
+        .join(freq.names, on=["first_canon", "last_key"], how="left")
+        # Other people expected to share the name and this fact by coincidence (as in
+        # `_expected_namesakes`): exclusivity means little for a common name in a big market.
+        .with_columns(
+            ((pl.col("name_n").fill_null(1) - 1).clip(lower_bound=1) * pl.col("f")).alias("ns")
+        )
+        .filter(pl.col("ns") <= max_namesakes)
+    )
     return (
         e.select(
             "a",

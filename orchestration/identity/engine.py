@@ -53,14 +53,17 @@ def resolve_identities(
     *,
     normalised: tuple[pl.DataFrame, pl.DataFrame] | None = None,
     frequencies: NameFrequencies | None = None,
+    exclusive_frequencies: NameFrequencies | None = None,
     screened: tuple[pl.DataFrame, pl.DataFrame] | None = None,
 ) -> IdentityResult:
     """Cluster person records into people.
 
     `normalised` lets a caller reuse cached keys; `frequencies` (how common names and facts
     are) default to this frame's own, and an incremental run over part of the market passes
-    the whole market's (incremental.py), as it passes `screened` (`screen_identifiers` output
-    judged with every carrier of the identifiers, not only this frame's).
+    the whole market's (incremental.py; `exclusive_frequencies` counted over the components
+    before exclusive-fact merges, which a full run counts itself), as it passes `screened`
+    (`screen_identifiers` output judged with every carrier of the identifiers, not only this
+    frame's).
     """
     cfg = config or IdentityConfig()
     t: dict[str, float] = {}
@@ -97,7 +100,9 @@ def resolve_identities(
     # Same-name pairs with one fact no namesake shares, judged on the people the two-fact
     # merges formed (pieces of one person already joined count once).
     t0 = time.perf_counter()
-    exclusive = exclusive_fact_edges(people, second.component, pending, frequencies)
+    exclusive = exclusive_fact_edges(
+        people, second.component, pending, exclusive_frequencies, cfg.max_single_fact_namesakes
+    )
     third = union_find_clusters(n, exclusive, singular, cfg, initial=second.component)
     review = review.join(exclusive.select("a", "b"), on=["a", "b"], how="anti")
     auto = pl.concat([auto, exclusive])

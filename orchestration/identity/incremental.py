@@ -15,8 +15,9 @@ result. An incremental run therefore:
 3. resolves those records with the normal engine, giving it what only the whole market
    knows: identifier screening judged with every carrier of each identifier (a shared
    mailbox stays shared even if most of its carriers are not re-resolved) and the market's
-   name/fact frequencies for the namesake guard; every other record keeps its previous
-   cluster, edges and review pairs.
+   name/fact frequencies for the namesake guard (for exclusive-fact pairs, counted over the
+   previous components before those merges, as a full run counts them); every other record
+   keeps its previous cluster, edges and review pairs.
 
 The frequencies are counted over the previous contacts (a full run counts them over the
 components linked by identifiers), so a long series of incremental runs can drift slightly
@@ -31,7 +32,14 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from .edges import block_cap, component_block_keys, name_frequencies, screen_identifiers
+from .clusters import connected_components
+from .edges import (
+    EXCLUSIVE_FACT_RULE,
+    block_cap,
+    component_block_keys,
+    name_frequencies,
+    screen_identifiers,
+)
 from .engine import IdentityResult, resolve_identities
 from .normalise import normalise_records
 from .schema import IdentityConfig
@@ -122,6 +130,29 @@ def _contact_labels(people: pl.DataFrame, prev: IdentityResult) -> pl.Series:
     )
 
 
+def _before_exclusive_labels(people: pl.DataFrame, prev: IdentityResult) -> pl.Series:
+    """Per current record: its previous component BEFORE the exclusive-fact merges.
+
+    A full run judges `name_exclusive_fact` pairs on the components the identifier and
+    two-fact edges formed (engine.py); counting over the final contacts instead would let an
+    incremental run merge at the margin where a full run does not. Rebuilt from the previous
+    run's applied edges (refused ones and exclusive-fact ones left out).
+    """
+    keys = people.select(pl.col("record_key"), pl.col("idx").cast(pl.UInt32))
+    applied = prev.edges.filter(pl.col("rule") != EXCLUSIVE_FACT_RULE).join(
+        prev.refused.select("record_key_a", "record_key_b"),
+        on=["record_key_a", "record_key_b"],
+        how="anti",
+    )
+    e = applied.join(keys, left_on="record_key_a", right_on="record_key").join(
+        keys, left_on="record_key_b", right_on="record_key", suffix="_b"
+    )
+    comp = connected_components(people.height, e["idx"], e["idx_b"])
+    return people.select("record_key", comp.alias("comp")).select(
+        pl.col("record_key").min().over("comp").alias("label")
+    )["label"]
+
+
 def touched_records(
     people: pl.DataFrame,
     identifiers: pl.DataFrame,
@@ -207,6 +238,7 @@ def _resolve_touched(
     t0 = time.perf_counter()
     # Whole-market frequencies over the previous contacts (new records are their own).
     freq = name_frequencies(people, _contact_labels(people, prev))
+    freq_exclusive = name_frequencies(people, _before_exclusive_labels(people, prev))
     mask = people["record_key"].is_in(touched["record_key"].implode())
     sub_people = people.filter(mask)
     renumber = sub_people.select(
@@ -223,6 +255,7 @@ def _resolve_touched(
         cfg,
         normalised=(sub_people, sub_ids),
         frequencies=freq,
+        exclusive_frequencies=freq_exclusive,
         screened=screened,
     )
     kept = people.filter(~mask).select("record_key")

@@ -26,6 +26,8 @@ class QualityReport:
     missed_pair_count: int
     false_by_rule: dict[str, int] = field(default_factory=dict)
     missed_by_cause: dict[str, int] = field(default_factory=dict)
+    # Missed PAIRS by the cause of the piece that was left out (sums to missed_pair_count).
+    missed_pairs_by_cause: dict[str, int] = field(default_factory=dict)
 
     def render(self) -> str:
         lines = [
@@ -40,6 +42,8 @@ class QualityReport:
             + ", ".join(f"{k}={v}" for k, v in sorted(self.false_by_rule.items())),
             "missed pieces by cause: "
             + ", ".join(f"{k}={v}" for k, v in sorted(self.missed_by_cause.items())),
+            "missed pairs by cause: "
+            + ", ".join(f"{k}={v}" for k, v in sorted(self.missed_pairs_by_cause.items())),
         ]
         return "\n".join(lines)
 
@@ -79,7 +83,9 @@ def pairwise_quality(
     if edges is not None:
         report.false_by_rule = _false_by_rule(j, edges)
     if people is not None and identifiers is not None:
-        report.missed_by_cause = _missed_causes(j, people, identifiers)
+        report.missed_by_cause, report.missed_pairs_by_cause = _missed_causes(
+            j, people, identifiers
+        )
     return report
 
 
@@ -98,8 +104,14 @@ def _false_by_rule(j: pl.DataFrame, edges: pl.DataFrame) -> dict[str, int]:
 
 def _missed_causes(
     j: pl.DataFrame, people: pl.DataFrame, identifiers: pl.DataFrame
-) -> dict[str, int]:
-    """For each extra piece of a split person, the most specific reason we can name."""
+) -> tuple[dict[str, int], dict[str, int]]:
+    """For each extra piece of a split person, the most specific reason we can name.
+
+    The person's main piece is its largest NAMED piece (an unnamed cluster of outreach rows
+    can be bigger, but it is the outreach rows that failed to join the person). Returns
+    (pieces by cause, missed pairs by cause): each extra piece is charged the pairs it misses
+    with the pieces ranked before it, so the pair counts sum to the missed pairs.
+    """
     p = j.join(
         people.select(
             "idx",
@@ -107,6 +119,8 @@ def _missed_causes(
             "first_key",
             "last_key",
             "company_key",
+            "city_key",
+            "title_key",
             "is_buyer_profile_copy",
             "source",
         ),
@@ -123,24 +137,35 @@ def _missed_causes(
             pl.col("first_key").drop_nulls().first().alias("f"),
             pl.col("last_key").drop_nulls().first().alias("l"),
             pl.col("company_key").drop_nulls().unique().alias("companies"),
+            pl.any_horizontal(
+                pl.col("company_key").is_not_null().any(),
+                pl.col("city_key").is_not_null().any(),
+                pl.col("title_key").is_not_null().any(),
+            ).alias("has_facts"),
             pl.col("is_buyer_profile_copy").all().alias("buyer"),
             pl.col("source").unique().alias("sources"),
             pl.len().alias("n"),
         )
         .join(piece_ids, on=["person_id", "cluster_key"], how="left")
+        .with_columns(pl.col("l").is_not_null().alias("named"))
     )
     split = pieces.filter(
         pl.col("person_id").is_in(
             pieces.group_by("person_id").len().filter(pl.col("len") > 1)["person_id"].implode()
         )
-    ).sort("person_id", "n", "cluster_key", descending=[False, True, False])
+    ).sort("person_id", "named", "n", "cluster_key", descending=[False, True, True, False])
     causes: dict[str, int] = {}
+    pairs: dict[str, int] = {}
     for _pid, grp in split.group_by("person_id", maintain_order=True):
         rows = grp.to_dicts()
         main = rows[0]
+        before = main["n"]
         for r in rows[1:]:
-            causes[_cause(main, r)] = causes.get(_cause(main, r), 0) + 1
-    return causes
+            cause = _cause(main, r)
+            causes[cause] = causes.get(cause, 0) + 1
+            pairs[cause] = pairs.get(cause, 0) + r["n"] * before
+            before += r["n"]
+    return causes, pairs
 
 
 def _cause(main: dict, piece: dict) -> str:
@@ -159,6 +184,9 @@ def _cause(main: dict, piece: dict) -> str:
         ):
             return "name_differs"
         name = "name_variant" if main["f"] != piece["f"] or main["l"] != piece["l"] else "same_name"
+        if not piece["has_facts"] or not main["has_facts"]:
+            # Nothing but the name to go on: with namesakes about, not enough to merge.
+            return f"{name}_only_no_facts_no_identifier"
         if set(main["companies"] or []) & set(piece["companies"] or []):
             return f"{name}_same_company_no_identifier"
         return f"{name}_changed_company_no_identifier"

@@ -47,6 +47,10 @@ class IdentityConfig:
     # share the name and the matched facts by coincidence (edges.py `_expected_namesakes`):
     # common names in big markets need more corroboration than rare ones.
     max_expected_namesakes: float = 0.05
+    # The same for a same-name pair corroborated by ONE fact that no namesake in the market
+    # shares (edges.py `exclusive_fact_edges`): (components with the name - 1, at least 1) x
+    # the share of components holding that fact.
+    max_single_fact_namesakes: float = 0.1
     # An incremental run re-resolves only the touched people (incremental.py); past this
     # share of changed records a full run is cheaper.
     incremental_max_share: float = 0.2
