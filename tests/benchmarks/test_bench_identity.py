@@ -74,6 +74,11 @@ def test_identity_100k(tmp_path: Path) -> None:
         f"\nidentity @ {records.height:,} person records: {seconds:.1f} s; "
         f"{_quality(market, result.clusters, records)}"
     )
+    truth = read_ground_truth(market)
+    report = pairwise_quality(
+        result.clusters, truth, result.edges, result.people, result.identifiers
+    )
+    print(report.render())
 
 
 def test_identity_1m(tmp_path: Path) -> None:
