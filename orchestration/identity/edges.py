@@ -516,9 +516,10 @@ def exclusive_fact_edges(
     passes the whole market's).
     """
     comp = component.gather(pending["a"]), component.gather(pending["b"])
-    p = pending.with_columns(comp[0].alias("comp"), comp[1].alias("comp_b")).filter(
-        pl.col("comp") != pl.col("comp_b")
-    )
+    p = pending.with_columns(
+        pl.min_horizontal(comp[0], comp[1]).alias("comp"),
+        pl.max_horizontal(comp[0], comp[1]).alias("comp_b"),
+    ).filter(pl.col("comp") != pl.col("comp_b"))
     if p.is_empty():
         return _empty_edges()
     prof = component_profiles(people, component)
