@@ -523,7 +523,8 @@ def exclusive_fact_edges(
     if p.is_empty():
         return _empty_edges()
     prof = component_profiles(people, component)
-    freq = freq or name_frequencies(people, component, prof)
+    if freq is None or freq.name_facts is None:
+        freq = name_frequencies(people, component, prof, with_name_facts=True)
     names = people.select("idx", "first_canon", "last_key")
     p = (
         p.join(names, left_on="a", right_on="idx")
@@ -597,18 +598,27 @@ class NameFrequencies:
     names: pl.DataFrame  # first_canon, last_key, name_n
     facts: dict[str, pl.DataFrame]  # companies|cities|roles -> v, f (share of components)
     # first_canon, last_key, fact (companies|cities|roles), v, k: components carrying the
-    # name together with that fact value.
-    name_facts: pl.DataFrame
+    # name together with that fact value (None unless `with_name_facts`).
+    name_facts: pl.DataFrame | None
 
 
 def name_frequencies(
-    people: pl.DataFrame, component: pl.Series, profiles: pl.DataFrame | None = None
+    people: pl.DataFrame,
+    component: pl.Series,
+    profiles: pl.DataFrame | None = None,
+    *,
+    with_name_facts: bool = False,
 ) -> NameFrequencies:
-    """Frequencies over the components of `component` (records with the same label = one)."""
+    """Frequencies over the components of `component` (records with the same label = one).
+
+    `name_facts` (only `exclusive_fact_edges` needs them) are counted when asked for.
+    """
     prof = component_profiles(people, component) if profiles is None else profiles
     n_comp = max(prof.height, 1)
-    named = people.select(component.alias("comp"), "first_canon", "last_key").drop_nulls()
-    names = named.unique().group_by("first_canon", "last_key").agg(pl.len().alias("name_n"))
+    named = (
+        people.select(component.alias("comp"), "first_canon", "last_key").drop_nulls().unique()
+    )
+    names = named.group_by("first_canon", "last_key").agg(pl.len().alias("name_n"))
     facts = {
         col: prof.select(pl.col(col).alias("v"))
         .explode("v")
@@ -617,10 +627,11 @@ def name_frequencies(
         .agg((pl.len() / n_comp).alias("f"))
         for col in ("companies", "cities", "roles")
     }
-    named_comps = named.unique()
+    if not with_name_facts:
+        return NameFrequencies(names=names, facts=facts, name_facts=None)
     name_facts = pl.concat(
         [
-            named_comps.join(
+            named.join(
                 prof.select("comp", pl.col(col).alias("v")).explode("v").drop_nulls("v"),
                 on="comp",
             )

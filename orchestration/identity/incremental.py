@@ -238,7 +238,9 @@ def _resolve_touched(
     t0 = time.perf_counter()
     # Whole-market frequencies over the previous contacts (new records are their own).
     freq = name_frequencies(people, _contact_labels(people, prev))
-    freq_exclusive = name_frequencies(people, _before_exclusive_labels(people, prev))
+    freq_exclusive = name_frequencies(
+        people, _before_exclusive_labels(people, prev), with_name_facts=True
+    )
     mask = people["record_key"].is_in(touched["record_key"].implode())
     sub_people = people.filter(mask)
     renumber = sub_people.select(
