@@ -615,9 +615,7 @@ def name_frequencies(
     """
     prof = component_profiles(people, component) if profiles is None else profiles
     n_comp = max(prof.height, 1)
-    named = (
-        people.select(component.alias("comp"), "first_canon", "last_key").drop_nulls().unique()
-    )
+    named = people.select(component.alias("comp"), "first_canon", "last_key").drop_nulls().unique()
     names = named.group_by("first_canon", "last_key").agg(pl.len().alias("name_n"))
     facts = {
         col: prof.select(pl.col(col).alias("v"))
