@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from .similarity import first_names_compatible, last_names_compatible
+from .clusters import connected_components
+from .similarity import first_names_compatible, last_names_compatible, names_compatible
 
 
 @dataclass(slots=True)
@@ -28,6 +29,24 @@ class QualityReport:
     missed_by_cause: dict[str, int] = field(default_factory=dict)
     # Missed PAIRS by the cause of the piece that was left out (sums to missed_pair_count).
     missed_pairs_by_cause: dict[str, int] = field(default_factory=dict)
+    # True pairs whose two records the data links at all (see `linkable_pairs`), and how many
+    # of them were found; None when the report was built without the normalised records.
+    linkable_pairs: int | None = None
+    linkable_correct_pairs: int | None = None
+
+    @property
+    def recall_ceiling(self) -> float | None:
+        """Best recall ANY engine could reach on this data (linkable pairs / true pairs)."""
+        if self.linkable_pairs is None:
+            return None
+        return self.linkable_pairs / self.true_pairs if self.true_pairs else 1.0
+
+    @property
+    def linkable_recall(self) -> float | None:
+        """Recall over the pairs the data links: what the engine found of what it could."""
+        if self.linkable_pairs is None or self.linkable_correct_pairs is None:
+            return None
+        return self.linkable_correct_pairs / self.linkable_pairs if self.linkable_pairs else 1.0
 
     def render(self) -> str:
         lines = [
@@ -45,6 +64,11 @@ class QualityReport:
             "missed pairs by cause: "
             + ", ".join(f"{k}={v}" for k, v in sorted(self.missed_pairs_by_cause.items())),
         ]
+        if self.linkable_pairs is not None:
+            lines.append(
+                f"linkable pairs {self.linkable_pairs} (recall ceiling for any engine "
+                f"{self.recall_ceiling:.4f})  recall on linkable pairs {self.linkable_recall:.4f}"
+            )
         return "\n".join(lines)
 
 
@@ -86,7 +110,69 @@ def pairwise_quality(
         report.missed_by_cause, report.missed_pairs_by_cause = _missed_causes(
             j, people, identifiers
         )
+        report.linkable_pairs, report.linkable_correct_pairs = linkable_pairs(
+            j, people, identifiers
+        )
     return report
+
+
+def linkable_pairs(
+    j: pl.DataFrame, people: pl.DataFrame, identifiers: pl.DataFrame
+) -> tuple[int, int]:
+    """(true pairs the data links, of those the ones clustered together).
+
+    Two records of one person are LINKABLE when a chain of that person's own records joins
+    them, each step sharing a personal identifier (any non-role e-mail, phone, profile) or a
+    compatible name. Pairs that are not linkable carry nothing of each other: an outreach row
+    whose address no other record of the person holds, an Eventbrite seat that copies the
+    ticket buyer's profile. No engine can place those, so `linkable / true pairs` is the
+    recall ceiling of the data itself. The definition is generous on purpose: a same-name
+    record with no other fact counts as linkable (a perfect judge of namesakes could merge
+    it), so recall on linkable pairs is not flattered.
+    """
+    p = j.select("record_key", "cluster_key", "person_id").join(
+        people.select("idx", "record_key", "first_key", "last_key"), on="record_key"
+    )
+    by_idx = p.select("idx", "person_id")
+    # Identifier steps: every carrier of (person, value) links to the first carrier.
+    ids = identifiers.filter(~pl.col("role")).select("idx", "value").join(by_idx, on="idx")
+    roots = ids.group_by("person_id", "value").agg(pl.col("idx").min().alias("root"))
+    id_edges = ids.join(roots, on=["person_id", "value"]).select("idx", "root")
+    # Name steps: records spelled alike link to the spelling's first record; a person's
+    # spellings that are compatible (nickname, typo, initial) link to each other.
+    named = p.filter(pl.col("first_key").is_not_null() & pl.col("last_key").is_not_null())
+    spellings = named.group_by("person_id", "first_key", "last_key").agg(
+        pl.col("idx").min().alias("root")
+    )
+    name_edges = named.join(spellings, on=["person_id", "first_key", "last_key"]).select(
+        "idx", "root"
+    )
+    variant_a: list[int] = []
+    variant_b: list[int] = []
+    multi = spellings.filter(pl.len().over("person_id") > 1).sort("person_id")
+    for _pid, grp in multi.group_by("person_id", maintain_order=True):
+        rows = grp.select("first_key", "last_key", "root").rows()
+        for i, (f1, l1, r1) in enumerate(rows):
+            for f2, l2, r2 in rows[i + 1 :]:
+                if names_compatible(f1, l1, f2, l2):
+                    variant_a.append(r1)
+                    variant_b.append(r2)
+    edges = pl.concat(
+        [
+            id_edges,
+            name_edges,
+            pl.DataFrame({"idx": variant_a, "root": variant_b}, schema=id_edges.schema),
+        ]
+    )
+    component = connected_components(people.height, edges["idx"], edges["root"])
+    p = p.with_columns(component=component.gather(p["idx"]))
+    linkable = p.group_by("person_id", "component").agg(pl.len().alias("n")).select(_pairs("n"))
+    found = (
+        p.group_by("person_id", "component", "cluster_key")
+        .agg(pl.len().alias("n"))
+        .select(_pairs("n"))
+    )
+    return int(linkable.item() or 0), int(found.item() or 0)
 
 
 def _false_by_rule(j: pl.DataFrame, edges: pl.DataFrame) -> dict[str, int]:
