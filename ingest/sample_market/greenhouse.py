@@ -210,6 +210,10 @@ class GreenhouseFeed:
         )
         self._closed_times = [c[0] for c in closed]
         self._closed_jobs = [c[2] for c in closed]
+        # Which fitting req an employee filled is a weighted draw from its own generator,
+        # derived last from the feed's seed, so every other draw (jobs, ids, the per-chunk
+        # people streams) and therefore every record count stays what it was.
+        self._hire_rng = random.Random(rng.getrandbits(64))
 
     # ----------------------------------------------------------------------------- jobs
     def _make_jobs(self, rng: random.Random, n: int) -> list[GreenhouseJob]:
@@ -361,13 +365,16 @@ class GreenhouseFeed:
 
     # ------------------------------------------------------------------------ people
     def hire_job_for(self, person: Person) -> tuple[GreenhouseJob, Job] | None:
-        """A closed req that closed shortly before the person joined us, if there is one.
+        """The closed req this employee was hired into, or None when no req closed in the
+        7–150 days before they joined us (then they came through another channel).
 
-        Among the reqs that closed 7–150 days before their start, the latest one in the
-        person's own role family and seniority wins, else in their family (teams hire people
-        who fit the role; the req-match backtest measures whether the CRM would have surfaced
-        them); only when no such req closed in that window does the latest req of any family
-        take them.
+        Whether someone was hired through Greenhouse depends only on that window, as before;
+        WHICH req they filled is chosen for fit, the way a team hires: a req of their own role
+        family that closed before their start (within two years: some reqs take a while to
+        fill), weighted by `_hire_fit` (seniority, the req's required skills they have, office
+        location) with randomness, so the best fit usually but not always wins. Only when no
+        req of their family closed before them does the latest req of the window take them
+        (a career changer the matcher cannot be expected to find).
         """
         ours = person.our_job()
         if ours is None:
@@ -376,10 +383,20 @@ class GreenhouseFeed:
         start = bisect.bisect_left(self._closed_times, ours.start - 150 * DAY)
         if end <= start:
             return None
-        window = self._closed_jobs[start:end]
-        same_family = [job for job in window if job.family == person.family]
-        same_level = [job for job in same_family if job.seniority == person.seniority]
-        return (same_level or same_family or window)[-1], ours
+        earliest = bisect.bisect_left(self._closed_times, ours.start - 2 * 365 * DAY)
+        same_family = [
+            job for job in self._closed_jobs[earliest:end] if job.family == person.family
+        ]
+        if not same_family:
+            return self._closed_jobs[end - 1], ours
+        closes = self._closed_times[earliest:end]
+        fits = [
+            _hire_fit(person, job, (ours.start - closed) / DAY)
+            for job, closed in zip(self._closed_jobs[earliest:end], closes, strict=True)
+            if job.family == person.family
+        ]
+        weights = [3.0**fit for fit in fits]
+        return self._hire_rng.choices(same_family, weights)[0], ours
 
     def add(
         self,
@@ -728,6 +745,21 @@ class GreenhouseFeed:
             "greenhouse/applications": self.applications.count,
             "greenhouse/jobs": jobs.count,
         }
+
+
+def _hire_fit(person: Person, job: GreenhouseJob, days_before_start: float) -> float:
+    """How well `person` fits `job` (about 0..6): same seniority 2 (one level apart 1), one
+    point per required skill of the req they have, office in their city 1 (their country or
+    remote 0.5), minus 1 per year between the req closing and their start."""
+    level = abs(SENIORITY_ORDER.index(person.seniority) - SENIORITY_ORDER.index(job.seniority))
+    fit = 2.0 if level == 0 else 1.0 if level == 1 else 0.0
+    fit += len(set(job.skills) & set(person.skills))
+    office_city, office_location = OFFICES[job.office]
+    if office_city == person.city.name:
+        fit += 1.0
+    elif office_city == "Remote" or office_location.endswith(person.city.country_name):
+        fit += 0.5
+    return fit - max(0.0, days_before_start - 150) / 365
 
 
 OUR_COMPANY_USER_ID = 910_000

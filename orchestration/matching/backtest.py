@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from orchestration.matching.point_in_time import load_pool_as_of
 from orchestration.matching.scoring import match_pool
-from orchestration.matching.store import load_closed_hired_reqs, load_pool, load_rejections
+from orchestration.matching.store import load_closed_hired_reqs, load_rejections
 
 
 @dataclass
@@ -53,7 +54,7 @@ def run_backtest(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> Ba
         cases = cases[:limit]
     for req, hired_contact in cases:
         as_of = req.opened_at
-        pool = load_pool(con, as_of=as_of)
+        pool = load_pool_as_of(con, as_of)
         rejections = load_rejections(con, as_of=as_of)
         ranked, _ = match_pool(pool, rejections, req, as_of, keep_all=True)
         hit = ranked.filter(ranked["contact_id"] == hired_contact)
