@@ -391,7 +391,7 @@ class GreenhouseFeed:
             return self._closed_jobs[end - 1], ours
         closes = self._closed_times[earliest:end]
         fits = [
-            _hire_fit(person, job, (ours.start - closed) / DAY)
+            _hire_fit(person, ours, job, (ours.start - closed) / DAY)
             for job, closed in zip(self._closed_jobs[earliest:end], closes, strict=True)
             if job.family == person.family
         ]
@@ -428,6 +428,9 @@ class GreenhouseFeed:
         job, ours = hire
         closed = job.first_closed or job.closed or ours.start
         applied = closed - rng.randint(25, 80) * DAY - rng.randrange(DAY)
+        if job.opened is not None:
+            # Nobody applies to a req before it opens (a short-lived req: apply right after).
+            applied = max(applied, min(job.opened + DAY, closed - DAY))
         hired_at = min(closed, ours.start - DAY) - rng.randrange(DAY)
         hired_at = max(hired_at, applied + DAY)
         app_id = self.application_ids.next(rng)
@@ -747,11 +750,23 @@ class GreenhouseFeed:
         }
 
 
-def _hire_fit(person: Person, job: GreenhouseJob, days_before_start: float) -> float:
-    """How well `person` fits `job` (about 0..6): same seniority 2 (one level apart 1), one
-    point per required skill of the req they have, office in their city 1 (their country or
-    remote 0.5), minus 1 per year between the req closing and their start."""
-    level = abs(SENIORITY_ORDER.index(person.seniority) - SENIORITY_ORDER.index(job.seniority))
+def _level_of(person: Person, ours: Job) -> str:
+    """The seniority of the job they took with us (its title was made by `title_for` from the
+    person's family and the level they held then; an alumnus may have joined below the level
+    they hold today)."""
+    for level in SENIORITY_ORDER:
+        if any(title_for(person.family, level, k) == ours.title for k in range(8)):
+            return level
+    return person.seniority
+
+
+def _hire_fit(person: Person, ours: Job, job: GreenhouseJob, days_before_start: float) -> float:
+    """How well `person` fits `job` (about 0..6): the level they joined us at equal to the
+    req's 2 (one level apart 1), one point per required skill of the req they have, office in
+    their city 1 (their country or remote 0.5), minus 1 per year between the req closing and
+    their start beyond the usual 150 days."""
+    joined = SENIORITY_ORDER.index(_level_of(person, ours))
+    level = abs(joined - SENIORITY_ORDER.index(job.seniority))
     fit = 2.0 if level == 0 else 1.0 if level == 1 else 0.0
     fit += len(set(job.skills) & set(person.skills))
     office_city, office_location = OFFICES[job.office]

@@ -50,6 +50,10 @@ SENIORITY_LADDER: tuple[str, ...] = (
 )
 NEUTRAL_ENGAGEMENT = 0.5  # used when no engagement score exists for a contact
 UNKNOWN_LOCATION_FIT = 0.3
+UNKNOWN_SENIORITY_FIT = 0.5  # no titled record: neither a match nor a mismatch
+# Role family unknown (no classified title) but the contact has the req's skills: the skills
+# are weaker evidence of the family than a title.
+FAMILY_FROM_SKILLS_FIT = 0.5
 RECENCY_HALF_LIFE_DAYS = 180.0
 
 # Timing exclusions (the consent blocks come from gdpr.outreach_eligibility).
@@ -238,7 +242,7 @@ def score_components(
     else:
         seniority_expr = (
             pl.when(pl.col("_rank").is_null())
-            .then(pl.lit(0.3))
+            .then(pl.lit(UNKNOWN_SENIORITY_FIT))
             .otherwise((1.0 - (pl.col("_rank") - req_rank).abs() / 3.0).clip(0.0, 1.0))
         )
     age_days = (pl.lit(as_of) - pl.col("last_meaningful_action_at")).dt.total_seconds() / 86400.0
@@ -249,7 +253,10 @@ def score_components(
     )
     frame = frame.with_columns(
         role_family_fit=(
-            (pl.col("role_family") == req.role_family).fill_null(False).cast(pl.Float64)
+            pl.when(pl.col("role_family").is_null())
+            .then(pl.when(required_hits + preferred_hits > 0).then(FAMILY_FROM_SKILLS_FIT))
+            .otherwise((pl.col("role_family") == req.role_family).cast(pl.Float64))
+            .fill_null(0.0)
             if req.role_family
             else pl.lit(0.0)
         ),
@@ -304,7 +311,7 @@ def reason_expr(req: ReqProfile) -> pl.Expr:
                 ignore_nulls=True,
             )
         ),
-        pl.when(pl.col("role_family_fit") > 0).then(pl.lit(f"{req.role_family} background")),
+        pl.when(pl.col("role_family_fit") >= 1).then(pl.lit(f"{req.role_family} background")),
         pl.when(pl.col("matched_skills").list.len() > 0).then(
             pl.concat_str(
                 [
