@@ -212,3 +212,23 @@ def test_backtest_ranks_historical_hires_point_in_time(pipeline):
         f"recall@50 {result.recall_at(50):.2f}, median rank {result.median_rank}, "
         f"misses {result.misses}"
     )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 6 target not met on generated data: point-in-time recall@50 is 0.14 on the "
+    "5,000-person demo (most hires had no role-family evidence before their req opened; see "
+    "orchestration/matching/backtest.py). Strict: remove this marker once the target holds.",
+)
+def test_backtest_meets_the_recall_target_on_generated_data(pipeline):
+    from orchestration.assets.matching import BACKTEST_RECALL50_TARGET
+    from orchestration.matching.backtest import run_backtest
+
+    data, _ = pipeline
+    con = duckdb.connect(str(data / "talent_crm.duckdb"), read_only=True)
+    try:
+        result = run_backtest(con)
+    finally:
+        con.close()
+    assert result.reqs >= 3
+    assert result.recall_at(50) >= BACKTEST_RECALL50_TARGET

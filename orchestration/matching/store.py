@@ -155,7 +155,8 @@ def load_rejections(con: duckdb.DuckDBPyConnection, as_of: datetime | None = Non
         con,
         f"""
         select i.contact_id, nullif(p.role_family, 'unknown') as role_family,
-            coalesce(p.title, i.subject) as req_title, i.stage, i.reason,
+            coalesce(p.title, i.subject) as req_title,
+            nullif(p.seniority, 'unknown') as req_seniority, i.stage, i.reason,
             cast(i.occurred_at as timestamp) as occurred_at
         from crm.interactions i
         left join matching.req_profiles p on p.req_id = i.req_id
