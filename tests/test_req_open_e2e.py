@@ -26,7 +26,8 @@ from ingest.sample_apis import SampleApiSettings, start_sample_apis
 from ingest.sample_market import generate_market
 from orchestration.cli import sample_event_ids, stage_sample_drop_files
 
-pytestmark = pytest.mark.slow
+# One generated pipeline (module fixture) serves every test here: keep them on one xdist worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("req_open_e2e")]
 
 SECRET = "e2e-webhook-secret"
 

@@ -368,13 +368,19 @@ class GreenhouseFeed:
         """The closed req this employee was hired into, or None when no req closed in the
         7–150 days before they joined us (then they came through another channel).
 
-        Whether someone was hired through Greenhouse depends only on that window, as before;
-        WHICH req they filled is chosen for fit, the way a team hires: a req of their own role
-        family that closed before their start (within two years: some reqs take a while to
-        fill), weighted by `_hire_fit` (seniority, the req's required skills they have, office
-        location) with randomness, so the best fit usually but not always wins. Only when no
-        req of their family closed before them does the latest req of the window take them
-        (a career changer the matcher cannot be expected to find).
+        Whether someone was hired through Greenhouse depends only on that window. WHICH req
+        they filled is chosen for fit, the way a team hires: a req of their own role family
+        that closed before their start (within two years: some reqs take a while to fill) and
+        was open long enough for their application to fall inside it, weighted by `_hire_fit`
+        (the level they joined at, the req's required skills they have, office location) with
+        randomness, so the best fit usually but not always wins.
+
+        The choice must not change any other record (the identity measurements compare runs
+        of the same seed): the hire's candidate record is stamped with the job they held when
+        they applied, and which job that is decides later random draws. So a req is only
+        eligible when the person held the same job throughout the application dates both it
+        and the latest req of the window (the choice before fitting, whose dates the rest of
+        the market was drawn with) can produce; when none is, that latest req stays.
         """
         ours = person.our_job()
         if ours is None:
@@ -383,20 +389,25 @@ class GreenhouseFeed:
         start = bisect.bisect_left(self._closed_times, ours.start - 150 * DAY)
         if end <= start:
             return None
+        window = self._closed_jobs[start:end]
+        same_family = [job for job in window if job.family == person.family]
+        same_level = [job for job in same_family if job.seniority == person.seniority]
+        latest = (same_level or same_family or window)[-1]
+        latest_lo, latest_hi = _application_dates(latest, ours)
         earliest = bisect.bisect_left(self._closed_times, ours.start - 2 * 365 * DAY)
-        same_family = [
-            job for job in self._closed_jobs[earliest:end] if job.family == person.family
-        ]
-        if not same_family:
-            return self._closed_jobs[end - 1], ours
-        closes = self._closed_times[earliest:end]
-        fits = [
-            _hire_fit(person, ours, job, (ours.start - closed) / DAY)
-            for job, closed in zip(self._closed_jobs[earliest:end], closes, strict=True)
-            if job.family == person.family
-        ]
-        weights = [3.0**fit for fit in fits]
-        return self._hire_rng.choices(same_family, weights)[0], ours
+        eligible = []
+        for job in self._closed_jobs[earliest:end]:
+            if job.family != person.family or job.opened is None:
+                continue
+            lo, hi = _application_dates(job, ours)
+            if lo <= job.opened:
+                continue  # nobody applies to a req before it opens
+            if _one_job_between(person, min(lo, latest_lo), max(hi, latest_hi)):
+                eligible.append(job)
+        if not eligible:
+            return latest, ours
+        weights = [3.0 ** _hire_fit(person, ours, job) for job in eligible]
+        return self._hire_rng.choices(eligible, weights)[0], ours
 
     def add(
         self,
@@ -428,9 +439,6 @@ class GreenhouseFeed:
         job, ours = hire
         closed = job.first_closed or job.closed or ours.start
         applied = closed - rng.randint(25, 80) * DAY - rng.randrange(DAY)
-        if job.opened is not None:
-            # Nobody applies to a req before it opens (a short-lived req: apply right after).
-            applied = max(applied, min(job.opened + DAY, closed - DAY))
         hired_at = min(closed, ours.start - DAY) - rng.randrange(DAY)
         hired_at = max(hired_at, applied + DAY)
         app_id = self.application_ids.next(rng)
@@ -760,7 +768,7 @@ def _level_of(person: Person, ours: Job) -> str:
     return person.seniority
 
 
-def _hire_fit(person: Person, ours: Job, job: GreenhouseJob, days_before_start: float) -> float:
+def _hire_fit(person: Person, ours: Job, job: GreenhouseJob) -> float:
     """How well `person` fits `job` (about 0..6): the level they joined us at equal to the
     req's 2 (one level apart 1), one point per required skill of the req they have, office in
     their city 1 (their country or remote 0.5), minus 1 per year between the req closing and
@@ -774,7 +782,25 @@ def _hire_fit(person: Person, ours: Job, job: GreenhouseJob, days_before_start: 
         fit += 1.0
     elif office_city == "Remote" or office_location.endswith(person.city.country_name):
         fit += 0.5
-    return fit - max(0.0, days_before_start - 150) / 365
+    closed = job.first_closed or job.closed or ours.start
+    return fit - max(0.0, (ours.start - closed) / DAY - 150) / 365
+
+
+def _application_dates(job: GreenhouseJob, ours: Job) -> tuple[int, int]:
+    """Earliest and latest moment `_hire` can stamp on the hire's candidate record (its
+    application date, minus up to 3 days for the record's creation)."""
+    closed = job.first_closed or job.closed or ours.start
+    return closed - 81 * DAY - 3 * DAY, closed - 25 * DAY
+
+
+def _one_job_between(person: Person, lo: int, hi: int) -> bool:
+    """True when `person.job_at` gives the same answer for every instant in [lo, hi]."""
+    for held in person.jobs:
+        if lo < held.start <= hi:
+            return False
+        if held.end is not None and lo < held.end + 1 <= hi:
+            return False
+    return True
 
 
 OUR_COMPANY_USER_ID = 910_000
