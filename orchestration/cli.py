@@ -284,6 +284,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
         env.update(apis.env())
         env.setdefault("EVENTBRITE_EVENT_IDS", ",".join(sample_event_ids(feed_dir)))
         print("no GREENHOUSE_API_KEY set: serving the sample market on loopback for this UI")
+        print(f"sample Greenhouse API: {apis.env()['GREENHOUSE_BASE_URL']}")
     command = [
         str(Path(sys.executable).parent / "dagster"),
         "dev",

@@ -1,4 +1,5 @@
-"""`talent-crm match` and `talent-crm webhooks serve` (wired into cli.py by `add_commands`).
+"""`talent-crm match`, `talent-crm webhooks serve` and `talent-crm webhooks open-sample-req`
+(wired into cli.py by `add_commands`).
 
 `match` executes the SAME Dagster job the sensor triggers (`req_match`, one partition), in
 this process and recorded in the project's Dagster instance, so CLI runs show up in the UI.
@@ -25,6 +26,17 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8085)
     serve.set_defaults(handler=cmd_webhooks_serve)
+    opener = hooks_sub.add_parser(
+        "open-sample-req",
+        help="SAMPLE SERVER ONLY: open a req in the sample Greenhouse API and post its signed "
+        "job_created web hook to the receiver",
+    )
+    opener.add_argument("--greenhouse-url", required=True, help="printed by `make dev`")
+    opener.add_argument("--webhook-url", default="http://127.0.0.1:8085/greenhouse")
+    opener.add_argument("--name", default="Senior Data Engineer", help="the req's title")
+    opener.add_argument("--seniority", default=None)
+    opener.add_argument("--skills", default="", help="required skills, comma separated")
+    opener.set_defaults(handler=cmd_open_sample_req)
 
 
 def partition_key_for(req: str) -> str:
@@ -117,3 +129,51 @@ def cmd_webhooks_serve(args: argparse.Namespace) -> int:
     finally:
         server.server_close()
     return 0
+
+
+def cmd_open_sample_req(args: argparse.Namespace) -> int:
+    """Open a req in the SAMPLE Greenhouse server (its `POST /v1/_sample/jobs`; the real
+    Harvest API has no such call) and deliver the job_created web hook Greenhouse would send,
+    signed with GREENHOUSE_WEBHOOK_SECRET. The sensor then refreshes the reqs and matches."""
+    import json
+    import os
+    import uuid
+
+    import requests
+
+    from ingest.greenhouse_webhooks import WebhookConfigError, secret_from_env, sign
+    from ingest.sample_apis import SampleApiSettings
+
+    try:
+        secret = secret_from_env()
+    except WebhookConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    api_key = os.environ.get("GREENHOUSE_API_KEY") or SampleApiSettings().api_key
+    wanted = {
+        "name": args.name,
+        "seniority": args.seniority,
+        "required_skills": [s.strip() for s in args.skills.split(",") if s.strip()],
+    }
+    opened = requests.post(
+        args.greenhouse_url.rstrip("/") + "/_sample/jobs",
+        json=wanted,
+        auth=(api_key, ""),
+        timeout=30,
+    )
+    if opened.status_code != 201:
+        print(f"sample Greenhouse answered {opened.status_code}", file=sys.stderr)
+        return 1
+    job = opened.json()
+    body = json.dumps({"action": "job_created", "payload": {"job": job}}).encode()
+    delivered = requests.post(
+        args.webhook_url,
+        data=body,
+        headers={"Signature": sign(body, secret), "Greenhouse-Event-ID": str(uuid.uuid4())},
+        timeout=30,
+    )
+    print(
+        f"opened greenhouse:{job['id']} in the sample server; web hook → "
+        f"{delivered.status_code} (partition greenhouse-{job['id']})"
+    )
+    return 0 if delivered.status_code < 300 else 1

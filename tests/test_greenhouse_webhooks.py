@@ -126,3 +126,39 @@ def test_signature_check_is_strict():
     assert not signature_is_valid(body, good.replace("sha256", "md5"), SECRET)
     assert not signature_is_valid(body, "sha256", SECRET)
     assert not signature_is_valid(body, None, SECRET)
+
+
+def test_open_sample_req_opens_it_in_the_sample_server_and_delivers_the_hook(
+    server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`talent-crm webhooks open-sample-req` (the `make dev` helper): the sample Greenhouse
+    server lists the new open job, and the receiver spools its signed job_created event."""
+    import requests
+
+    from ingest.sample_apis import SampleApiSettings, start_sample_apis
+    from ingest.sample_market import generate_market
+    from orchestration.cli import main
+
+    generate_market(tmp_path / "market", contacts=60, seed=5)
+    monkeypatch.setenv("GREENHOUSE_WEBHOOK_SECRET", SECRET.decode())
+    monkeypatch.delenv("GREENHOUSE_API_KEY", raising=False)
+    settings = SampleApiSettings()
+    with start_sample_apis(tmp_path / "market", settings) as apis:
+        url = apis.env()["GREENHOUSE_BASE_URL"]
+        code = main(
+            [
+                "webhooks", "open-sample-req", "--greenhouse-url", url,
+                "--webhook-url", server.url + "/greenhouse",
+                "--name", "Staff Data Engineer", "--skills", "python, dbt",
+            ]
+        )  # fmt: skip
+        assert code == 0
+        jobs = requests.get(
+            url + "/jobs", params={"status": "open", "per_page": 500},
+            auth=(settings.api_key, ""), timeout=10,
+        ).json()  # fmt: skip
+    [event] = list(server.spool.pending())
+    job = event.body["payload"]["job"]
+    assert event.action == "job_created" and job["name"] == "Staff Data Engineer"
+    assert job["keyed_custom_fields"]["required_skills"]["value"] == ["python", "dbt"]
+    assert job["id"] in {j["id"] for j in jobs} and job["status"] == "open"

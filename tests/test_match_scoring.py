@@ -133,3 +133,42 @@ def test_remote_req_fits_everywhere_and_draft_is_marked():
     text = draft_message("Dana", remote, row)
     assert text.startswith("[DRAFT - recruiter to review before sending] Hi Dana,")
     assert "Senior Data Engineer" in text
+
+
+def test_silver_medal_for_a_req_far_from_this_level_counts_half():
+    far = rejections().with_columns(req_seniority=pl.Series(["junior", "senior", "mid"]))
+    near = rejections().with_columns(req_seniority=pl.Series(["staff", "senior", "mid"]))
+    [far_gap] = silver_medalists(far, "data", "senior")["silver_level_gap"].to_list()
+    assert far_gap == 2
+    far_row = match_pool(pool(), far, REQ, AS_OF)[0].filter(pl.col("contact_id") == "c4")
+    near_row = match_pool(pool(), near, REQ, AS_OF)[0].filter(pl.col("contact_id") == "c4")
+    assert far_row["silver_medalist"][0] == 0.5 and near_row["silver_medalist"][0] == 1.0
+    # The closest-level silver medal is the one shown when someone has several.
+    both = pl.concat(
+        [
+            far,
+            far.filter(pl.col("contact_id") == "c4").with_columns(
+                req_title=pl.lit("Staff Data Engineer"),
+                req_seniority=pl.lit("staff"),
+                occurred_at=pl.lit(datetime(2026, 1, 1)),
+            ),
+        ]
+    )
+    picked = silver_medalists(both, "data", "senior")
+    assert picked["silver_req_title"].to_list() == ["Staff Data Engineer"]
+
+
+def test_unknown_family_and_level_are_neither_match_nor_mismatch():
+    thin = pool(
+        role_family=[None, "data", "sales", "data", "data", "data", "data", "data"],
+        seniority=[None, "junior", "senior", "senior", "senior", "senior", "mid", "vp"],
+    )
+    ranked, _ = match_pool(thin, rejections(), REQ, AS_OF)
+    c1 = ranked.filter(pl.col("contact_id") == "c1").row(0, named=True)
+    # No classified title, but the req's skills: half the family evidence, neutral level,
+    # and the reason does not claim a data background.
+    assert c1["role_family_fit"] == 0.5 and c1["seniority_fit"] == 0.5
+    assert "data background" not in c1["reason"]
+    no_skills = pool(role_family=[None] * 8, skills=[[]] * 8)
+    ranked, _ = match_pool(no_skills, rejections(), REQ, AS_OF)
+    assert ranked.filter(pl.col("contact_id") == "c1")["role_family_fit"].to_list() == []

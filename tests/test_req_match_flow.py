@@ -160,37 +160,3 @@ def test_two_req_runs_and_a_writer_run_share_the_pool(crm_db: Path, isolated_env
     reqs = query(crm_db, "select distinct req_id from matching.req_matches order by 1")
     assert reqs == [("greenhouse:1",), ("greenhouse:2",)]
     assert query(crm_db, "select count(*) from raw.greenhouse_webhook_events") == [(1,)]
-
-
-def test_backtest_ranks_the_hire_with_only_what_was_known_at_opening(crm_db: Path):
-    from datetime import datetime
-
-    from orchestration.matching.backtest import run_backtest
-    from orchestration.matching.store import load_pool
-
-    con = duckdb.connect(str(crm_db))
-    [(hired,)] = con.execute(
-        "select contact_id from gdpr.outreach_eligibility where can_contact "
-        "order by contact_id limit 1"
-    ).fetchall()
-    con.execute(
-        "insert into crm.interactions values "
-        "(?, 'hire', 'greenhouse:2', 'Data Engineer', 'Offer', null, "
-        "timestamp '2026-03-15', false)",
-        [hired],
-    )
-    # A contact the CRM only learned about after the req opened must not be in its pool.
-    con.execute(
-        "update crm.contacts set first_seen_at = timestamp '2026-06-01' "
-        "where contact_id = 'c00000003'"
-    )
-    opened = datetime(2026, 1, 1, 8)
-    pool_ids = set(load_pool(con, as_of=opened)["contact_id"])
-    assert hired in pool_ids and "c00000003" not in pool_ids
-    result = run_backtest(con)
-    con.close()
-    assert result.reqs == 1
-    [rank] = result.ranks.values()
-    assert rank is not None and rank >= 1
-    assert result.recall_at(50) == (1.0 if rank <= 50 else 0.0)
-    assert result.median_rank == float(rank)

@@ -10,6 +10,10 @@
 - ``X-RateLimit-Limit``/``X-RateLimit-Remaining`` on every reply; fixed windows; 429 with
   ``Retry-After`` when the window's budget is spent.
 - ``PUT /candidates/{id}/anonymize?fields=...`` anonymizes the in-memory record.
+- SAMPLE-SERVER ONLY (not Harvest): ``POST /_sample/jobs`` opens a new req, so a demo or a test
+  can make "a req opens in the ATS" happen; body ``{"name", "seniority", "required_skills",
+  "office", "department"}`` (all optional but ``name``); replies 201 with the job record, which
+  the next ``GET /jobs`` lists (and a Greenhouse web hook would carry).
 """
 
 from __future__ import annotations
@@ -139,6 +143,8 @@ class GreenhouseApi(SampleApiServer):
             match = _CANDIDATE_PATH.match(path)
             if match:
                 return self._candidate(int(match.group(1)))
+        if request.method == "POST" and path == "/_sample/jobs":
+            return self._open_job(request)
         if request.method == "PUT":
             match = _ANONYMIZE_PATH.match(path)
             if match:
@@ -210,6 +216,72 @@ class GreenhouseApi(SampleApiServer):
             self.upsert_record("candidates", updated)
             self.anonymized.setdefault(candidate_id, []).extend(fields)
         return Reply(200, copy.deepcopy(updated))
+
+    def _open_job(self, request: Request) -> Reply:
+        """Sample-server only: open a new req now (department/office copied from an existing
+        job with that name, else the first one) and return it."""
+        try:
+            body = request.json_body() or {}
+        except ValueError as exc:
+            raise _validation_error("body", "body must be JSON") from exc
+        name = str(body.get("name") or "").strip() if isinstance(body, dict) else ""
+        if not name:
+            raise _validation_error("name", "name is required")
+        with self._data_lock:
+            jobs = self.records("jobs")
+            template = jobs[0] if jobs else {}
+
+            def pick(key: str, wanted: Any) -> list[dict[str, Any]]:
+                for job in jobs:
+                    for item in job.get(key) or []:
+                        if wanted and item.get("name") == wanted:
+                            return [copy.deepcopy(item)]
+                return copy.deepcopy(template.get(key) or [])
+
+            job_id = max((int(j["id"]) for j in jobs), default=4_000_000) + 1
+            now = iso_z(datetime.now(UTC))
+            skills = [str(s) for s in body.get("required_skills") or []]
+            seniority = body.get("seniority")
+            job = {
+                **copy.deepcopy(template),
+                "id": job_id,
+                "name": name,
+                "requisition_id": f"REQ-S{job_id}",
+                "status": "open",
+                "confidential": False,
+                "created_at": now,
+                "opened_at": now,
+                "closed_at": None,
+                "updated_at": now,
+                "departments": pick("departments", body.get("department")),
+                "offices": pick("offices", body.get("office")),
+                "openings": [
+                    {
+                        "id": job_id * 10 + 1,
+                        "opening_id": f"REQ-S{job_id}-1",
+                        "status": "open",
+                        "opened_at": now,
+                        "closed_at": None,
+                        "application_id": None,
+                        "close_reason": None,
+                    }
+                ],
+                "custom_fields": {"required_skills": skills, "seniority": seniority},
+                "keyed_custom_fields": {
+                    "required_skills": {
+                        "name": "Required Skills",
+                        "type": "multi_select",
+                        "value": skills,
+                    },
+                    "seniority": {
+                        "name": "Seniority",
+                        "type": "single_select",
+                        "value": seniority,
+                    },
+                },
+            }
+            self.upsert_record("jobs", job)
+        return Reply(201, copy.deepcopy(job))
 
 
 # ----- helpers

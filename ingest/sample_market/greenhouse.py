@@ -210,6 +210,10 @@ class GreenhouseFeed:
         )
         self._closed_times = [c[0] for c in closed]
         self._closed_jobs = [c[2] for c in closed]
+        # Which fitting req an employee filled is a weighted draw from its own generator,
+        # derived last from the feed's seed, so every other draw (jobs, ids, the per-chunk
+        # people streams) and therefore every record count stays what it was.
+        self._hire_rng = random.Random(rng.getrandbits(64))
 
     # ----------------------------------------------------------------------------- jobs
     def _make_jobs(self, rng: random.Random, n: int) -> list[GreenhouseJob]:
@@ -361,13 +365,22 @@ class GreenhouseFeed:
 
     # ------------------------------------------------------------------------ people
     def hire_job_for(self, person: Person) -> tuple[GreenhouseJob, Job] | None:
-        """A closed req that closed shortly before the person joined us, if there is one.
+        """The closed req this employee was hired into, or None when no req closed in the
+        7–150 days before they joined us (then they came through another channel).
 
-        Among the reqs that closed 7–150 days before their start, the latest one in the
-        person's own role family and seniority wins, else in their family (teams hire people
-        who fit the role; the req-match backtest measures whether the CRM would have surfaced
-        them); only when no such req closed in that window does the latest req of any family
-        take them.
+        Whether someone was hired through Greenhouse depends only on that window. WHICH req
+        they filled is chosen for fit, the way a team hires: a req of their own role family
+        that closed before their start (within two years: some reqs take a while to fill) and
+        was open long enough for their application to fall inside it, weighted by `_hire_fit`
+        (the level they joined at, the req's required skills they have, office location) with
+        randomness, so the best fit usually but not always wins.
+
+        The choice must not change any other record (the identity measurements compare runs
+        of the same seed): the hire's candidate record is stamped with the job they held when
+        they applied, and which job that is decides later random draws. So a req is only
+        eligible when the person held the same job throughout the application dates both it
+        and the latest req of the window (the choice before fitting, whose dates the rest of
+        the market was drawn with) can produce; when none is, that latest req stays.
         """
         ours = person.our_job()
         if ours is None:
@@ -379,7 +392,22 @@ class GreenhouseFeed:
         window = self._closed_jobs[start:end]
         same_family = [job for job in window if job.family == person.family]
         same_level = [job for job in same_family if job.seniority == person.seniority]
-        return (same_level or same_family or window)[-1], ours
+        latest = (same_level or same_family or window)[-1]
+        latest_lo, latest_hi = _application_dates(latest, ours)
+        earliest = bisect.bisect_left(self._closed_times, ours.start - 2 * 365 * DAY)
+        eligible = []
+        for job in self._closed_jobs[earliest:end]:
+            if job.family != person.family or job.opened is None:
+                continue
+            lo, hi = _application_dates(job, ours)
+            if lo <= job.opened:
+                continue  # nobody applies to a req before it opens
+            if _one_job_between(person, min(lo, latest_lo), max(hi, latest_hi)):
+                eligible.append(job)
+        if not eligible:
+            return latest, ours
+        weights = [3.0 ** _hire_fit(person, ours, job) for job in eligible]
+        return self._hire_rng.choices(eligible, weights)[0], ours
 
     def add(
         self,
@@ -728,6 +756,51 @@ class GreenhouseFeed:
             "greenhouse/applications": self.applications.count,
             "greenhouse/jobs": jobs.count,
         }
+
+
+def _level_of(person: Person, ours: Job) -> str:
+    """The seniority of the job they took with us (its title was made by `title_for` from the
+    person's family and the level they held then; an alumnus may have joined below the level
+    they hold today)."""
+    for level in SENIORITY_ORDER:
+        if any(title_for(person.family, level, k) == ours.title for k in range(8)):
+            return level
+    return person.seniority
+
+
+def _hire_fit(person: Person, ours: Job, job: GreenhouseJob) -> float:
+    """How well `person` fits `job` (about 0..6): the level they joined us at equal to the
+    req's 2 (one level apart 1), one point per required skill of the req they have, office in
+    their city 1 (their country or remote 0.5), minus 1 per year between the req closing and
+    their start beyond the usual 150 days."""
+    joined = SENIORITY_ORDER.index(_level_of(person, ours))
+    level = abs(joined - SENIORITY_ORDER.index(job.seniority))
+    fit = 2.0 if level == 0 else 1.0 if level == 1 else 0.0
+    fit += len(set(job.skills) & set(person.skills))
+    office_city, office_location = OFFICES[job.office]
+    if office_city == person.city.name:
+        fit += 1.0
+    elif office_city == "Remote" or office_location.endswith(person.city.country_name):
+        fit += 0.5
+    closed = job.first_closed or job.closed or ours.start
+    return fit - max(0.0, (ours.start - closed) / DAY - 150) / 365
+
+
+def _application_dates(job: GreenhouseJob, ours: Job) -> tuple[int, int]:
+    """Earliest and latest moment `_hire` can stamp on the hire's candidate record (its
+    application date, minus up to 3 days for the record's creation)."""
+    closed = job.first_closed or job.closed or ours.start
+    return closed - 81 * DAY - 3 * DAY, closed - 25 * DAY
+
+
+def _one_job_between(person: Person, lo: int, hi: int) -> bool:
+    """True when `person.job_at` gives the same answer for every instant in [lo, hi]."""
+    for held in person.jobs:
+        if lo < held.start <= hi:
+            return False
+        if held.end is not None and lo < held.end + 1 <= hi:
+            return False
+    return True
 
 
 OUR_COMPANY_USER_ID = 910_000

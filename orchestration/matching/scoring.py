@@ -7,12 +7,15 @@ Score (0..100) = weighted sum of components, each in [0, 1]:
 
 | component          | weight | meaning                                                     |
 | ------------------ | -----: | ----------------------------------------------------------- |
-| role_family_fit    |     25 | contact's role family equals the req's                      |
+| role_family_fit    |     25 | contact's role family equals the req's (unknown family but |
+|                    |        | some of the req's skills: 0.5)                              |
 | skill_overlap      |     20 | share of the req's required skills the contact has (aliases |
 |                    |        | already folded to canonical skills), preferred at half      |
-| seniority_fit      |     10 | 1 − |level distance| / 3 on the seniority ladder            |
+| seniority_fit      |     10 | 1 − |level distance| / 3 on the seniority ladder (unknown    |
+|                    |        | level 0.5)                                                  |
 | location_fit       |      5 | remote req, same city (1), same country (0.5), unknown (0.3)|
 | silver_medalist    |     25 | rejected late in a process for a req of the same family     |
+|                    |        | within one level of this one (1), further away (0.5)        |
 | engagement         |     10 | engagement score / 100 (neutral 0.5 when unknown)           |
 | recency            |      5 | half-life 180 days since the last meaningful action        |
 
@@ -50,6 +53,11 @@ SENIORITY_LADDER: tuple[str, ...] = (
 )
 NEUTRAL_ENGAGEMENT = 0.5  # used when no engagement score exists for a contact
 UNKNOWN_LOCATION_FIT = 0.3
+UNKNOWN_SENIORITY_FIT = 0.5  # no titled record: neither a match nor a mismatch
+# Role family unknown (no classified title) but the contact has the req's skills: the skills
+# are weaker evidence of the family than a title.
+FAMILY_FROM_SKILLS_FIT = 0.5
+SILVER_OTHER_LEVEL_FIT = 0.5  # silver medal for a req 2+ levels away from this one
 RECENCY_HALF_LIFE_DAYS = 180.0
 
 # Timing exclusions (the consent blocks come from gdpr.outreach_eligibility).
@@ -105,12 +113,16 @@ def is_silver_medal_rejection(stage: str | None, reason: str | None) -> bool:
     )
 
 
-def silver_medalists(rejections: pl.DataFrame, role_family: str | None) -> pl.DataFrame:
-    """Latest silver-medal rejection per contact for reqs of `role_family`.
+def silver_medalists(
+    rejections: pl.DataFrame, role_family: str | None, seniority: str | None = None
+) -> pl.DataFrame:
+    """Per contact, the silver-medal rejection for a req of `role_family` whose level is
+    closest to `seniority` (then the latest).
 
     `rejections`: contact_id, role_family (of the req they were rejected from), req_title,
-    stage, reason, occurred_at. Returns contact_id, silver_req_title, silver_stage,
-    silver_reason, silver_at.
+    stage, reason, occurred_at, optionally req_seniority. Returns contact_id,
+    silver_req_title, silver_stage, silver_reason, silver_at and silver_level_gap (levels
+    between that req and this one; null when either level is unknown).
     """
     empty = pl.DataFrame(
         schema={
@@ -119,24 +131,44 @@ def silver_medalists(rejections: pl.DataFrame, role_family: str | None) -> pl.Da
             "silver_stage": pl.String,
             "silver_reason": pl.String,
             "silver_at": pl.Datetime("us"),
+            "silver_level_gap": pl.Int32,
         }
     )
     if role_family is None or rejections.is_empty():
         return empty
+    target = seniority_rank(seniority)
+    ladder = pl.DataFrame(
+        {"req_seniority": list(SENIORITY_LADDER), "_silver_rank": range(len(SENIORITY_LADDER))},
+        schema={"req_seniority": pl.String, "_silver_rank": pl.Int32},
+    )
+    if "req_seniority" not in rejections.columns:
+        rejections = rejections.with_columns(req_seniority=pl.lit(None, dtype=pl.String))
+    gap = (
+        (pl.col("_silver_rank") - target).abs().cast(pl.Int32)
+        if target is not None
+        else pl.lit(None, dtype=pl.Int32)
+    )
     stage = pl.col("stage").fill_null("").str.to_lowercase()
     reason = pl.col("reason").fill_null("").str.to_lowercase()
     late = pl.any_horizontal([stage.str.contains(w, literal=True) for w in LATE_STAGE_WORDS])
     near = pl.any_horizontal([reason.str.contains(w, literal=True) for w in NEAR_MISS_REASON_WORDS])
     return (
         rejections.filter((pl.col("role_family") == role_family) & (late | near))
-        .sort("occurred_at", descending=True, nulls_last=True)
-        .unique("contact_id", keep="first")
+        .join(ladder, on="req_seniority", how="left")
+        .with_columns(silver_level_gap=gap)
+        .sort(
+            ["silver_level_gap", "occurred_at"],
+            descending=[False, True],
+            nulls_last=True,
+        )
+        .unique("contact_id", keep="first", maintain_order=True)
         .select(
             "contact_id",
             pl.col("req_title").alias("silver_req_title"),
             pl.col("stage").alias("silver_stage"),
             pl.col("reason").alias("silver_reason"),
             pl.col("occurred_at").cast(pl.Datetime("us")).alias("silver_at"),
+            "silver_level_gap",
         )
     )
 
@@ -238,7 +270,7 @@ def score_components(
     else:
         seniority_expr = (
             pl.when(pl.col("_rank").is_null())
-            .then(pl.lit(0.3))
+            .then(pl.lit(UNKNOWN_SENIORITY_FIT))
             .otherwise((1.0 - (pl.col("_rank") - req_rank).abs() / 3.0).clip(0.0, 1.0))
         )
     age_days = (pl.lit(as_of) - pl.col("last_meaningful_action_at")).dt.total_seconds() / 86400.0
@@ -249,7 +281,10 @@ def score_components(
     )
     frame = frame.with_columns(
         role_family_fit=(
-            (pl.col("role_family") == req.role_family).fill_null(False).cast(pl.Float64)
+            pl.when(pl.col("role_family").is_null())
+            .then(pl.when(required_hits + preferred_hits > 0).then(FAMILY_FROM_SKILLS_FIT))
+            .otherwise((pl.col("role_family") == req.role_family).cast(pl.Float64))
+            .fill_null(0.0)
             if req.role_family
             else pl.lit(0.0)
         ),
@@ -259,7 +294,13 @@ def score_components(
         required_skill_hits=required_hits.cast(pl.Int32),
         seniority_fit=seniority_expr.cast(pl.Float64),
         location_fit=_location_fit(req).cast(pl.Float64),
-        silver_medalist=pl.col("silver_at").is_not_null().cast(pl.Float64),
+        # Full boost when the req they nearly got was within a level of this one (or a level
+        # is unknown); a silver medal two or more levels away is half the evidence.
+        silver_medalist=pl.when(pl.col("silver_at").is_null())
+        .then(pl.lit(0.0))
+        .when(pl.col("silver_level_gap").fill_null(0) <= 1)
+        .then(pl.lit(1.0))
+        .otherwise(pl.lit(SILVER_OTHER_LEVEL_FIT)),
         engagement=(pl.col("engagement_score").cast(pl.Float64) / 100.0)
         .clip(0.0, 1.0)
         .fill_null(NEUTRAL_ENGAGEMENT),
@@ -304,7 +345,7 @@ def reason_expr(req: ReqProfile) -> pl.Expr:
                 ignore_nulls=True,
             )
         ),
-        pl.when(pl.col("role_family_fit") > 0).then(pl.lit(f"{req.role_family} background")),
+        pl.when(pl.col("role_family_fit") >= 1).then(pl.lit(f"{req.role_family} background")),
         pl.when(pl.col("matched_skills").list.len() > 0).then(
             pl.concat_str(
                 [
@@ -372,7 +413,7 @@ def match_pool(
     """Exclusions → components → relevant rows (every eligible row with `keep_all`, as the
     backtest needs a rank for everyone) → ranked with reasons."""
     eligible, stats = apply_exclusions(pool, as_of, min_contact_gap_days)
-    silver = silver_medalists(rejections, req.role_family)
+    silver = silver_medalists(rejections, req.role_family, req.seniority)
     scored = score_components(eligible, req, silver, as_of)
     if not keep_all:
         scored = relevant(scored)

@@ -5,8 +5,8 @@ Inputs (all dbt marts): `matching.req_profiles` (the req), `crm.contacts`,
 `segments.segment_membership` (optional: a neutral engagement and no segment when absent),
 `gdpr.outreach_eligibility` (the shared consent contract) and `crm.interactions` (rejections).
 
-`as_of` (backtest) restricts what the pool may know: contacts first seen before it, and
-rejections / hires / outreach that happened before it.
+The backtest's pool as of a past moment is rebuilt in `point_in_time.py`; rejections here take
+an `as_of` cut too.
 """
 
 from __future__ import annotations
@@ -90,8 +90,9 @@ def load_closed_hired_reqs(con: duckdb.DuckDBPyConnection) -> list[tuple[ReqProf
     return [(_profile(row[:-1]), row[-1]) for row in rows]
 
 
-def load_pool(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None) -> pl.DataFrame:
-    """One row per contact with profile, engagement, segment and eligibility columns."""
+def load_pool(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """One row per contact with profile, engagement, segment and eligibility columns, as of
+    today (the backtest's past pool is `point_in_time.load_pool_as_of`)."""
     has_engagement = table_exists(con, "segments.engagement_scores")
     has_segments = table_exists(con, "segments.segment_membership")
     engagement_join = (
@@ -111,33 +112,12 @@ def load_pool(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None) -> 
     )
     segment_join = "left join seg on seg.contact_id = c.contact_id" if has_segments else ""
     segment_col = "seg.segment" if has_segments else "cast(null as varchar)"
-    # Backtest: what the CRM knew at `as_of` (a snapshot we cannot rebuild exactly: contact
-    # profiles are today's; timing facts and first_seen are cut at as_of).
-    history_cte = ""
-    history_join = ""
     timing_cols = (
         "el.in_active_application, el.last_hired_at, el.last_outreach_at, "
         "c.last_meaningful_action_at"
     )
-    where = ""
-    params: list = []
-    if as_of is not None:
-        history_cte = """, hist as (
-            select contact_id,
-                max(occurred_at) filter (where interaction_type = 'hire') as last_hired_at,
-                max(occurred_at) filter (where interaction_type = 'outreach_sent')
-                    as last_outreach_at,
-                max(occurred_at) filter (where is_meaningful_action) as last_action_at
-            from crm.interactions where occurred_at < $as_of group by contact_id)"""
-        history_join = "left join hist on hist.contact_id = c.contact_id"
-        timing_cols = (
-            "false as in_active_application, hist.last_hired_at, hist.last_outreach_at, "
-            "hist.last_action_at as last_meaningful_action_at"
-        )
-        where = "where c.first_seen_at < $as_of"
-        params = [as_of]
     sql = f"""
-        with base as (select 1){segment_cte}{history_cte}
+        with base as (select 1){segment_cte}
         select
             c.contact_id, c.first_name, c.full_name, c.primary_email as best_email,
             c.location,
@@ -155,10 +135,8 @@ def load_pool(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None) -> 
         left join gdpr.outreach_eligibility el on el.contact_id = c.contact_id
         {engagement_join}
         {segment_join}
-        {history_join}
-        {where}
     """
-    frame = query_frame(con, sql.replace("$as_of", "?"), params * sql.count("$as_of"))
+    frame = query_frame(con, sql, [])
     # Same rule as split_location, vectorised: first comma part = city, last = country.
     parts = pl.col("location").str.split(",").list.eval(pl.element().str.strip_chars())
     return frame.with_columns(
@@ -177,7 +155,8 @@ def load_rejections(con: duckdb.DuckDBPyConnection, as_of: datetime | None = Non
         con,
         f"""
         select i.contact_id, nullif(p.role_family, 'unknown') as role_family,
-            coalesce(p.title, i.subject) as req_title, i.stage, i.reason,
+            coalesce(p.title, i.subject) as req_title,
+            nullif(p.seniority, 'unknown') as req_seniority, i.stage, i.reason,
             cast(i.occurred_at as timestamp) as occurred_at
         from crm.interactions i
         left join matching.req_profiles p on p.req_id = i.req_id

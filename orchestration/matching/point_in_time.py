@@ -1,0 +1,219 @@
+"""The match pool as the CRM knew it at a past moment (the backtest's `as_of` = a req's opened_at).
+
+`store.load_pool` reads today's marts; a backtest that ranked a historical hire with them would
+use facts from after the req opened — above all the hire's own post-hire records (an HRIS row,
+a refreshed ATS title, tags added later) and engagement earned afterwards. Here every fact is
+rebuilt from what existed before `as_of`:
+
+| column                       | as of `as_of` from                                           |
+| ---------------------------- | ------------------------------------------------------------ |
+| pool membership              | contacts first seen before it                                |
+| role_family, seniority       | title of the freshest member record updated before it, else |
+|                              | the role family of the last req they applied to before it   |
+| skills                       | tags / enrichment skills of member records updated before it |
+| engagement_score             | the engagement_scores formula over interactions, PDL job    |
+|                              | starts and open reqs before it                               |
+| last_hired/outreach/action   | interactions before it                                       |
+| in_active_application        | applied before it to a req still open then, no outcome yet   |
+| art14_notice_overdue         | the art14_notices_due rule evaluated at it (records obtained |
+|                              | and notices sent before it)                                  |
+
+Still today's values (the CRM keeps no history of them): the other consent blocks (opted out,
+consent refused, hard bounce, erasure, suppression, no lawful basis — a block known today is
+applied to the past too, the strict side), location, name/e-mail, segment and interaction
+context (the last two only feed the export draft, not the score). A member record updated after
+`as_of` is ignored entirely even if it existed before: we only know its latest state.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+import polars as pl
+
+from orchestration.matching.store import query_frame
+
+# Same default as the dbt var `art14_notice_campaigns` of gdpr.art14_notices_due.
+ART14_NOTICE_CAMPAIGNS = ("gdpr-art14-notice",)
+
+_POOL_AS_OF_SQL = """
+with
+recs as (
+    select rc.contact_id, r.record_key, r.title, r.record_updated_at
+    from intermediate.int_person_records r
+    inner join identity.record_contacts rc on rc.record_key = r.record_key
+    where r.record_updated_at < $as_of
+),
+titled as (
+    select recs.contact_id, t.role_family, t.seniority
+    from recs
+    inner join intermediate.int_title_classifications t on lower(trim(recs.title)) = t.title_key
+    where t.role_family <> 'unknown'
+    qualify row_number() over (
+        partition by recs.contact_id order by recs.record_updated_at desc, t.role_family) = 1
+),
+applied as (
+    select i.contact_id, rq.role_family
+    from crm.interactions i
+    inner join matching.req_profiles rq on rq.req_id = i.req_id
+    where i.interaction_type = 'application' and i.occurred_at < $as_of
+        and rq.role_family <> 'unknown'
+    qualify row_number() over (
+        partition by i.contact_id order by i.occurred_at desc, i.req_id) = 1
+),
+skills as (
+    select recs.contact_id, list_sort(list(distinct a.skill)) as skills
+    from recs
+    inner join intermediate.int_record_tags tg on tg.record_key = recs.record_key
+    inner join reference.skill_aliases a
+        on lower(trim(regexp_replace(tg.tag_text, '\\s+', ' ', 'g'))) = a.alias
+    group by recs.contact_id
+),
+hist as (
+    select contact_id,
+        max(occurred_at) filter (where interaction_type = 'hire') as last_hired_at,
+        max(occurred_at) filter (where interaction_type = 'outreach_sent') as last_outreach_at,
+        count(*) filter (where interaction_type = 'outreach_sent') as sent,
+        count(*) filter (where interaction_type = 'outreach_replied') as replies,
+        count(*) filter (where interaction_type = 'outreach_clicked') as clicks,
+        max(occurred_at) filter (where is_meaningful_action) as last_action_at,
+        max(occurred_at) as last_contact_at
+    from crm.interactions where occurred_at < $as_of
+    group by contact_id
+),
+outcomes as (
+    select contact_id, req_id
+    from crm.interactions
+    where interaction_type in ('rejection', 'hire') and occurred_at < $as_of
+),
+active as (
+    -- Mid-process then: applied before as_of to a req still open then, no outcome yet.
+    select distinct i.contact_id
+    from crm.interactions i
+    inner join matching.req_profiles rq on rq.req_id = i.req_id
+    left join outcomes o on o.contact_id = i.contact_id and o.req_id = i.req_id
+    where i.interaction_type = 'application' and i.occurred_at < $as_of
+        and (rq.closed_at is null or rq.closed_at >= $as_of)
+        and o.contact_id is null
+),
+enrichment as (
+    select rc.contact_id, e.job_start_date
+    from staging.stg_pdl__person_enrichments e
+    inner join identity.record_contacts rc
+        on rc.record_key = 'pdl:enrichment:' || e.pdl_person_id
+    where e.job_start_date is not null and e.enriched_at < $as_of
+    qualify row_number() over (partition by rc.contact_id order by e.enriched_at desc) = 1
+),
+open_reqs as (
+    select role_family, count(*) as n
+    from matching.req_profiles
+    where status <> 'draft' and opened_at < $as_of
+        and (closed_at is null or closed_at >= $as_of)
+    group by role_family
+),
+notices as (
+    select contact_id, max(occurred_at) as last_notice_at
+    from crm.interactions
+    where interaction_type = 'outreach_sent' and subject in ($campaigns)
+        and occurred_at < $as_of
+    group by contact_id
+),
+pending as (
+    select b.contact_id, min(b.obtained_at) as first_obtained_at
+    from gdpr.record_lawful_basis b
+    left join notices n on n.contact_id = b.contact_id
+    where not b.obtained_from_person and b.obtained_at < $as_of
+        and (n.last_notice_at is null or b.obtained_at > n.last_notice_at)
+    group by b.contact_id
+),
+first_outreach as (
+    select p.contact_id, min(i.occurred_at) as first_outreach_at
+    from pending p
+    inner join crm.interactions i
+        on i.contact_id = p.contact_id and i.interaction_type = 'outreach_sent'
+        and i.occurred_at >= p.first_obtained_at and i.occurred_at < $as_of
+    group by p.contact_id
+),
+art14 as (
+    select p.contact_id
+    from pending p
+    left join first_outreach f on f.contact_id = p.contact_id
+    where least(cast(p.first_obtained_at as date) + interval 1 month,
+                cast(f.first_outreach_at as date)) < cast($as_of as date)
+),
+profiled as (
+    select
+        c.contact_id, c.first_name, c.full_name, c.primary_email as best_email, c.location,
+        coalesce(titled.role_family, applied.role_family) as role_family,
+        titled.seniority,
+        cast(coalesce(skills.skills, []) as varchar[]) as skills,
+        prof.interaction_context,
+        seg.segment,
+        -- Today's permanent blocks, with the Art. 14 deadline re-evaluated at as_of.
+        list_filter(coalesce(el.block_reasons, ['no_eligibility_record']),
+            lambda r: r <> 'art14_notice_overdue')
+            || case when art14.contact_id is not null then ['art14_notice_overdue']
+                else [] end as block_reasons,
+        active.contact_id is not null as in_active_application,
+        hist.last_hired_at, hist.last_outreach_at,
+        hist.last_action_at as last_meaningful_action_at,
+        date_diff('day', cast(hist.last_action_at as date), cast($as_of as date)) as action_days,
+        date_diff('day', cast(hist.last_contact_at as date), cast($as_of as date))
+            as contact_days,
+        date_diff('month', enrichment.job_start_date, cast($as_of as date)) as job_months,
+        coalesce(hist.sent, 0) as sent, coalesce(hist.replies, 0) as replies,
+        coalesce(hist.clicks, 0) as clicks,
+        coalesce(open_reqs.n, 0) as open_reqs_in_family
+    from crm.contacts c
+    left join titled on titled.contact_id = c.contact_id
+    left join applied on applied.contact_id = c.contact_id
+    left join skills on skills.contact_id = c.contact_id
+    left join segments.contact_profiles prof on prof.contact_id = c.contact_id
+    left join (
+        select contact_id, string_agg(segment_name, '; ' order by segment_name) as segment
+        from segments.segment_membership group by contact_id
+    ) seg on seg.contact_id = c.contact_id
+    left join gdpr.outreach_eligibility el on el.contact_id = c.contact_id
+    left join art14 on art14.contact_id = c.contact_id
+    left join active on active.contact_id = c.contact_id
+    left join hist on hist.contact_id = c.contact_id
+    left join enrichment on enrichment.contact_id = c.contact_id
+    left join open_reqs
+        on open_reqs.role_family = coalesce(titled.role_family, applied.role_family)
+    where c.first_seen_at < $as_of
+)
+select
+    * exclude (action_days, contact_days, job_months, sent, replies, clicks,
+               open_reqs_in_family),
+    len(block_reasons) = 0 as can_contact,
+    -- The segments.engagement_scores formula (same bands and points) at as_of.
+    cast(
+        case when action_days <= 30 then 40 when action_days <= 90 then 30
+             when action_days <= 180 then 20 when action_days <= 365 then 10 else 0 end
+        + case when sent = 0 then 0
+               else round(20 * least(1.0, (replies + 0.5 * clicks) / sent)) end
+        + case when contact_days <= 90 then 10 when contact_days <= 365 then 5 else 0 end
+        + case when job_months is null then 0 when job_months < 6 then 5
+               when job_months >= 24 then 15 else 0 end
+        + case when open_reqs_in_family = 0 then 0 when open_reqs_in_family <= 2 then 5
+               when open_reqs_in_family <= 5 then 10 else 15 end
+        as double) as engagement_score
+from profiled
+"""
+
+
+def load_pool_as_of(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pl.DataFrame:
+    """One row per contact first seen before `as_of`, with the columns of `store.load_pool`
+    rebuilt from what the CRM knew at `as_of` (see the module docstring for what is not)."""
+    campaigns = ", ".join("'" + c.replace("'", "''") + "'" for c in ART14_NOTICE_CAMPAIGNS)
+    sql = _POOL_AS_OF_SQL.replace("$campaigns", campaigns)
+    frame = query_frame(con, sql.replace("$as_of", "?"), [as_of] * sql.count("$as_of"))
+    parts = pl.col("location").str.split(",").list.eval(pl.element().str.strip_chars())
+    return frame.with_columns(
+        city=pl.when(parts.list.len() > 0).then(parts.list.first()).replace("", None),
+        country=pl.when(parts.list.len() > 1).then(parts.list.last()).replace("", None),
+        last_hired_at=pl.col("last_hired_at").cast(pl.Datetime("us")),
+        last_outreach_at=pl.col("last_outreach_at").cast(pl.Datetime("us")),
+        last_meaningful_action_at=pl.col("last_meaningful_action_at").cast(pl.Datetime("us")),
+    )

@@ -1,0 +1,235 @@
+"""Req matching on the REAL pipeline: a generated market served by the sample APIs, run through
+every Dagster asset and dbt model once per module, then
+
+- a req opened in the sample Greenhouse server + its signed web hook posted to the real
+  receiver → `req_open_sensor` ticks (build_sensor_context) → the `req_refresh` run → the next
+  tick's `req_match` run (real materializations) → the req's export, consent-safe;
+- the match backtest, point in time, over the market's historical hires.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+import pytest
+
+from ingest.greenhouse_webhooks import WebhookServer, sign
+from ingest.sample_apis import SampleApiSettings, start_sample_apis
+from ingest.sample_market import generate_market
+from orchestration.cli import sample_event_ids, stage_sample_drop_files
+
+# One generated pipeline (module fixture) serves every test here: keep them on one xdist worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("req_open_e2e")]
+
+SECRET = "e2e-webhook-secret"
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, object]]:
+    """(data dir, running sample APIs) after one full `crm_pipeline` run."""
+    root = tmp_path_factory.mktemp("req_e2e")
+    data = root / "data"
+    data.mkdir()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TALENT_CRM_DATA_DIR", str(data))
+        mp.setenv("TALENT_CRM_DB", str(data / "talent_crm.duckdb"))
+        mp.setenv("DAGSTER_HOME", str(data / "dagster_home"))
+        mp.setenv("GREENHOUSE_WEBHOOK_SECRET", SECRET)
+        from orchestration import settings
+
+        settings.dagster_home()
+        market = root / "market"
+        generate_market(market, contacts=2500, seed=11)
+        stage_sample_drop_files(market)
+        mp.setenv("EVENTBRITE_EVENT_IDS", ",".join(sample_event_ids(market)))
+        api_settings = SampleApiSettings(
+            lever_rate_per_second=1e6, lever_burst=10**6, retry_after=0
+        )
+        with start_sample_apis(market, api_settings) as apis:
+            for name, value in apis.env().items():
+                mp.setenv(name, value)
+            from orchestration.definitions import defs
+
+            with dg.DagsterInstance.get() as instance:
+                result = defs.resolve_job_def("crm_pipeline").execute_in_process(
+                    instance=instance, raise_on_error=False
+                )
+            assert result.success
+            yield data, apis
+
+
+def _post(url: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+    host, port = url.split("//", 1)[1].split("/", 1)[0].split(":")
+    con = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        con.request("POST", path, body=body, headers=headers)
+        resp = con.getresponse()
+        return resp.status, resp.read()
+    finally:
+        con.close()
+
+
+def _tick(instance: dg.DagsterInstance, cursor: str | None):
+    from orchestration.definitions import defs
+    from orchestration.sensors import req_open_sensor
+
+    ctx = dg.build_sensor_context(instance=instance, cursor=cursor, definitions=defs)
+    return req_open_sensor(ctx), ctx.cursor
+
+
+def test_req_opened_in_sample_greenhouse_reaches_an_export(pipeline):
+    data, apis = pipeline
+    from orchestration.assets.matching import webhook_spool
+    from orchestration.definitions import defs
+
+    with dg.DagsterInstance.get() as instance:
+        # 0. The sensor has been running (as in `make dev`): its state knows the open reqs.
+        _, cursor = _tick(instance, None)
+
+    # 1. A recruiter opens a req in the (sample) Greenhouse.
+    greenhouse = apis.env()["GREENHOUSE_BASE_URL"]
+    auth = base64.b64encode((apis.env()["GREENHOUSE_API_KEY"] + ":").encode()).decode()
+    wanted = {
+        "name": "Senior Data Engineer",
+        "seniority": "senior",
+        "required_skills": ["Python", "SQL", "dbt"],
+    }
+    status, raw = _post(
+        greenhouse,
+        "/v1/_sample/jobs",
+        json.dumps(wanted).encode(),
+        {"Authorization": f"Basic {auth}", "Content-Type": "application/json"},
+    )
+    assert status == 201
+    job = json.loads(raw)
+    key = f"greenhouse-{job['id']}"
+
+    # 2. Greenhouse's web hook reaches the real receiver (signature checked).
+    receiver = WebhookServer(("127.0.0.1", 0), webhook_spool(), SECRET.encode())
+    thread = threading.Thread(target=receiver.serve_forever, daemon=True)
+    thread.start()
+    try:
+        body = json.dumps({"action": "job_created", "payload": {"job": job}}).encode()
+        status, _ = _post(
+            receiver.url,
+            "/greenhouse",
+            body,
+            {"Signature": sign(body, SECRET.encode()), "Greenhouse-Event-ID": "e2e-1"},
+        )
+        assert status == 200
+    finally:
+        receiver.shutdown()
+        receiver.server_close()
+
+    with dg.DagsterInstance.get() as instance:
+        # 3. Tick: the delivery asks for a refresh run (land it, rebuild the req marts).
+        first, cursor = _tick(instance, cursor)
+        assert isinstance(first, dg.SensorResult)
+        assert [r.job_name for r in first.run_requests] == ["req_refresh"]
+        refresh = defs.resolve_job_def("req_refresh").execute_in_process(
+            instance=instance, raise_on_error=False
+        )
+        assert refresh.success
+        # 4. Next tick: the req is open → one req_match run for its partition.
+        second, cursor = _tick(instance, cursor)
+        assert isinstance(second, dg.SensorResult)
+        [request] = second.run_requests
+        assert (request.job_name, request.partition_key) == ("req_match", key)
+        instance.add_dynamic_partitions("reqs", [key])
+        run = defs.resolve_job_def("req_match").execute_in_process(
+            instance=instance, partition_key=key, raise_on_error=False
+        )
+        assert run.success
+        again, _ = _tick(instance, cursor)
+        assert not any(r.partition_key == key for r in getattr(again, "run_requests", None) or [])
+
+    # 5. The export exists and lists only contacts it is lawful to approach.
+    [csv_path] = sorted((data / "exports" / "reqs" / key).glob("outreach_*.csv"))
+    frame = pl.read_csv(csv_path)
+    assert frame.height > 0
+    con = duckdb.connect(str(data / "talent_crm.duckdb"), read_only=True)
+    try:
+        allowed = {
+            r[0]
+            for r in con.execute(
+                "select contact_id from gdpr.outreach_eligibility where can_contact"
+            ).fetchall()
+        }
+        [(status, skills)] = con.execute(
+            "select status, required_skills from matching.req_profiles where req_id = ?",
+            [f"greenhouse:{job['id']}"],
+        ).fetchall()
+    finally:
+        con.close()
+    assert set(frame["contact_id"]) <= allowed
+    # The req the match ran for is the one opened in Greenhouse, read through the real ingest.
+    assert status == "open" and sorted(skills) == ["dbt", "python", "sql"]
+
+
+def test_backtest_ranks_historical_hires_point_in_time(pipeline):
+    """The backtest over the generated market's closed reqs whose hire was already a contact:
+    every pool is what the CRM knew at the req's opening (nobody first seen later, no
+    interaction from later), and the figures are those of the ranks found."""
+    from orchestration.matching.backtest import run_backtest
+    from orchestration.matching.point_in_time import load_pool_as_of
+    from orchestration.matching.store import load_closed_hired_reqs
+
+    data, _ = pipeline
+    con = duckdb.connect(str(data / "talent_crm.duckdb"), read_only=True)
+    try:
+        cases = load_closed_hired_reqs(con)
+        assert cases, "the generated market has closed reqs hired from the CRM"
+        req, hired = cases[0]
+        pool = load_pool_as_of(con, req.opened_at)
+        [(later,)] = con.execute(
+            "select count(*) from crm.contacts where first_seen_at >= ?", [req.opened_at]
+        ).fetchall()
+        [(known,)] = con.execute(
+            "select count(*) from crm.contacts where first_seen_at < ?", [req.opened_at]
+        ).fetchall()
+        assert pool.height == known and later > 0
+        assert hired in set(pool["contact_id"])
+        # Nothing the pool carries happened at or after the opening.
+        for column in ("last_meaningful_action_at", "last_outreach_at", "last_hired_at"):
+            latest = pool[column].max()
+            assert latest is None or latest < req.opened_at
+        result = run_backtest(con)
+    finally:
+        con.close()
+    assert result.reqs == len(cases)
+    ranks = [r for r in result.ranks.values() if r is not None]
+    assert result.misses == result.reqs - len(ranks)
+    assert result.recall_at(50) == sum(1 for r in ranks if r <= 50) / result.reqs
+    print(
+        f"backtest: {result.reqs} reqs, recall@10 {result.recall_at(10):.2f}, "
+        f"recall@50 {result.recall_at(50):.2f}, median rank {result.median_rank}, "
+        f"misses {result.misses}"
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 6 target not met on generated data: point-in-time recall@50 is 0.16 on the "
+    "5,000-person demo (most hires had no role-family evidence before their req opened; see "
+    "orchestration/matching/backtest.py). Strict: remove this marker once the target holds.",
+)
+def test_backtest_meets_the_recall_target_on_generated_data(pipeline):
+    from orchestration.assets.matching import BACKTEST_RECALL50_TARGET
+    from orchestration.matching.backtest import run_backtest
+
+    data, _ = pipeline
+    con = duckdb.connect(str(data / "talent_crm.duckdb"), read_only=True)
+    try:
+        result = run_backtest(con)
+    finally:
+        con.close()
+    assert result.reqs >= 3
+    assert result.recall_at(50) >= BACKTEST_RECALL50_TARGET
