@@ -111,13 +111,17 @@ LANDING_KEY_SQL = "md5_number(_source_record_id || chr(0) || _record_hash)"
 # Python): identical to hashlib.sha256(json_text).hexdigest(), i.e. to `record_hash`.
 RECORD_HASH_SQL = "sha256(_record)"
 
+# `_record` is stored with ZSTD: DuckDB's default pick for long text (FSST after analysing every
+# segment) made the checkpoint of landed JSON cost ~30 µs per Greenhouse candidate at 1M
+# records; ZSTD measured about a third of that checkpoint time and a 2.6x smaller file. Tables
+# created before keep their (transparent) compression.
 _LANDING_COLUMNS = """
             _source varchar not null,
             _source_record_id varchar not null,
             _record_hash varchar not null,
             _batch_id varchar not null,
             _fetched_at timestamp not null,
-            _record json not null,
+            _record json not null using compression zstd,
             _landing_key uhugeint not null primary key"""
 
 
