@@ -57,6 +57,7 @@ Transactions and throughput
 from __future__ import annotations
 
 import codecs
+import collections
 import contextlib
 import csv
 import hashlib
@@ -395,52 +396,49 @@ def sniff_file_delimiter(path: Path, encoding: str) -> str:
         return sniff_delimiter(text.read(64 * 1024))
 
 
-def iter_rows(text: Iterable[str], delimiter: str) -> Iterator[list[str]]:
-    """csv rows of a text stream; a syntax error rejects the file (see `parse_rows`)."""
-    reader = csv.reader(text, delimiter=delimiter, strict=True)
-    try:
-        yield from reader
-    except csv.Error as error:
-        raise FileRejected(f"not a readable CSV file ({error})") from None
+def _not_readable(error: csv.Error) -> FileRejected:
+    # csv's messages describe the syntax problem, not the cell content.
+    return FileRejected(f"not a readable CSV file ({error})")
 
 
 def check_csv_syntax(path: Path, encoding: str, delimiter: str) -> None:
     """Parse the whole file once, keeping nothing: a syntax error anywhere rejects the file
     BEFORE any of its rows land (a file is landed whole or rejected whole)."""
     with open_text(path, encoding) as text:
-        for _ in iter_rows(text, delimiter):
-            pass
+        try:
+            collections.deque(csv.reader(text, delimiter=delimiter, strict=True), maxlen=0)
+        except csv.Error as error:
+            raise _not_readable(error) from None
 
 
 def data_row_batches(
     rows: Iterator[list[str]], batch_rows: int
 ) -> Iterator[tuple[list[list[str]], bool]]:
-    """`(rows, is_last)` batches of the data rows after the header, at most `batch_rows` each.
+    """`(rows, is_last)` batches of the data rows after the header, `batch_rows` each (the
+    last one may be shorter).
 
     Blank rows inside the data are kept (they are counted as blank); blank rows at the END are
     layout, not rows — so a run of blank rows is held back until a non-blank row follows it.
-    One batch of look-ahead tells whether a batch is the last.
+    Rows are pulled `batch_rows` at a time (itertools.islice: no Python work per row), and a
+    batch is handed out once a row after it is known to exist, so the last batch is marked.
     """
-    pending_blank: list[list[str]] = []
-    batch: list[list[str]] = []
-    ready: list[list[str]] | None = None
-    for row in rows:
-        if not any(row):
-            pending_blank.append(row)
+    pending: list[list[str]] = []  # data rows not handed out yet
+    held_blank: list[list[str]] = []  # blank rows that may turn out to be trailing
+    while chunk := list(itertools.islice(rows, batch_rows)):
+        last = len(chunk) - 1
+        while last >= 0 and not any(chunk[last]):
+            last -= 1
+        if last < 0:
+            held_blank.extend(chunk)
             continue
-        for held in (*pending_blank, row):
-            batch.append(held)
-            if len(batch) == batch_rows:
-                if ready is not None:
-                    yield ready, False
-                ready, batch = batch, []
-        pending_blank = []
-    if batch:
-        if ready is not None:
-            yield ready, False
-        ready = batch
-    if ready is not None:
-        yield ready, True
+        pending.extend(held_blank)
+        pending.extend(chunk[: last + 1])
+        held_blank = chunk[last + 1 :]
+        while len(pending) > batch_rows:
+            yield pending[:batch_rows], False
+            pending = pending[batch_rows:]
+    if pending:  # at most batch_rows rows here
+        yield pending, True
 
 
 # --- normalisation (vectorised, per batch) ---------------------------------------------------
@@ -803,8 +801,10 @@ def ingest_file(
             if scanned.problem is not None:
                 raise FileRejected(scanned.problem)
             outcome.delimiter = sniff_file_delimiter(path, scanned.encoding)
-            rows = iter_rows(
-                stack.enter_context(open_text(path, scanned.encoding)), outcome.delimiter
+            rows = csv.reader(
+                stack.enter_context(open_text(path, scanned.encoding)),
+                delimiter=outcome.delimiter,
+                strict=True,
             )
             header_row = next((r for r in rows if any(c.strip() for c in r)), None)
             if header_row is None:  # nothing but blank lines
@@ -816,7 +816,9 @@ def ingest_file(
                 # More than one batch: rows land batch by batch, so the syntax of the whole
                 # file is checked first (one extra parse, keeping nothing).
                 check_csv_syntax(path, scanned.encoding, outcome.delimiter)
-        except FileRejected as rejected:
+        except (FileRejected, csv.Error) as rejected:
+            if isinstance(rejected, csv.Error):
+                rejected = _not_readable(rejected)
             reason = str(rejected)
             if not reason.startswith(path.name):
                 reason = f"{path.name}: {reason}"
