@@ -86,6 +86,7 @@ from ingest.landing import (
     new_batch_id,
     record_batch,
     record_hash,
+    with_content_hashes,
 )
 
 PROCESSED_FILES_TABLE = f"{RAW_SCHEMA}.processed_files"
@@ -620,7 +621,7 @@ def record_expression(spec: CsvFeedSpec, header: HeaderMap, file_name: str) -> p
 class _Batch:
     """One transaction's worth of a file: valid rows ready to insert, quarantined payloads."""
 
-    valid: pl.DataFrame  # _source_record_id, _record (JSON text); DuckDB hashes it
+    valid: pl.DataFrame  # _source_record_id, _record (JSON text), _record_hash
     quarantined: list[tuple[str, str, str, dict[str, Any]]]  # (record id, field, reason, payload)
 
 
@@ -772,9 +773,11 @@ def _prepare_batch(
     combined = pl.concat([raw, fields], how="horizontal")
     if rejections:
         combined = combined[valid_idx]
-    documents = combined.select(
-        (pl.lit(f"{file_name}:") + pl.col("_row").cast(pl.String)).alias("_source_record_id"),
-        record.alias("_record"),
+    documents = with_content_hashes(
+        combined.select(
+            (pl.lit(f"{file_name}:") + pl.col("_row").cast(pl.String)).alias("_source_record_id"),
+            record.alias("_record"),
+        )
     )
     outcome.quarantined += len(quarantined)
     return _Batch(documents, quarantined)
