@@ -57,14 +57,16 @@ Transactions and throughput
 from __future__ import annotations
 
 import codecs
+import collections
 import contextlib
 import csv
 import hashlib
 import io
+import itertools
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,6 +86,7 @@ from ingest.landing import (
     new_batch_id,
     record_batch,
     record_hash,
+    with_content_hashes,
 )
 
 PROCESSED_FILES_TABLE = f"{RAW_SCHEMA}.processed_files"
@@ -301,6 +304,144 @@ def parse_rows(text: str, delimiter: str) -> list[list[str]]:
         raise FileRejected(f"not a readable CSV file ({error})") from None
 
 
+# --- streaming a file in bounded memory ------------------------------------------------------
+
+# Bytes read at a time when hashing, checking the encoding and sniffing: memory per file stays
+# at a batch of rows plus this, whatever the file's size.
+_READ_CHUNK_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class ScannedFile:
+    """What one streaming pass over a file's bytes tells: its identity and its encoding."""
+
+    sha256: str
+    size_bytes: int
+    encoding: str | None  # None for an empty file
+    problem: str | None = None  # why the bytes cannot be decoded (the file is then rejected)
+
+
+def scan_file(path: Path) -> ScannedFile:
+    """Content hash, size and encoding of `path` in one bounded-memory pass.
+
+    Same rules as `decode_bytes`: a UTF-8 or UTF-16 byte-order mark decides (and must then
+    decode), else UTF-8 if every byte sequence is valid, else Windows-1252 if every byte is
+    defined there, else the file is rejected naming the first undecodable offset.
+    """
+    digest = hashlib.sha256()
+    size = 0
+    utf8 = codecs.getincrementaldecoder("utf-8")("strict")
+    utf8_ok = True
+    bom: str | None = None
+    with path.open("rb") as handle:
+        while chunk := handle.read(_READ_CHUNK_BYTES):
+            if size == 0:
+                if chunk.startswith(codecs.BOM_UTF8):
+                    bom = "utf-8-sig"
+                elif chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                    bom = "utf-16"
+            digest.update(chunk)
+            size += len(chunk)
+            if utf8_ok and bom is None:
+                try:
+                    utf8.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8_ok = False
+    if size == 0:
+        return ScannedFile(digest.hexdigest(), 0, None)
+    if utf8_ok and bom is None:
+        try:
+            utf8.decode(b"", final=True)  # a sequence cut off by the end of the file
+        except UnicodeDecodeError:
+            utf8_ok = False
+    sha = digest.hexdigest()
+    if bom is not None:
+        problem = _undecodable(path, bom)
+        if problem is not None:
+            problem = f"not valid Unicode despite its byte-order mark ({problem})"
+        return ScannedFile(sha, size, bom, problem)
+    if utf8_ok:
+        return ScannedFile(sha, size, "utf-8")
+    problem = _undecodable(path, "cp1252")
+    if problem is not None:
+        problem = f"neither UTF-8 nor Windows-1252: {problem}"
+    return ScannedFile(sha, size, "cp1252", problem)
+
+
+def _undecodable(path: Path, encoding: str) -> str | None:
+    """None when all of `path` decodes as `encoding`, else the decoder's complaint."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    offset = 0
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_READ_CHUNK_BYTES):
+                decoder.decode(chunk)
+                offset += len(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError as error:
+        if encoding == "cp1252":  # single-byte: the position in the chunk is the file offset
+            return f"undecodable byte at offset {offset + error.start}"
+        return str(error.reason)
+    return None
+
+
+def open_text(path: Path, encoding: str) -> io.TextIOWrapper:
+    """The file as text for csv.reader (`newline=""`: quoted newlines stay in their cell).
+    The utf-8-sig / utf-16 codecs drop the byte-order mark."""
+    return io.TextIOWrapper(path.open("rb"), encoding=encoding, errors="strict", newline="")
+
+
+def sniff_file_delimiter(path: Path, encoding: str) -> str:
+    """`sniff_delimiter` on the start of the file (the header line is all it looks at)."""
+    with open_text(path, encoding) as text:
+        return sniff_delimiter(text.read(64 * 1024))
+
+
+def _not_readable(error: csv.Error) -> FileRejected:
+    # csv's messages describe the syntax problem, not the cell content.
+    return FileRejected(f"not a readable CSV file ({error})")
+
+
+def check_csv_syntax(path: Path, encoding: str, delimiter: str) -> None:
+    """Parse the whole file once, keeping nothing: a syntax error anywhere rejects the file
+    BEFORE any of its rows land (a file is landed whole or rejected whole)."""
+    with open_text(path, encoding) as text:
+        try:
+            collections.deque(csv.reader(text, delimiter=delimiter, strict=True), maxlen=0)
+        except csv.Error as error:
+            raise _not_readable(error) from None
+
+
+def data_row_batches(
+    rows: Iterator[list[str]], batch_rows: int
+) -> Iterator[tuple[list[list[str]], bool]]:
+    """`(rows, is_last)` batches of the data rows after the header, `batch_rows` each (the
+    last one may be shorter).
+
+    Blank rows inside the data are kept (they are counted as blank); blank rows at the END are
+    layout, not rows — so a run of blank rows is held back until a non-blank row follows it.
+    Rows are pulled `batch_rows` at a time (itertools.islice: no Python work per row), and a
+    batch is handed out once a row after it is known to exist, so the last batch is marked.
+    """
+    pending: list[list[str]] = []  # data rows not handed out yet
+    held_blank: list[list[str]] = []  # blank rows that may turn out to be trailing
+    while chunk := list(itertools.islice(rows, batch_rows)):
+        last = len(chunk) - 1
+        while last >= 0 and not any(chunk[last]):
+            last -= 1
+        if last < 0:
+            held_blank.extend(chunk)
+            continue
+        pending.extend(held_blank)
+        pending.extend(chunk[: last + 1])
+        held_blank = chunk[last + 1 :]
+        while len(pending) > batch_rows:
+            yield pending[:batch_rows], False
+            pending = pending[batch_rows:]
+    if pending:  # at most batch_rows rows here
+        yield pending, True
+
+
 # --- normalisation (vectorised, per batch) ---------------------------------------------------
 
 
@@ -480,7 +621,7 @@ def record_expression(spec: CsvFeedSpec, header: HeaderMap, file_name: str) -> p
 class _Batch:
     """One transaction's worth of a file: valid rows ready to insert, quarantined payloads."""
 
-    valid: pl.DataFrame  # _source_record_id, _record (JSON text); DuckDB hashes it
+    valid: pl.DataFrame  # _source_record_id, _record (JSON text), _record_hash
     quarantined: list[tuple[str, str, str, dict[str, Any]]]  # (record id, field, reason, payload)
 
 
@@ -632,9 +773,11 @@ def _prepare_batch(
     combined = pl.concat([raw, fields], how="horizontal")
     if rejections:
         combined = combined[valid_idx]
-    documents = combined.select(
-        (pl.lit(f"{file_name}:") + pl.col("_row").cast(pl.String)).alias("_source_record_id"),
-        record.alias("_record"),
+    documents = with_content_hashes(
+        combined.select(
+            (pl.lit(f"{file_name}:") + pl.col("_row").cast(pl.String)).alias("_source_record_id"),
+            record.alias("_record"),
+        )
     )
     outcome.quarantined += len(quarantined)
     return _Batch(documents, quarantined)
@@ -644,56 +787,67 @@ def ingest_file(
     con: duckdb.DuckDBPyConnection,
     spec: CsvFeedSpec,
     path: Path,
-    data: bytes,
-    sha256: str,
+    scanned: ScannedFile,
     *,
     batch_id: str,
     batch_rows: int,
     reasons: dict[str, int],
 ) -> FileOutcome:
-    """Read, validate and land one file; record it in raw.processed_files."""
-    outcome = FileOutcome(path.name, STATUS_LANDED, sha256, len(data))
-    try:
-        if not data:
-            return _finish_without_rows(con, spec, outcome, STATUS_EMPTY, "0 bytes", batch_id)
-        text, outcome.encoding = decode_bytes(data)
-        outcome.delimiter = sniff_delimiter(text)
-        rows = parse_rows(text, outcome.delimiter)
-        while rows and not any(c.strip() for c in rows[0]):
-            rows.pop(0)  # blank lines above the header
-        if not rows:
-            return _finish_without_rows(con, spec, outcome, STATUS_EMPTY, "no header", batch_id)
-        header = map_header(spec, rows[0], path.name)
-    except FileRejected as rejected:
-        reason = str(rejected)
-        if not reason.startswith(path.name):
-            reason = f"{path.name}: {reason}"
-        return _finish_without_rows(con, spec, outcome, STATUS_REJECTED, reason, batch_id)
+    """Read, validate and land one file, streaming it `batch_rows` rows at a time; record it in
+    raw.processed_files (in the transaction of its last batch)."""
+    outcome = FileOutcome(path.name, STATUS_LANDED, scanned.sha256, scanned.size_bytes)
+    if scanned.encoding is None:
+        return _finish_without_rows(con, spec, outcome, STATUS_EMPTY, "0 bytes", batch_id)
+    outcome.encoding = scanned.encoding
+    with contextlib.ExitStack() as stack:
+        try:
+            if scanned.problem is not None:
+                raise FileRejected(scanned.problem)
+            outcome.delimiter = sniff_file_delimiter(path, scanned.encoding)
+            rows = csv.reader(
+                stack.enter_context(open_text(path, scanned.encoding)),
+                delimiter=outcome.delimiter,
+                strict=True,
+            )
+            header_row = next((r for r in rows if any(c.strip() for c in r)), None)
+            if header_row is None:  # nothing but blank lines
+                return _finish_without_rows(con, spec, outcome, STATUS_EMPTY, "no header", batch_id)
+            header = map_header(spec, header_row, path.name)
+            batches = data_row_batches(rows, batch_rows)
+            first = next(batches, None)
+            if first is not None and not first[1]:
+                # More than one batch: rows land batch by batch, so the syntax of the whole
+                # file is checked first (one extra parse, keeping nothing).
+                check_csv_syntax(path, scanned.encoding, outcome.delimiter)
+        except (FileRejected, csv.Error) as rejected:
+            if isinstance(rejected, csv.Error):
+                rejected = _not_readable(rejected)
+            reason = str(rejected)
+            if not reason.startswith(path.name):
+                reason = f"{path.name}: {reason}"
+            return _finish_without_rows(con, spec, outcome, STATUS_REJECTED, reason, batch_id)
+        if first is None:
+            return _finish_without_rows(con, spec, outcome, STATUS_EMPTY, "header only", batch_id)
 
-    data_rows = rows[1:]
-    while data_rows and not any(data_rows[-1]):
-        data_rows.pop()  # trailing blank lines are layout, not rows
-    outcome.rows = len(data_rows)
-    if not data_rows:
-        return _finish_without_rows(con, spec, outcome, STATUS_EMPTY, "header only", batch_id)
-
-    file_values = spec.from_file_name(path.name) if spec.from_file_name else {}
-    record = record_expression(spec, header, path.name)
-    fetched_at = _now()
-    for start in range(0, len(data_rows), batch_rows):
-        chunk = data_rows[start : start + batch_rows]
-        batch = _prepare_batch(
-            spec, header, path.name, file_values, record, chunk, start + 1, outcome, reasons
-        )
-        land_batch(
-            con,
-            spec=spec,
-            batch=batch,
-            batch_id=batch_id,
-            fetched_at=fetched_at,
-            outcome=outcome,
-            last_batch=start + batch_rows >= len(data_rows),
-        )
+        file_values = spec.from_file_name(path.name) if spec.from_file_name else {}
+        record = record_expression(spec, header, path.name)
+        fetched_at = _now()
+        start = 0
+        for chunk, is_last in itertools.chain([first], batches):
+            outcome.rows += len(chunk)
+            batch = _prepare_batch(
+                spec, header, path.name, file_values, record, chunk, start + 1, outcome, reasons
+            )
+            land_batch(
+                con,
+                spec=spec,
+                batch=batch,
+                batch_id=batch_id,
+                fetched_at=fetched_at,
+                outcome=outcome,
+                last_batch=is_last,
+            )
+            start += len(chunk)
     return outcome
 
 
@@ -755,20 +909,21 @@ def ingest_folder(
     _defer_checkpoints(con)
     try:
         for path in list_drop_files(folder):
-            data = path.read_bytes()
-            sha256 = hashlib.sha256(data).hexdigest()
+            scanned = scan_file(path)  # bounded memory: the file is streamed, never held whole
+            sha256 = scanned.sha256
             recorded_as = known.get(sha256)
             # Same bytes under another name are a re-delivery, never new records — even when
             # re-reading everything (the ids would otherwise be minted again under the new name).
             if recorded_as is not None and (not reprocess or recorded_as != path.name):
-                result.outcomes.append(FileOutcome(path.name, STATUS_SKIPPED, sha256, len(data)))
+                result.outcomes.append(
+                    FileOutcome(path.name, STATUS_SKIPPED, sha256, scanned.size_bytes)
+                )
                 continue
             outcome = ingest_file(
                 con,
                 spec,
                 path,
-                data,
-                sha256,
+                scanned,
                 batch_id=result.batch_id,
                 batch_rows=batch_rows,
                 reasons=result.quarantine_reasons,

@@ -15,6 +15,7 @@ landing keeps the vendor's records as they are, and staging flags the copies.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +33,8 @@ from ingest.http_client import (
     SourceError,
     client_from_env,
 )
-from ingest.sync import Page, SyncResult, run_sync
+from ingest.landing import deferred_checkpoints, load_cursor
+from ingest.sync import FetchAhead, Page, SyncResult, ensure_tables, run_sync
 
 SOURCE = "eventbrite"
 DEFAULT_BASE_URL = "https://www.eventbriteapi.com/v3"
@@ -271,20 +273,46 @@ def sync_attendees(
     """
     summary = AttendeeSyncSummary()
     last_error: SourceError | None = None
-    for event_id in event_ids:
-        try:
-            summary.results[event_id] = run_sync(
-                con,
-                contract=ATTENDEES,
-                fetch=fetch_attendees_since_cursor(client, event_id, overlap),
-                full_resync=full_resync,
-                cursor_key=attendee_cursor_key(event_id),
+    ensure_tables(con, ATTENDEES)
+    keys = {event_id: attendee_cursor_key(event_id) for event_id in event_ids}
+    # Each event is a short sync of its own: fetch the next events' pages while one lands.
+    ahead = FetchAhead(
+        [
+            (
+                keys[event_id],
+                None
+                if full_resync
+                else load_cursor(con, SOURCE, keys[event_id], schema_ensured=True),
+                fetch_attendees_since_cursor(client, event_id, overlap),
             )
-        except SourceAuthError:
-            raise
-        except SourceError as exc:
-            summary.failed_events[event_id] = type(exc).__name__
-            last_error: SourceError = exc
+            for event_id in event_ids
+        ]
+    )
+    try:
+        # One checkpoint for the whole run instead of one whenever the WAL passes 16 MB.
+        with deferred_checkpoints(con):
+            for event_id in event_ids:
+                try:
+                    summary.results[event_id] = run_sync(
+                        con,
+                        contract=ATTENDEES,
+                        fetch=ahead.fetch_for(keys[event_id]),
+                        full_resync=full_resync,
+                        cursor_key=keys[event_id],
+                        prefetch=False,
+                        tables_ensured=True,
+                    )
+                except SourceAuthError:
+                    raise
+                except SourceError as exc:
+                    summary.failed_events[event_id] = type(exc).__name__
+                    last_error = exc
+    finally:
+        ahead.close()
+    # Fails only when another connection of this process holds a transaction; DuckDB then
+    # checkpoints later by itself.
+    with contextlib.suppress(duckdb.Error):
+        con.execute("checkpoint")
     if summary.failed_events and raise_on_failure:
         raise SourceError(
             f"{SOURCE}: attendees of {len(summary.failed_events)} event(s) failed "

@@ -24,6 +24,7 @@ import requests
 log = logging.getLogger(__name__)
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+_BODY_READ_BYTES = 1 << 20
 
 
 class SourceError(RuntimeError):
@@ -122,13 +123,21 @@ class ApiClient:
             self.stats.requests += 1
             try:
                 response = self.session.request(
-                    method, url, params=params, json=json_body, timeout=self.timeout
+                    method, url, params=params, json=json_body, timeout=self.timeout, stream=True
                 )
                 if response.status_code in ok_statuses:
+                    # Read the body in large reads: requests reads 10 KB at a time, and in a
+                    # sync's fetch thread every read hands the GIL back and forth with the
+                    # landing thread (~100 waits per 1 MB page).
+                    body = b"".join(response.iter_content(_BODY_READ_BYTES))
+                    response._content = body  # so `response.content` still works for callers
                     # orjson: decoding is the hottest step of a sync; raises on a truncated body
-                    payload = orjson.loads(response.content)
+                    payload = orjson.loads(body)
                     self._respect_rate_limit_headers(response)
                     return payload, response
+                # Read the (small) error body now: it frees the keep-alive connection for the
+                # retry, and a broken body is retried like any other network error.
+                response.content  # noqa: B018
             except (
                 requests.ConnectionError,
                 requests.Timeout,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -75,14 +75,20 @@ def run_sync(
     full_resync: bool = False,
     cursor_key: str | None = None,
     batch_records: int = DEFAULT_BATCH_RECORDS,
+    prefetch: bool = True,
+    tables_ensured: bool = False,
 ) -> SyncResult:
     """Sync one source entity. `cursor_key` defaults to the contract's entity name (use e.g.
     `attendees:<event id>` when one entity keeps a cursor per parent object). Small vendor pages
-    are landed together up to `batch_records` per transaction (memory stays bounded by it)."""
+    are landed together up to `batch_records` per transaction (memory stays bounded by it).
+
+    `prefetch=False` when `fetch` already reads ahead in its own thread (see `FetchAhead`);
+    `tables_ensured=True` when the caller ran `ensure_tables` for this contract on `con`
+    (one sync per parent object would otherwise repeat the DDL each time)."""
     source, entity = contract.source, contract.entity
     cursor_key = cursor_key or entity
-    ensure_raw_schema(con)
-    ensure_landing_table(con, source, entity)
+    if not tables_ensured:
+        ensure_tables(con, contract)
     result = SyncResult(source, entity, new_batch_id(), full_resync=full_resync)
     started_at = datetime.now(UTC).replace(tzinfo=None)
     if full_resync:
@@ -91,7 +97,7 @@ def run_sync(
     status = "failed"
     try:
         with deferred_checkpoints(con):
-            _land_pages(con, contract, fetch, result, cursor_key, batch_records)
+            _land_pages(con, contract, fetch, result, cursor_key, batch_records, prefetch)
         if result.cursor_after is None:
             result.cursor_after = result.cursor_before
         status = "succeeded"
@@ -117,9 +123,11 @@ def _land_pages(
     result: SyncResult,
     cursor_key: str,
     batch_records: int,
+    prefetch: bool,
 ) -> None:
     """Validate and land every page of `fetch`, adding to `result` as pages commit."""
-    for page in coalesced(prefetched(fetch(result.cursor_before)), batch_records):
+    pages = fetch(result.cursor_before)
+    for page in coalesced(prefetched(pages) if prefetch else pages, batch_records):
         valid_idx, rejections = validate_records(contract, page.records)
         valid = [(contract.record_id(page.records[i]), page.records[i]) for i in valid_idx]
         quarantined = [
@@ -149,6 +157,64 @@ def _land_pages(
         result.pages += page.source_pages
         if new_cursor is not None:
             result.cursor_after = new_cursor
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection, contract: FeedContract) -> None:
+    """The raw schema's shared tables and the contract's landing table (create if missing)."""
+    ensure_raw_schema(con)
+    ensure_landing_table(con, contract.source, contract.entity)
+
+
+class FetchAhead:
+    """Fetch the pages of several syncs (one per parent object, e.g. per Eventbrite event) in
+    ONE background thread, running ahead of the landing across sync boundaries.
+
+    Why: when a source keeps a cursor per parent object, each sync is short, and a sync's own
+    read-ahead (`prefetched`) restarts empty every time — the landing waits for every first page.
+    Here the next syncs' pages are fetched while the current one lands, still at most `depth`
+    pages ahead (bounded memory). Each sync then runs with `fetch=ahead.fetch_for(key)` and
+    `prefetch=False`.
+
+    Correctness: every stream is fetched from the cursor given here, read before anything
+    lands; `fetch_for` refuses to serve a sync whose cursor differs (a sync can only change its
+    own cursor, so this holds unless someone else wrote it meanwhile). A stream's fetch error
+    is handed to that stream's sync only; the other streams continue. Call `close()` at the end.
+    """
+
+    _END = object()
+
+    def __init__(self, streams: Sequence[tuple[str, str | None, Fetch]], depth: int = 4) -> None:
+        self._cursors = {key: cursor for key, cursor, _ in streams}
+        self._items = prefetched(self._produce(streams), depth=depth)
+
+    def _produce(self, streams: Sequence[tuple[str, str | None, Fetch]]) -> Iterator[Any]:
+        for key, cursor, fetch in streams:
+            try:
+                for page in fetch(cursor):
+                    yield key, page
+            except Exception as error:  # this stream's failure; the next streams still run
+                yield key, _Failed(error)
+            yield key, self._END
+
+    def fetch_for(self, key: str) -> Fetch:
+        def fetch(cursor: str | None) -> Iterator[Page]:
+            if cursor != self._cursors[key]:
+                raise RuntimeError(
+                    f"sync {key}: its cursor changed after read-ahead started; re-run the sync"
+                )
+            for item_key, item in self._items:
+                if item_key != key:
+                    continue  # the rest of an earlier stream whose sync stopped early
+                if item is self._END:
+                    return
+                if isinstance(item, _Failed):
+                    raise item.error
+                yield item
+
+        return fetch
+
+    def close(self) -> None:
+        self._items.close()  # stops the background thread
 
 
 def safe_record_id(contract: FeedContract, record: Any) -> str | None:

@@ -487,6 +487,63 @@ def test_crash_mid_file_then_rerun_equals_an_uninterrupted_run(tmp_path, monkeyp
     crashed.close()
 
 
+def test_syntax_error_past_the_first_batch_rejects_the_whole_file_before_any_row_lands(
+    tmp_path, con
+):
+    # Files are streamed batch by batch; a broken quote in a LATER batch must still reject the
+    # whole file (nothing of it lands), exactly as when files were parsed whole.
+    folder = tmp_path / "events"
+    path = write_csv(folder / "luma_2026-05-01_big.csv", LUMA_HEADER, luma_rows(10))
+    path.write_bytes(path.read_bytes() + b'"Broken"x,Y,b@example.com,,,,,\r\n')
+    write_csv(folder / "luma_2026-05-02_ok.csv", LUMA_HEADER, luma_rows(2, start=50))
+    result = ingest_folder(con, EVENTS, folder, batch_rows=3)
+    by_name = {o.file_name: o for o in result.outcomes}
+    big = by_name["luma_2026-05-01_big.csv"]
+    assert big.status == "rejected" and "not a readable CSV file" in big.reason
+    assert big.landed == 0
+    assert sorted(landed(con, EVENTS)) == [
+        "luma_2026-05-02_ok.csv:1",
+        "luma_2026-05-02_ok.csv:2",
+    ]
+
+
+def test_streamed_batches_keep_inner_blank_rows_and_drop_trailing_ones():
+    rows = [["a"], [], ["b"], ["", ""], [], ["c"], [], [""]]
+    batches = list(csv_drop.data_row_batches(iter(rows), 2))
+    assert batches == [
+        ([["a"], []], False),
+        ([["b"], ["", ""]], False),
+        ([[], ["c"]], True),
+    ]
+    assert list(csv_drop.data_row_batches(iter([[], [""]]), 2)) == []
+    assert list(csv_drop.data_row_batches(iter([["a"], ["b"]]), 2)) == [([["a"], ["b"]], True)]
+
+
+def test_multi_batch_file_lands_like_a_single_batch_read(tmp_path):
+    folder = tmp_path / "events"
+    rows = luma_rows(7)
+    rows.insert(3, ["", "", "", "", "", "", "", ""])  # an inner blank row
+    write_csv(folder / "luma_2026-06-01_x.csv", LUMA_HEADER, rows, encoding="utf-8-sig")
+    with (folder / "luma_2026-06-01_x.csv").open("ab") as handle:
+        handle.write(b"\r\n,,,,,,,\r\n\r\n")  # trailing blank rows: layout, not rows
+    outcomes = {}
+    for batch_rows in (2, 1000):
+        con = duckdb.connect(str(tmp_path / f"b{batch_rows}.duckdb"))
+        [outcome] = ingest_folder(con, EVENTS, folder, batch_rows=batch_rows).outcomes
+        outcomes[batch_rows] = (
+            outcome.status,
+            outcome.rows,
+            outcome.blank,
+            outcome.encoding,
+            landed_versions(con, EVENTS),
+            processed(con, "events"),
+        )
+        con.close()
+    assert outcomes[2] == outcomes[1000]
+    assert outcomes[2][:4] == ("landed", 8, 1, "utf-8-sig")
+    assert len(outcomes[2][4]) == 7
+
+
 # --- the generated market, end to end --------------------------------------------------------
 
 

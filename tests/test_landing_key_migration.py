@@ -55,3 +55,27 @@ def test_old_landing_table_is_migrated_and_stays_idempotent(tmp_path):
         records=[("1", old), ("1", changed)],
     )
     assert (again.landed, again.duplicates) == (0, 2)
+
+
+def test_content_hash_taken_in_python_equals_duckdb_sha256_of_the_stored_text(tmp_path):
+    # The hash is computed from the document's bytes before the INSERT (OpenSSL); it must be
+    # exactly what DuckDB computes over the stored JSON text, non-ASCII text included.
+    from ingest import event_csv
+    from ingest.csv_drop import ingest_folder
+
+    con = duckdb.connect(str(tmp_path / "hash.duckdb"))
+    ensure_raw_schema(con)
+    records = [("1", {"id": 1, "name": "Jürgen Ørsted 😀", "n": None}), ("2", {"id": 2})]
+    land_page(con, source="greenhouse", entity="candidates", batch_id="b", records=records)
+    folder = tmp_path / "events"
+    folder.mkdir()
+    (folder / "luma_2026-01-01_x.csv").write_text(
+        "First Name,Last Name,Email\r\nJosé,Müller,jose@example.com\r\n", encoding="cp1252"
+    )
+    assert ingest_folder(con, event_csv.SPEC, folder).rows_landed == 1
+    for table in ("raw.greenhouse_candidates", event_csv.SPEC.table):
+        mismatched, total = con.execute(
+            f"select count(*) filter (where _record_hash <> sha256(_record)), count(*) from {table}"
+        ).fetchall()[0]
+        assert (mismatched, total > 0) == (0, True), table
+    con.close()
