@@ -47,9 +47,12 @@ Transactions and throughput
 - Per-row Python work is kept to the csv module and a cell-count check. Normalisation and
   validation run per batch in polars/pandera; the JSON document and its content hash are built
   by polars (`struct.json_encode`) and hashed with hashlib (SHA-256, as `ingest.landing`).
-  `ingest.landing.land_page` serialises every record with `json.dumps` twice per row, which
-  caps out near 15,000 rows/s, so this module lands into the same `raw` table shapes itself,
+  `ingest.landing.land_page` starts from parsed JSON records (the API feeds); rows of a file
+  are already columns, so this module builds the same `raw` table shapes column-wise itself,
   with the same idempotency (INSERT OR IGNORE on the primary key) and quarantine rules.
+- The hash recorded for a file is taken by a first pass (`scan_file`); the rows are read by
+  later passes. A file whose size or modification time changed in between (an exporter still
+  writing it) is not recorded, and is read again on the next run.
 - While a folder lands, DuckDB's automatic checkpoints are deferred (see
   `_defer_checkpoints`): each one rewrites the primary-key index of the growing table.
 """
@@ -96,6 +99,7 @@ STATUS_LANDED = "landed"
 STATUS_REJECTED = "rejected"
 STATUS_EMPTY = "empty"
 STATUS_SKIPPED = "skipped"  # outcome of a run only; never stored
+STATUS_CHANGED = "changed_while_read"  # outcome of a run only; the file is read again next run
 
 _DELIMITERS = (",", ";", "\t")
 _TIMESTAMP_OUT = "%Y-%m-%dT%H:%M:%SZ"
@@ -319,6 +323,19 @@ class ScannedFile:
     size_bytes: int
     encoding: str | None  # None for an empty file
     problem: str | None = None  # why the bytes cannot be decoded (the file is then rejected)
+    # (size, mtime) when the scan began: the rows are read in later passes, so a file still
+    # being written meanwhile is caught by comparing (`changed_since_scan`).
+    stat_key: tuple[int, int] | None = None
+
+
+def _stat_key(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def changed_since_scan(path: Path, scanned: ScannedFile) -> bool:
+    """Did the file change after `scan_file` hashed it (an exporter still writing it)?"""
+    return scanned.stat_key is not None and _stat_key(path) != scanned.stat_key
 
 
 def scan_file(path: Path) -> ScannedFile:
@@ -328,6 +345,7 @@ def scan_file(path: Path) -> ScannedFile:
     decode), else UTF-8 if every byte sequence is valid, else Windows-1252 if every byte is
     defined there, else the file is rejected naming the first undecodable offset.
     """
+    stat_key = _stat_key(path)
     digest = hashlib.sha256()
     size = 0
     utf8 = codecs.getincrementaldecoder("utf-8")("strict")
@@ -348,7 +366,7 @@ def scan_file(path: Path) -> ScannedFile:
                 except UnicodeDecodeError:
                     utf8_ok = False
     if size == 0:
-        return ScannedFile(digest.hexdigest(), 0, None)
+        return ScannedFile(digest.hexdigest(), 0, None, stat_key=stat_key)
     if utf8_ok and bom is None:
         try:
             utf8.decode(b"", final=True)  # a sequence cut off by the end of the file
@@ -359,13 +377,13 @@ def scan_file(path: Path) -> ScannedFile:
         problem = _undecodable(path, bom)
         if problem is not None:
             problem = f"not valid Unicode despite its byte-order mark ({problem})"
-        return ScannedFile(sha, size, bom, problem)
+        return ScannedFile(sha, size, bom, problem, stat_key)
     if utf8_ok:
-        return ScannedFile(sha, size, "utf-8")
+        return ScannedFile(sha, size, "utf-8", stat_key=stat_key)
     problem = _undecodable(path, "cp1252")
     if problem is not None:
         problem = f"neither UTF-8 nor Windows-1252: {problem}"
-    return ScannedFile(sha, size, "cp1252", problem)
+    return ScannedFile(sha, size, "cp1252", problem, stat_key)
 
 
 def _undecodable(path: Path, encoding: str) -> str | None:
@@ -838,6 +856,10 @@ def ingest_file(
             batch = _prepare_batch(
                 spec, header, path.name, file_values, record, chunk, start + 1, outcome, reasons
             )
+            # The hash recorded for the file must be the content that landed: a file rewritten
+            # while it was read is not recorded, so the next run reads it again (whatever of
+            # it landed is kept; landing is idempotent, the re-read adds only what is new).
+            changed = is_last and changed_since_scan(path, scanned)
             land_batch(
                 con,
                 spec=spec,
@@ -845,9 +867,15 @@ def ingest_file(
                 batch_id=batch_id,
                 fetched_at=fetched_at,
                 outcome=outcome,
-                last_batch=is_last,
+                last_batch=is_last and not changed,
             )
             start += len(chunk)
+            if changed:
+                outcome.status = STATUS_CHANGED
+                outcome.reason = (
+                    f"{path.name}: changed while it was being read; the rows read so far "
+                    "landed and the file will be read again on the next run"
+                )
     return outcome
 
 
@@ -929,7 +957,7 @@ def ingest_folder(
                 reasons=result.quarantine_reasons,
             )
             result.outcomes.append(outcome)
-            if outcome.status != STATUS_REJECTED:
+            if outcome.status not in (STATUS_REJECTED, STATUS_CHANGED):
                 known[sha256] = path.name  # the same bytes under a second name in this run
         status = "succeeded"
         return result

@@ -507,6 +507,27 @@ def test_syntax_error_past_the_first_batch_rejects_the_whole_file_before_any_row
     ]
 
 
+def test_file_rewritten_while_read_is_not_recorded_and_is_read_again(tmp_path, con):
+    # An exporter still writing the file: the hash taken by the scan no longer describes what
+    # the later passes read, so the file must not be recorded under it.
+    folder = tmp_path / "events"
+    path = write_csv(folder / "luma_2026-07-01_live.csv", LUMA_HEADER, luma_rows(4))
+    scanned = csv_drop.scan_file(path)
+    write_csv(path, LUMA_HEADER, luma_rows(6))  # rewritten after the scan, before the read
+    csv_drop.ensure_processed_files_table(con)
+    csv_drop.ensure_landing_table(con, EVENTS.source, EVENTS.entity)
+    outcome = csv_drop.ingest_file(
+        con, EVENTS, path, scanned, batch_id="b1", batch_rows=2, reasons={}
+    )
+    assert outcome.status == csv_drop.STATUS_CHANGED and "read again" in outcome.reason
+    assert processed(con, "events") == []
+    assert len(landed(con, EVENTS)) == 6  # what was read landed; nothing is lost
+    rerun = ingest_folder(con, EVENTS, folder, batch_rows=2)
+    [again] = rerun.outcomes
+    assert again.status == "landed" and again.landed == 0 and again.unchanged == 6
+    assert [row[0] for row in processed(con, "events")] == ["luma_2026-07-01_live.csv"]
+
+
 def test_streamed_batches_keep_inner_blank_rows_and_drop_trailing_ones():
     rows = [["a"], [], ["b"], ["", ""], [], ["c"], [], [""]]
     batches = list(csv_drop.data_row_batches(iter(rows), 2))

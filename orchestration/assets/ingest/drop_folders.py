@@ -40,6 +40,7 @@ def folder_metadata(result: FolderResult) -> dict[str, dg.MetadataValue]:
     rejected = result.files(csv_drop.STATUS_REJECTED)
     empty = result.files(csv_drop.STATUS_EMPTY)
     skipped = result.files(csv_drop.STATUS_SKIPPED)
+    changed = result.files(csv_drop.STATUS_CHANGED)
     meta: dict[str, dg.MetadataValue] = {
         "drop_folder": dg.MetadataValue.path(str(result.folder)),
         "files_seen": dg.MetadataValue.int(len(result.outcomes)),
@@ -47,6 +48,7 @@ def folder_metadata(result: FolderResult) -> dict[str, dg.MetadataValue]:
         "files_skipped_already_processed": dg.MetadataValue.int(len(skipped)),
         "files_rejected": dg.MetadataValue.int(len(rejected)),
         "files_empty": dg.MetadataValue.int(len(empty)),
+        "files_changed_while_read": dg.MetadataValue.int(len(changed)),
         "rows_read": dg.MetadataValue.int(result.rows_read),
         "rows_landed": dg.MetadataValue.int(result.rows_landed),
         "rows_unchanged_skipped": dg.MetadataValue.int(result.rows_unchanged),
@@ -55,6 +57,8 @@ def folder_metadata(result: FolderResult) -> dict[str, dg.MetadataValue]:
     }
     if rejected:
         meta["rejected_files"] = dg.MetadataValue.json({o.file_name: o.reason for o in rejected})
+    if changed:
+        meta["changed_files"] = dg.MetadataValue.json({o.file_name: o.reason for o in changed})
     if empty:
         meta["empty_files"] = dg.MetadataValue.json({o.file_name: o.reason for o in empty})
     if landed:
@@ -125,8 +129,8 @@ def build_drop_folder_asset(spec: CsvFeedSpec) -> dg.AssetsDefinition:
             f"{len(result.files(csv_drop.STATUS_EMPTY))}; rows landed {result.rows_landed}, "
             f"quarantined {result.rows_quarantined}"
         )
-        for outcome in rejected:
-            context.log.warning(f"{spec.feed}: rejected {outcome.reason}")
+        for outcome in rejected + result.files(csv_drop.STATUS_CHANGED):
+            context.log.warning(f"{spec.feed}: {outcome.status} {outcome.reason}")
         return dg.MaterializeResult(metadata=folder_metadata(result))
 
     return _ingest
