@@ -129,8 +129,9 @@ class ApiClient:
                     # Read the body in large reads: requests reads 10 KB at a time, and in a
                     # sync's fetch thread every read hands the GIL back and forth with the
                     # landing thread (~100 waits per 1 MB page).
+                    # The body is consumed here: callers get the decoded payload and use the
+                    # response only for its status and headers (Link, rate limits).
                     body = b"".join(response.iter_content(_BODY_READ_BYTES))
-                    response._content = body  # so `response.content` still works for callers
                     # orjson: decoding is the hottest step of a sync; raises on a truncated body
                     payload = orjson.loads(body)
                     self._respect_rate_limit_headers(response)
