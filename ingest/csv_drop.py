@@ -53,8 +53,8 @@ Transactions and throughput
 - The hash recorded for a file is taken by a first pass (`scan_file`); the rows are read by
   later passes. A file whose size or modification time changed in between (an exporter still
   writing it) is not recorded, and is read again on the next run.
-- While a folder lands, DuckDB's automatic checkpoints are deferred (see
-  `_defer_checkpoints`): each one rewrites the primary-key index of the growing table.
+- While a folder lands, DuckDB's memory and checkpoint rhythm are bounded
+  (`ingest.landing.bounded_landing`), so memory follows the batch, not the folder.
 """
 
 from __future__ import annotations
@@ -83,6 +83,7 @@ from checks.validation import FeedContract, validate_records
 from ingest.landing import (
     RAW_SCHEMA,
     BatchCounts,
+    bounded_landing,
     ensure_landing_table,
     ensure_raw_schema,
     insert_new_rows,
@@ -934,64 +935,45 @@ def ingest_folder(
     started_at = _now()
     known = known_files(con, spec.feed)
     status = "failed"
-    _defer_checkpoints(con)
-    try:
-        for path in list_drop_files(folder):
-            scanned = scan_file(path)  # bounded memory: the file is streamed, never held whole
-            sha256 = scanned.sha256
-            recorded_as = known.get(sha256)
-            # Same bytes under another name are a re-delivery, never new records — even when
-            # re-reading everything (the ids would otherwise be minted again under the new name).
-            if recorded_as is not None and (not reprocess or recorded_as != path.name):
-                result.outcomes.append(
-                    FileOutcome(path.name, STATUS_SKIPPED, sha256, scanned.size_bytes)
+    with bounded_landing(con):
+        try:
+            for path in list_drop_files(folder):
+                scanned = scan_file(path)  # bounded memory: the file is streamed, never held whole
+                sha256 = scanned.sha256
+                recorded_as = known.get(sha256)
+                # Same bytes under another name are a re-delivery, never new records — even
+                # when re-reading everything (the ids would otherwise be minted again under
+                # the new name).
+                if recorded_as is not None and (not reprocess or recorded_as != path.name):
+                    result.outcomes.append(
+                        FileOutcome(path.name, STATUS_SKIPPED, sha256, scanned.size_bytes)
+                    )
+                    continue
+                outcome = ingest_file(
+                    con,
+                    spec,
+                    path,
+                    scanned,
+                    batch_id=result.batch_id,
+                    batch_rows=batch_rows,
+                    reasons=result.quarantine_reasons,
                 )
-                continue
-            outcome = ingest_file(
+                result.outcomes.append(outcome)
+                if outcome.status not in (STATUS_REJECTED, STATUS_CHANGED):
+                    known[sha256] = path.name  # the same bytes under a second name in this run
+            status = "succeeded"
+            return result
+        finally:
+            record_batch(
                 con,
-                spec,
-                path,
-                scanned,
                 batch_id=result.batch_id,
-                batch_rows=batch_rows,
-                reasons=result.quarantine_reasons,
+                source=spec.source,
+                entity=spec.entity,
+                started_at=started_at,
+                status=status,
+                counts=result.counts(),
+                full_resync=reprocess,
             )
-            result.outcomes.append(outcome)
-            if outcome.status not in (STATUS_REJECTED, STATUS_CHANGED):
-                known[sha256] = path.name  # the same bytes under a second name in this run
-        status = "succeeded"
-        return result
-    finally:
-        record_batch(
-            con,
-            batch_id=result.batch_id,
-            source=spec.source,
-            entity=spec.entity,
-            started_at=started_at,
-            status=status,
-            counts=result.counts(),
-            full_resync=reprocess,
-        )
-        _restore_checkpoints(con)
-
-
-# DuckDB checkpoints whenever the WAL passes 16 MB; each checkpoint rewrites the landing
-# table's primary-key index, so on a growing table they cost more than the inserts. While a
-# folder lands, let the WAL grow and checkpoint once at the end. (A crash meanwhile only means
-# a longer WAL replay on the next open: committed batches are durable in the WAL.)
-_INGEST_WAL_AUTOCHECKPOINT = "1GB"
-
-
-def _defer_checkpoints(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(f"set wal_autocheckpoint = '{_INGEST_WAL_AUTOCHECKPOINT}'")
-
-
-def _restore_checkpoints(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("reset wal_autocheckpoint")
-    # Fails only when another connection of this process holds a transaction; DuckDB then
-    # checkpoints later by itself.
-    with contextlib.suppress(duckdb.Error):
-        con.execute("checkpoint")
 
 
 def _now() -> datetime:

@@ -33,7 +33,7 @@ from ingest.http_client import (
     SourceError,
     client_from_env,
 )
-from ingest.landing import deferred_checkpoints, load_cursor
+from ingest.landing import bounded_landing, load_cursor
 from ingest.sync import FetchAhead, Page, SyncResult, ensure_tables, run_sync
 
 SOURCE = "eventbrite"
@@ -290,7 +290,7 @@ def sync_attendees(
     )
     try:
         # One checkpoint for the whole run instead of one whenever the WAL passes 16 MB.
-        with deferred_checkpoints(con):
+        with bounded_landing(con):
             for event_id in event_ids:
                 try:
                     summary.results[event_id] = run_sync(

@@ -25,7 +25,7 @@ from checks.validation import FeedContract, validate_records
 from ingest.landing import (
     BatchCounts,
     QuarantinedRecord,
-    deferred_checkpoints,
+    bounded_landing,
     ensure_landing_table,
     ensure_raw_schema,
     land_page,
@@ -96,7 +96,7 @@ def run_sync(
     result.cursor_before = load_cursor(con, source, cursor_key, schema_ensured=True)
     status = "failed"
     try:
-        with deferred_checkpoints(con):
+        with bounded_landing(con):
             _land_pages(con, contract, fetch, result, cursor_key, batch_records, prefetch)
         if result.cursor_after is None:
             result.cursor_after = result.cursor_before
