@@ -409,18 +409,48 @@ class GreenhouseFeed:
         weights = [3.0 ** _hire_fit(person, ours, job) for job in eligible]
         return self._hire_rng.choices(eligible, weights)[0], ours
 
+    def earlier_req_for(
+        self, rng: random.Random, person: Person, hire: tuple[GreenhouseJob, Job]
+    ) -> GreenhouseJob | None:
+        """A closed req of the hire req's role family that closed 1–18 months before it
+        opened, for which `person` can have been a silver medalist (the level they joined us
+        at within one of that req's, closer levels likelier), or None when there is none."""
+        job, ours = hire
+        if job.opened is None:
+            return None
+        level_then = SENIORITY_ORDER.index(_level_of(person, ours))
+        candidates, weights = [], []
+        for old in self._closed_jobs:
+            closed = old.first_closed or old.closed
+            if old.family != job.family or old.opened is None or old is job or closed is None:
+                continue
+            if not job.opened - 540 * DAY <= closed <= job.opened - 30 * DAY:
+                continue
+            gap = abs(SENIORITY_ORDER.index(old.seniority) - level_then)
+            if gap <= 1:
+                candidates.append(old)
+                weights.append(3.0 if gap == 0 else 1.0)
+        if not candidates:
+            return None
+        return rng.choices(candidates, weights)[0]
+
     def add(
         self,
         person: Person,
         rng: random.Random,
         n_candidates: int,
         hire: tuple[GreenhouseJob, Job] | None,
+        silver_before: tuple[GreenhouseJob, random.Random] | None = None,
     ) -> None:
+        """`silver_before` (a warm hire's earlier req and the warm-hire generator): the hire's
+        candidate record also carries a final-round rejection for that req."""
         for k in range(n_candidates):
             cid = self.candidate_ids.next(rng)
             apps: list[dict[str, Any]] = []
             times: list[tuple[int, int]] = []
             if k == 0 and hire is not None:
+                if silver_before is not None:
+                    self._silver_medal(silver_before[1], cid, person, silver_before[0], apps, times)
                 self._hire(rng, cid, person, hire, apps, times)
             n_apps = 0 if apps and rng.random() < 0.7 else rng.choices((1, 2, 3), (65, 25, 10))[0]
             for _ in range(n_apps):
@@ -449,6 +479,43 @@ class GreenhouseFeed:
             )
         )
         times.append((applied, hired_at))
+
+    def _silver_medal(
+        self,
+        rng: random.Random,
+        cid: int,
+        person: Person,
+        job: GreenhouseJob,
+        apps: list[dict[str, Any]],
+        times: list[tuple[int, int]],
+    ) -> None:
+        """A warm hire's earlier process: reached the final rounds of `job` (closed) and was
+        turned down because someone else got the offer — the team kept them in mind."""
+        assert job.opened is not None
+        closed = job.first_closed or job.closed or job.opened
+        lo = max(job.opened, closed - 120 * DAY)
+        applied = rng.randint(lo, max(lo, closed - 20 * DAY))
+        stage = rng.choice((_ONSITE, _FINAL, _FINAL))
+        reason = rng.choices(LATE_REJECTIONS[:2], (70, 30))[0]
+        rejected = min(applied + (stage + 1) * rng.randint(3, 8) * DAY, closed - 3600)
+        rejected = max(rejected, applied + 3600)
+        apps.append(
+            self._app_record(
+                rng,
+                self.application_ids.next(rng),
+                cid,
+                person,
+                job,
+                applied,
+                rejected,
+                rejected,
+                "rejected",
+                stage,
+                reason,
+                False,
+            )
+        )
+        times.append((applied, rejected))
 
     def _application(
         self,
