@@ -336,7 +336,9 @@ class SourcingCsvFeed:
                 if rng.random() < 0.5
                 else f"{person.city.name}, {person.city.country_name}"
             )
-            tags = "; ".join(skill_spelling(rng, s) for s in person.skills[: rng.randint(0, 3)])
+            # A row found by searching for the role carries the skills searched for.
+            n_tags = rng.randint(0, 3) if at is None else rng.randint(2, 3)
+            tags = "; ".join(skill_spelling(rng, s) for s in person.skills[:n_tags])
             project = rng.choice(_PROJECTS[person.family]).format(y=Clock.year(sourced))
             row = sink.write(
                 [

@@ -366,21 +366,14 @@ class GreenhouseFeed:
     # ------------------------------------------------------------------------ people
     def hire_job_for(self, person: Person) -> tuple[GreenhouseJob, Job] | None:
         """The closed req this employee was hired into, or None when no req closed in the
-        7–150 days before they joined us (then they came through another channel).
+        7–150 days before they joined us or none of their role family fits (then they came
+        through another channel).
 
-        Whether someone was hired through Greenhouse depends only on that window. WHICH req
-        they filled is chosen for fit, the way a team hires: a req of their own role family
-        that closed before their start (within two years: some reqs take a while to fill) and
-        was open long enough for their application to fall inside it, weighted by `_hire_fit`
-        (the level they joined at, the req's required skills they have, office location) with
-        randomness, so the best fit usually but not always wins.
-
-        The choice must not change any other record (the identity measurements compare runs
-        of the same seed): the hire's candidate record is stamped with the job they held when
-        they applied, and which job that is decides later random draws. So a req is only
-        eligible when the person held the same job throughout the application dates both it
-        and the latest req of the window (the choice before fitting, whose dates the rest of
-        the market was drawn with) can produce; when none is, that latest req stays.
+        WHICH req they filled is chosen for fit, the way a team hires: a req of their own role
+        family that closed before their start (within two years: some reqs take a while to
+        fill) and was open long enough for their application to fall inside it, weighted by
+        `_hire_fit` (the level they joined at, the req's required skills they have, office
+        location) with randomness, so the best fit usually but not always wins.
         """
         ours = person.our_job()
         if ours is None:
@@ -389,11 +382,6 @@ class GreenhouseFeed:
         start = bisect.bisect_left(self._closed_times, ours.start - 150 * DAY)
         if end <= start:
             return None
-        window = self._closed_jobs[start:end]
-        same_family = [job for job in window if job.family == person.family]
-        same_level = [job for job in same_family if job.seniority == person.seniority]
-        latest = (same_level or same_family or window)[-1]
-        latest_lo, latest_hi = _application_dates(latest, ours)
         earliest = bisect.bisect_left(self._closed_times, ours.start - 2 * 365 * DAY)
         eligible = []
         for job in self._closed_jobs[earliest:end]:
@@ -402,10 +390,9 @@ class GreenhouseFeed:
             lo, hi = _application_dates(job, ours)
             if lo <= job.opened:
                 continue  # nobody applies to a req before it opens
-            if _one_job_between(person, min(lo, latest_lo), max(hi, latest_hi)):
-                eligible.append(job)
+            eligible.append(job)
         if not eligible:
-            return latest, ours
+            return None  # no req of their family to fill: they came through another channel
         weights = [3.0 ** _hire_fit(person, ours, job) for job in eligible]
         return self._hire_rng.choices(eligible, weights)[0], ours
 
@@ -413,12 +400,12 @@ class GreenhouseFeed:
         self, rng: random.Random, person: Person, hire: tuple[GreenhouseJob, Job]
     ) -> GreenhouseJob | None:
         """A closed req of the hire req's role family that closed 1–18 months before it
-        opened, for which `person` can have been a silver medalist (the level they joined us
-        at within one of that req's, closer levels likelier), or None when there is none."""
-        job, ours = hire
+        opened, for which `person` can have been a silver medalist (its level within one of
+        the hire req's, the same level likelier), or None when there is none."""
+        job, _ours = hire
         if job.opened is None:
             return None
-        level_then = SENIORITY_ORDER.index(_level_of(person, ours))
+        level_then = SENIORITY_ORDER.index(job.seniority)
         candidates, weights = [], []
         for old in self._closed_jobs:
             closed = old.first_closed or old.closed
@@ -858,16 +845,6 @@ def _application_dates(job: GreenhouseJob, ours: Job) -> tuple[int, int]:
     application date, minus up to 3 days for the record's creation)."""
     closed = job.first_closed or job.closed or ours.start
     return closed - 81 * DAY - 3 * DAY, closed - 25 * DAY
-
-
-def _one_job_between(person: Person, lo: int, hi: int) -> bool:
-    """True when `person.job_at` gives the same answer for every instant in [lo, hi]."""
-    for held in person.jobs:
-        if lo < held.start <= hi:
-            return False
-        if held.end is not None and lo < held.end + 1 <= hi:
-            return False
-    return True
 
 
 OUR_COMPANY_USER_ID = 910_000

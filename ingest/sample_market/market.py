@@ -134,9 +134,10 @@ def generate_market(
             if presence.outreach:
                 outreach.add(person, rng, presence.outreach)
             for obtained in sourced:
-                # Most sourced profiles get their Art. 14 notice in time (own generator: the
-                # other streams stay as they were).
-                if notice_rng.random() < ART14_NOTICE_SHARE:
+                # Most sourced profiles get their Art. 14 notice in time; a team nurturing a
+                # warm hire always sent it (its outreach tool sends it before a first message).
+                # Own generator: the other streams stay as they were.
+                if notice_rng.random() < ART14_NOTICE_SHARE or warm is not None:
                     outreach.art14_notice(person, notice_rng, obtained)
             if presence.hris:
                 hris.add(person, rng)
