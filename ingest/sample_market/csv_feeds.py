@@ -485,11 +485,9 @@ class OutreachCsvFeed:
             return
         sink = self._sink(sent)
         email = email_spelling(rng, person.email_local, person.email_domain, messy=0.3)
-        message_id = f"msg_{short_hex(rng, 16)}"
-        for event, ts in (("sent", sent), ("delivered", sent + rng.randint(2, 120))):
-            fields = [message_id, email, ART14_NOTICE_CAMPAIGN, 1, event, "", Clock.iso_s(ts)]
-            row = sink.write(fields)
-            self.gt.add("outreach", "events", f"{sink.name}:{row}", person.person_id)
+        fields = [f"msg_{short_hex(rng, 16)}", email, ART14_NOTICE_CAMPAIGN, 1, "sent", ""]
+        row = sink.write([*fields, Clock.iso_s(sent)])
+        self.gt.add("outreach", "events", f"{sink.name}:{row}", person.person_id)
 
     def close(self) -> dict[str, int]:
         for sink in self.sinks.values():

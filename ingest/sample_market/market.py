@@ -133,10 +133,18 @@ def generate_market(
                 sourced += sourcing.add(person, rng, presence.sourcing)
             if presence.outreach:
                 outreach.add(person, rng, presence.outreach)
-            for obtained in sourced:
-                # Most sourced profiles get their Art. 14 notice in time; a team nurturing a
-                # warm hire always sent it (its outreach tool sends it before a first message).
-                # Own generator: the other streams stay as they were.
+            # The Art. 14 notice goes by e-mail, so only to sourced people the CRM has an
+            # address for (an ATS or event record); most get it in time, and a team nurturing
+            # a warm hire always sent it (its outreach tool sends it before a first message).
+            # Own generator: the other streams stay as they were.
+            reachable = (
+                presence.greenhouse
+                or presence.lever
+                or presence.ashby
+                or presence.eventbrite
+                or presence.event_csv
+            )
+            for obtained in sourced if reachable else ():
                 if notice_rng.random() < ART14_NOTICE_SHARE or warm is not None:
                     outreach.art14_notice(person, notice_rng, obtained)
             if presence.hris:
