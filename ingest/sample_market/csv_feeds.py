@@ -301,10 +301,16 @@ class SourcingCsvFeed:
         return sink
 
     def add(
-        self, person: Person, rng: random.Random, n_rows: int, at: int | None = None
+        self,
+        person: Person,
+        rng: random.Random,
+        n_rows: int,
+        at: int | None = None,
+        searched: tuple[str, ...] = (),
     ) -> list[int]:
         """`n_rows` rows at random dates of the last two years, or one row at `at` (a warm
-        hire's sourcing, found by searching for the role). Returns the rows' dates."""
+        hire's sourcing, found by searching for the role's skills `searched`: those of them
+        the person has come first among the row's tags). Returns the rows' dates."""
         dates: list[int] = []
         for _ in range(n_rows):
             sourced = (
@@ -327,7 +333,10 @@ class SourcingCsvFeed:
                 headline = " | ".join([title] + [skill_spelling(rng, s) for s in person.skills[:2]])
             email = ""
             roll = rng.random()
-            if roll < 0.2:
+            if at is not None:
+                # The sourcer looked the address up before reaching out (a warm hire).
+                email = person.personal_email
+            elif roll < 0.2:
                 email = email_spelling(rng, person.email_local, person.email_domain)
             elif roll < 0.3 and person.work_email(job):
                 email = email_spelling(rng, *str(person.work_email(job)).split("@"), messy=0.5)
@@ -338,7 +347,9 @@ class SourcingCsvFeed:
             )
             # A row found by searching for the role carries the skills searched for.
             n_tags = rng.randint(0, 3) if at is None else rng.randint(2, 3)
-            tags = "; ".join(skill_spelling(rng, s) for s in person.skills[:n_tags])
+            skills = [s for s in person.skills if s in searched]
+            skills += [s for s in person.skills if s not in searched]
+            tags = "; ".join(skill_spelling(rng, s) for s in skills[:n_tags])
             project = rng.choice(_PROJECTS[person.family]).format(y=Clock.year(sourced))
             row = sink.write(
                 [
@@ -484,7 +495,8 @@ class OutreachCsvFeed:
         if sent >= self.clock.now - 60 or person.email_dead:
             return
         sink = self._sink(sent)
-        email = email_spelling(rng, person.email_local, person.email_domain, messy=0.3)
+        # Sent to the address on file (the CRM's tidy spelling).
+        email = person.personal_email
         fields = [f"msg_{short_hex(rng, 16)}", email, ART14_NOTICE_CAMPAIGN, 1, "sent", ""]
         row = sink.write([*fields, Clock.iso_s(sent)])
         self.gt.add("outreach", "events", f"{sink.name}:{row}", person.person_id)

@@ -3,8 +3,9 @@
 A team fills part of its reqs from its warm pool, and the person it hires from there is someone
 it knew as a fit for that kind of role before the req opened: a silver medalist of an earlier
 req of the same role family (final round, turned down because someone else got the offer), or
-a prospect found by searching for the role (a sourcing row carrying their then title and
-skills) who answered the outreach that followed. Everything a recruiter knew then is written as
+a prospect found by searching for the role (a sourcing row carrying their then title, skills
+and the address the sourcer looked up) who answered the outreach that followed, after the
+Art. 14 notice. Everything a recruiter knew then is written as
 ordinary source records (the Greenhouse candidate's earlier application, a sourcing export row,
 outreach events), so the pipeline and the matcher only ever see what the connectors ingest.
 
@@ -41,8 +42,9 @@ SILVER_MEDALIST_SHARE = 0.55
 @dataclass(frozen=True, slots=True)
 class WarmHire:
     silver_req: GreenhouseJob | None  # the earlier req they reached the final round of
+    searched: tuple[str, ...]  # the skills the sourcer searched for (the hire req's)
     sourced_at: int | None  # when a sourcer found them (their sourcing row's date)
-    outreach_at: int | None  # the outreach they answered (None: mailbox dead)
+    outreach_at: int | None  # the outreach they answered
 
 
 class WarmHires:
@@ -80,9 +82,10 @@ class WarmHires:
             return None
         earlier = self.greenhouse.earlier_req_for(rng, person, hire)
         sourced_at = job.opened - rng.randint(45, 330) * DAY - rng.randrange(DAY)
-        sourceable = person.job_at(sourced_at) is not None  # a profile with a title then
+        # A profile with a title then, and a mailbox that works (the team reached them).
+        sourceable = person.job_at(sourced_at) is not None and not person.email_dead
         if earlier is not None and (not sourceable or rng.random() < SILVER_MEDALIST_SHARE):
-            return WarmHire(earlier, None, None)
+            return WarmHire(earlier, (), None, None)
         if not sourceable:
             return None  # nothing a recruiter could have known them by: a cold hire
         # The first message goes out within two weeks of sourcing and at least 40 days before
@@ -90,14 +93,16 @@ class WarmHires:
         outreach_at = min(
             sourced_at + rng.randint(1, 14) * DAY, job.opened - 40 * DAY - rng.randrange(DAY)
         )
-        return WarmHire(None, sourced_at, None if person.email_dead else outreach_at)
+        return WarmHire(None, tuple(job.skills), sourced_at, outreach_at)
 
     def write(self, person: Person, warm: WarmHire) -> list[int]:
         """The records besides Greenhouse (the silver medal is on the hire's candidate);
         returns the dates of the sourcing rows written."""
         sourced: list[int] = []
         if warm.sourced_at is not None:
-            sourced = self.sourcing.add(person, self.rng, 1, at=warm.sourced_at)
+            sourced = self.sourcing.add(
+                person, self.rng, 1, at=warm.sourced_at, searched=warm.searched
+            )
         if warm.outreach_at is not None:
             self.outreach.add(
                 person, self.rng, self.rng.randint(1, 3), start=warm.outreach_at, engaged=True
