@@ -607,7 +607,9 @@ def test_generated_market_drop_folders_land_every_row_with_ground_truth_ids(mark
     assert con.execute("select count(*) from raw.quarantine").fetchone() == (0,)
     accents = con.execute(
         "select count(*) from raw.event_csv_registrations "
-        "where json_extract_string(_record, '$.fields.company') like '%ü%'"
+        "where json_extract_string(_record, '$.fields.company') like '%ü%' "
+        "or json_extract_string(_record, '$.fields.last_name') like '%ü%' "
+        "or json_extract_string(_record, '$.fields.first_name') like '%ü%'"
     ).fetchone()[0]
     karriere = (landing / "events").glob("karrieremesse_*.csv")
     if any("ü".encode("cp1252") in p.read_bytes() for p in karriere):

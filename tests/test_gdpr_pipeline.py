@@ -324,9 +324,10 @@ def test_hygiene_gdpr_erasure_and_no_resurrection(isolated_env, tmp_path, monkey
         >= 1
     )
     # The notice landed as an outreach touchpoint and settled that person's Art. 14 duty.
+    # (The generated market sends notices of its own; this one is the row of notices_2026-11.)
     assert rows(
         "select count(*) from crm.interactions where subject = ? and interaction_type = "
-        "'outreach_sent'",
+        "'outreach_sent' and record_key like 'outreach:events:notices_2026-11.csv:%'",
         [NOTICE_CAMPAIGN],
     ) == [(1,)]
     assert rows(

@@ -300,9 +300,24 @@ class SourcingCsvFeed:
             self.sinks[month] = sink
         return sink
 
-    def add(self, person: Person, rng: random.Random, n_rows: int) -> None:
+    def add(
+        self,
+        person: Person,
+        rng: random.Random,
+        n_rows: int,
+        at: int | None = None,
+        searched: tuple[str, ...] = (),
+    ) -> list[int]:
+        """`n_rows` rows at random dates of the last two years, or one row at `at` (a warm
+        hire's sourcing, found by searching for the role's skills `searched`: those of them
+        the person has come first among the row's tags). Returns the rows' dates."""
+        dates: list[int] = []
         for _ in range(n_rows):
-            sourced = self.clock.now - rng.randint(1, 730) * DAY - rng.randrange(DAY)
+            sourced = (
+                at
+                if at is not None
+                else self.clock.now - rng.randint(1, 730) * DAY - rng.randrange(DAY)
+            )
             sink = self._sink(Clock.ym(sourced))
             job = person.job_at(sourced)
             first, last = name_spelling(rng, person, messy=0.8)
@@ -318,7 +333,10 @@ class SourcingCsvFeed:
                 headline = " | ".join([title] + [skill_spelling(rng, s) for s in person.skills[:2]])
             email = ""
             roll = rng.random()
-            if roll < 0.2:
+            if at is not None:
+                # The sourcer looked the address up before reaching out (a warm hire).
+                email = person.personal_email
+            elif roll < 0.2:
                 email = email_spelling(rng, person.email_local, person.email_domain)
             elif roll < 0.3 and person.work_email(job):
                 email = email_spelling(rng, *str(person.work_email(job)).split("@"), messy=0.5)
@@ -327,7 +345,11 @@ class SourcingCsvFeed:
                 if rng.random() < 0.5
                 else f"{person.city.name}, {person.city.country_name}"
             )
-            tags = "; ".join(skill_spelling(rng, s) for s in person.skills[: rng.randint(0, 3)])
+            # A row found by searching for the role carries the skills searched for.
+            n_tags = rng.randint(0, 3) if at is None else rng.randint(2, 3)
+            skills = [s for s in person.skills if s in searched]
+            skills += [s for s in person.skills if s not in searched]
+            tags = "; ".join(skill_spelling(rng, s) for s in skills[:n_tags])
             project = rng.choice(_PROJECTS[person.family]).format(y=Clock.year(sourced))
             row = sink.write(
                 [
@@ -346,6 +368,8 @@ class SourcingCsvFeed:
                 ]
             )
             self.gt.add("sourcing", "profiles", f"{sink.name}:{row}", person.person_id)
+            dates.append(sourced)
+        return dates
 
     def close(self) -> dict[str, int]:
         for sink in self.sinks.values():
@@ -375,6 +399,11 @@ _CAMPAIGNS = {
 }
 
 
+# The campaign the pipeline recognises as the Art. 14 notice (gdpr.art14_notices_due's default
+# `art14_notice_campaigns`).
+ART14_NOTICE_CAMPAIGN = "gdpr-art14-notice"
+
+
 class OutreachCsvFeed:
     """Sequencing-tool event logs, one file per quarter, one row per message event."""
 
@@ -393,13 +422,24 @@ class OutreachCsvFeed:
             self.sinks[key] = sink
         return sink
 
-    def add(self, person: Person, rng: random.Random, n_steps: int) -> None:
+    def add(
+        self,
+        person: Person,
+        rng: random.Random,
+        n_steps: int,
+        start: int | None = None,
+        engaged: bool = False,
+    ) -> None:
+        """A sequence of up to `n_steps` messages from a random date of the last two years, or
+        from `start`; `engaged` (a warm hire's outreach): the first message is opened and
+        answered (the caller passes only people whose mailbox works and who did not object)."""
         now = self.clock.now
-        start = now - rng.randint(5, 700) * DAY - rng.randrange(DAY)
+        if start is None:
+            start = now - rng.randint(5, 700) * DAY - rng.randrange(DAY)
         sink = self._sink(start)
         old_jobs = [j for j in person.jobs if j.end is not None and j.end < start]
         old_work = person.work_email(old_jobs[-1]) if old_jobs else None
-        if old_work is not None and rng.random() < 0.25:
+        if old_work is not None and not engaged and rng.random() < 0.25:
             # An address from an old ATS record: the old employer's mailbox is gone.
             email, dead = old_work, True
         else:
@@ -419,23 +459,23 @@ class OutreachCsvFeed:
             if dead:
                 events.append(("bounced", "hard", sent + rng.randint(5, 300)))
                 stop = True
-            elif rng.random() < 0.02:
+            elif not engaged and rng.random() < 0.02:
                 events.append(("bounced", "soft", sent + rng.randint(5, 3600)))
             else:
                 t = sent + rng.randint(2, 120)
                 events.append(("delivered", "", t))
                 # People who object open the mail to click "unsubscribe".
-                if rng.random() < (0.9 if person.opted_out else 0.5):
+                if engaged or rng.random() < (0.9 if person.opted_out else 0.5):
                     t += rng.randint(60, 3 * DAY)
                     events.append(("opened", "", t))
                     if person.opted_out:
                         events.append(("unsubscribed", "", t + rng.randint(5, 600)))
                         stop = True
                     else:
-                        if rng.random() < 0.2:
+                        if rng.random() < (0.5 if engaged else 0.2):
                             t += rng.randint(5, 600)
                             events.append(("clicked", "", t))
-                        if rng.random() < 0.15:
+                        if engaged or rng.random() < 0.15:
                             events.append(("replied", "", t + rng.randint(600, 2 * DAY)))
                             stop = True
             for event, bounce, ts in events:
@@ -447,6 +487,19 @@ class OutreachCsvFeed:
                 self.gt.add("outreach", "events", f"{sink.name}:{row}", pid)
             if stop:
                 break
+
+    def art14_notice(self, person: Person, rng: random.Random, obtained: int) -> None:
+        """The GDPR Art. 14 notice the team e-mails within a month of sourcing someone (data
+        not obtained from the person), campaign `ART14_NOTICE_CAMPAIGN`."""
+        sent = obtained + rng.randint(1, 25) * DAY + rng.randrange(DAY)
+        if sent >= self.clock.now - 60 or person.email_dead:
+            return
+        sink = self._sink(sent)
+        # Sent to the address on file (the CRM's tidy spelling).
+        email = person.personal_email
+        fields = [f"msg_{short_hex(rng, 16)}", email, ART14_NOTICE_CAMPAIGN, 1, "sent", ""]
+        row = sink.write([*fields, Clock.iso_s(sent)])
+        self.gt.add("outreach", "events", f"{sink.name}:{row}", person.person_id)
 
     def close(self) -> dict[str, int]:
         for sink in self.sinks.values():

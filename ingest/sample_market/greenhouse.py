@@ -366,21 +366,14 @@ class GreenhouseFeed:
     # ------------------------------------------------------------------------ people
     def hire_job_for(self, person: Person) -> tuple[GreenhouseJob, Job] | None:
         """The closed req this employee was hired into, or None when no req closed in the
-        7–150 days before they joined us (then they came through another channel).
+        7–150 days before they joined us or none of their role family fits (then they came
+        through another channel).
 
-        Whether someone was hired through Greenhouse depends only on that window. WHICH req
-        they filled is chosen for fit, the way a team hires: a req of their own role family
-        that closed before their start (within two years: some reqs take a while to fill) and
-        was open long enough for their application to fall inside it, weighted by `_hire_fit`
-        (the level they joined at, the req's required skills they have, office location) with
-        randomness, so the best fit usually but not always wins.
-
-        The choice must not change any other record (the identity measurements compare runs
-        of the same seed): the hire's candidate record is stamped with the job they held when
-        they applied, and which job that is decides later random draws. So a req is only
-        eligible when the person held the same job throughout the application dates both it
-        and the latest req of the window (the choice before fitting, whose dates the rest of
-        the market was drawn with) can produce; when none is, that latest req stays.
+        WHICH req they filled is chosen for fit, the way a team hires: a req of their own role
+        family that closed before their start (within two years: some reqs take a while to
+        fill) and was open long enough for their application to fall inside it, weighted by
+        `_hire_fit` (the level they joined at, the req's required skills they have, office
+        location) with randomness, so the best fit usually but not always wins.
         """
         ours = person.our_job()
         if ours is None:
@@ -389,11 +382,6 @@ class GreenhouseFeed:
         start = bisect.bisect_left(self._closed_times, ours.start - 150 * DAY)
         if end <= start:
             return None
-        window = self._closed_jobs[start:end]
-        same_family = [job for job in window if job.family == person.family]
-        same_level = [job for job in same_family if job.seniority == person.seniority]
-        latest = (same_level or same_family or window)[-1]
-        latest_lo, latest_hi = _application_dates(latest, ours)
         earliest = bisect.bisect_left(self._closed_times, ours.start - 2 * 365 * DAY)
         eligible = []
         for job in self._closed_jobs[earliest:end]:
@@ -402,12 +390,36 @@ class GreenhouseFeed:
             lo, hi = _application_dates(job, ours)
             if lo <= job.opened:
                 continue  # nobody applies to a req before it opens
-            if _one_job_between(person, min(lo, latest_lo), max(hi, latest_hi)):
-                eligible.append(job)
+            eligible.append(job)
         if not eligible:
-            return latest, ours
+            return None  # no req of their family to fill: they came through another channel
         weights = [3.0 ** _hire_fit(person, ours, job) for job in eligible]
         return self._hire_rng.choices(eligible, weights)[0], ours
+
+    def earlier_req_for(
+        self, rng: random.Random, person: Person, hire: tuple[GreenhouseJob, Job]
+    ) -> GreenhouseJob | None:
+        """A closed req of the hire req's role family that closed 1–18 months before it
+        opened, for which `person` can have been a silver medalist (its level within one of
+        the hire req's, the same level likelier), or None when there is none."""
+        job, _ours = hire
+        if job.opened is None:
+            return None
+        level_then = SENIORITY_ORDER.index(job.seniority)
+        candidates, weights = [], []
+        for old in self._closed_jobs:
+            closed = old.first_closed or old.closed
+            if old.family != job.family or old.opened is None or old is job or closed is None:
+                continue
+            if not job.opened - 540 * DAY <= closed <= job.opened - 30 * DAY:
+                continue
+            gap = abs(SENIORITY_ORDER.index(old.seniority) - level_then)
+            if gap <= 1:
+                candidates.append(old)
+                weights.append(3.0 if gap == 0 else 1.0)
+        if not candidates:
+            return None
+        return rng.choices(candidates, weights)[0]
 
     def add(
         self,
@@ -415,12 +427,17 @@ class GreenhouseFeed:
         rng: random.Random,
         n_candidates: int,
         hire: tuple[GreenhouseJob, Job] | None,
+        silver_before: tuple[GreenhouseJob, random.Random] | None = None,
     ) -> None:
+        """`silver_before` (a warm hire's earlier req and the warm-hire generator): the hire's
+        candidate record also carries a final-round rejection for that req."""
         for k in range(n_candidates):
             cid = self.candidate_ids.next(rng)
             apps: list[dict[str, Any]] = []
             times: list[tuple[int, int]] = []
             if k == 0 and hire is not None:
+                if silver_before is not None:
+                    self._silver_medal(silver_before[1], cid, person, silver_before[0], apps, times)
                 self._hire(rng, cid, person, hire, apps, times)
             n_apps = 0 if apps and rng.random() < 0.7 else rng.choices((1, 2, 3), (65, 25, 10))[0]
             for _ in range(n_apps):
@@ -449,6 +466,43 @@ class GreenhouseFeed:
             )
         )
         times.append((applied, hired_at))
+
+    def _silver_medal(
+        self,
+        rng: random.Random,
+        cid: int,
+        person: Person,
+        job: GreenhouseJob,
+        apps: list[dict[str, Any]],
+        times: list[tuple[int, int]],
+    ) -> None:
+        """A warm hire's earlier process: reached the final rounds of `job` (closed) and was
+        turned down because someone else got the offer — the team kept them in mind."""
+        assert job.opened is not None
+        closed = job.first_closed or job.closed or job.opened
+        lo = max(job.opened, closed - 120 * DAY)
+        applied = rng.randint(lo, max(lo, closed - 20 * DAY))
+        stage = rng.choice((_ONSITE, _FINAL, _FINAL))
+        reason = rng.choices(LATE_REJECTIONS[:2], (70, 30))[0]
+        rejected = min(applied + (stage + 1) * rng.randint(3, 8) * DAY, closed - 3600)
+        rejected = max(rejected, applied + 3600)
+        apps.append(
+            self._app_record(
+                rng,
+                self.application_ids.next(rng),
+                cid,
+                person,
+                job,
+                applied,
+                rejected,
+                rejected,
+                "rejected",
+                stage,
+                reason,
+                False,
+            )
+        )
+        times.append((applied, rejected))
 
     def _application(
         self,
@@ -791,16 +845,6 @@ def _application_dates(job: GreenhouseJob, ours: Job) -> tuple[int, int]:
     application date, minus up to 3 days for the record's creation)."""
     closed = job.first_closed or job.closed or ours.start
     return closed - 81 * DAY - 3 * DAY, closed - 25 * DAY
-
-
-def _one_job_between(person: Person, lo: int, hi: int) -> bool:
-    """True when `person.job_at` gives the same answer for every instant in [lo, hi]."""
-    for held in person.jobs:
-        if lo < held.start <= hi:
-            return False
-        if held.end is not None and lo < held.end + 1 <= hi:
-            return False
-    return True
 
 
 OUR_COMPANY_USER_ID = 910_000

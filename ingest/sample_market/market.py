@@ -25,10 +25,14 @@ from .lever import LeverFeed
 from .pdl import PdlFeed
 from .people import PeopleFactory, Person
 from .presence import draw_presence
+from .warm import WarmHires
 
 GENERATOR_VERSION = "1.0.0"
 # Part of the output contract: changing it changes every file for a given seed.
 CHUNK_SIZE = 2_000
+# Share of sourced profiles whose Art. 14 notice the team sent within a month (the rest are
+# overdue, which the pipeline flags).
+ART14_NOTICE_SHARE = 0.85
 DEFAULT_AS_OF = date(2026, 11, 1)
 
 _OWNED_FILES = (
@@ -93,6 +97,8 @@ def generate_market(
     hris = HrisCsvFeed(out_dir, clock, gt)
     pdl = PdlFeed(out_dir, clock, gt)
     factory = PeopleFactory(clock)
+    warm_hires = WarmHires(feed_rng("warm_hires"), greenhouse, sourcing, outreach)
+    notice_rng = feed_rng("art14_notices")
 
     for chunk_start in range(0, contacts, CHUNK_SIZE):
         rng = random.Random(f"talent-crm:{seed}:chunk:{chunk_start}")
@@ -104,8 +110,17 @@ def generate_market(
             if hire is not None and rng.random() >= 0.6:
                 hire = None  # not every employee came through Greenhouse
             presence = draw_presence(rng, person, hire is not None)
+            warm = warm_hires.plan(person, hire, presence)
+            sourced: list[int] = []  # dates of this person's sourcing rows
             if presence.greenhouse:
-                greenhouse.add(person, rng, presence.greenhouse, hire)
+                silver = (
+                    (warm.silver_req, warm_hires.rng)
+                    if warm is not None and warm.silver_req is not None
+                    else None
+                )
+                greenhouse.add(person, rng, presence.greenhouse, hire, silver)
+            if warm is not None:
+                sourced += warm_hires.write(person, warm)
             if presence.lever:
                 lever.add(person, rng, presence.lever)
             if presence.ashby:
@@ -115,9 +130,23 @@ def generate_market(
             if presence.event_csv:
                 event_csv.add(person, rng, presence.event_csv)
             if presence.sourcing:
-                sourcing.add(person, rng, presence.sourcing)
+                sourced += sourcing.add(person, rng, presence.sourcing)
             if presence.outreach:
                 outreach.add(person, rng, presence.outreach)
+            # The Art. 14 notice goes by e-mail, so only to sourced people the CRM has an
+            # address for (an ATS or event record); most get it in time, and a team nurturing
+            # a warm hire always sent it (its outreach tool sends it before a first message).
+            # Own generator: the other streams stay as they were.
+            reachable = (
+                presence.greenhouse
+                or presence.lever
+                or presence.ashby
+                or presence.eventbrite
+                or presence.event_csv
+            )
+            for obtained in sourced if reachable else ():
+                if notice_rng.random() < ART14_NOTICE_SHARE or warm is not None:
+                    outreach.art14_notice(person, notice_rng, obtained)
             if presence.hris:
                 hris.add(person, rng)
             if presence.pdl:
