@@ -134,10 +134,15 @@ def generate_market(
             if presence.outreach:
                 outreach.add(person, rng, presence.outreach)
             # The Art. 14 notice goes by e-mail, so only to sourced people the CRM has an
-            # address for (an ATS or event record); most get it in time, and a team nurturing
-            # a warm hire always sent it (its outreach tool sends it before a first message).
+            # address for (an ATS or event record, or an address looked up when sourcing them);
+            # most get it in time, and everyone the team put in an e-mail sequence got it (the
+            # outreach tool sends it with the first message, as Art. 14(3)(b) requires) —
+            # the same rule for every sequenced person, hired later or not.
             # Own generator: the other streams stay as they were.
-            reachable = (
+            sequenced = bool(presence.outreach) or (
+                warm is not None and warm.outreach_at is not None
+            )
+            reachable = sequenced or (
                 presence.greenhouse
                 or presence.lever
                 or presence.ashby
@@ -145,7 +150,7 @@ def generate_market(
                 or presence.event_csv
             )
             for obtained in sourced if reachable else ():
-                if notice_rng.random() < ART14_NOTICE_SHARE or warm is not None:
+                if sequenced or notice_rng.random() < ART14_NOTICE_SHARE:
                     outreach.art14_notice(person, notice_rng, obtained)
             if presence.hris:
                 hris.add(person, rng)

@@ -50,8 +50,9 @@ class IdentityConfig:
     # The same for a same-name pair corroborated by ONE fact that no namesake in the market
     # shares (edges.py `exclusive_fact_edges`): (components with the name - 1, at least 1) x
     # the share of components holding that fact. 0.2 measured on 10k markets (seeds 3, 5, 7,
-    # 11, 13): recall on linkable pairs 0.970-0.978 at precision >= 0.997; 0.1 gave 0.968-0.975
-    # at >= 0.998, and looser values buy almost no recall for more false merges.
+    # 11, 13, before the warm-hire generator): recall on linkable pairs 0.970-0.978 at precision
+    # >= 0.997; 0.1 gave 0.968-0.975 at >= 0.998, and looser values buy almost no recall for
+    # more false merges.
     max_single_fact_namesakes: float = 0.2
     # An incremental run re-resolves only the touched people (incremental.py); past this
     # share of changed records a full run is cheaper.
