@@ -208,6 +208,8 @@ def test_backtest_ranks_historical_hires_point_in_time(pipeline):
     ranks = [r for r in result.ranks.values() if r is not None]
     assert result.misses == result.reqs - len(ranks)
     assert result.recall_at(50) == sum(1 for r in ranks if r <= 50) / result.reqs
+    if ranks:
+        assert result.recall_at_among_eligible(50) == sum(1 for r in ranks if r <= 50) / len(ranks)
     print(
         f"backtest: {result.reqs} reqs, recall@10 {result.recall_at(10):.2f}, "
         f"recall@50 {result.recall_at(50):.2f}, median rank {result.median_rank}, "

@@ -186,6 +186,7 @@ def match_backtest(warehouse: DuckDBWarehouse) -> dg.AssetCheckResult:
                 "reqs": result.reqs,
                 "recall_at_10": result.recall_at(10),
                 "recall_at_50": recall50,
+                "recall_at_50_among_eligible_hires": result.recall_at_among_eligible(50),
                 "median_rank": result.median_rank,
                 "hires_not_ranked": result.misses,
             }.items()

@@ -43,6 +43,15 @@ class BacktestResult:
             return None
         return sum(1 for r in self.ranks.values() if r is not None and r <= k) / self.reqs
 
+    def recall_at_among_eligible(self, k: int) -> float | None:
+        """Recall@k over the hires the match could rank: those the CRM could lawfully and
+        sensibly contact when the req opened. Reported BESIDE `recall_at` (which counts an
+        excluded hire as a miss), to separate ranking quality from consent exclusions."""
+        ranked = [r for r in self.ranks.values() if r is not None]
+        if not ranked:
+            return None
+        return sum(1 for r in ranked if r <= k) / len(ranked)
+
     @property
     def median_rank(self) -> float | None:
         found = [r for r in self.ranks.values() if r is not None]
