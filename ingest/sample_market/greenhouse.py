@@ -486,23 +486,7 @@ class GreenhouseFeed:
         reason = rng.choices(LATE_REJECTIONS[:2], (70, 30))[0]
         rejected = min(applied + (stage + 1) * rng.randint(3, 8) * DAY, closed - 3600)
         rejected = max(rejected, applied + 3600)
-        apps.append(
-            self._app_record(
-                rng,
-                self.application_ids.next(rng),
-                cid,
-                person,
-                job,
-                applied,
-                rejected,
-                rejected,
-                "rejected",
-                stage,
-                reason,
-                False,
-            )
-        )
-        times.append((applied, rejected))
+        self._add_rejection(rng, cid, person, job, applied, rejected, stage, reason, apps, times)
 
     def _application(
         self,
@@ -576,6 +560,22 @@ class GreenhouseFeed:
         rejected = self.clock.past(rng, applied, rejected)
         if job.closed is not None:
             rejected = min(rejected, max(applied + 3600, job.closed))
+        self._add_rejection(rng, cid, person, job, applied, rejected, stage, reason, apps, times)
+
+    def _add_rejection(
+        self,
+        rng: random.Random,
+        cid: int,
+        person: Person,
+        job: GreenhouseJob,
+        applied: int,
+        rejected: int,
+        stage: int,
+        reason: str,
+        apps: list[dict[str, Any]],
+        times: list[tuple[int, int]],
+    ) -> None:
+        """Append a rejected application (rejected at `stage` for `reason`) of candidate `cid`."""
         apps.append(
             self._app_record(
                 rng,

@@ -32,7 +32,7 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
-from orchestration.matching.store import query_frame
+from orchestration.matching.store import pool_frame, query_frame
 
 # Same default as the dbt var `art14_notice_campaigns` of gdpr.art14_notices_due.
 ART14_NOTICE_CAMPAIGNS = ("gdpr-art14-notice",)
@@ -208,12 +208,4 @@ def load_pool_as_of(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pl.DataF
     rebuilt from what the CRM knew at `as_of` (see the module docstring for what is not)."""
     campaigns = ", ".join("'" + c.replace("'", "''") + "'" for c in ART14_NOTICE_CAMPAIGNS)
     sql = _POOL_AS_OF_SQL.replace("$campaigns", campaigns)
-    frame = query_frame(con, sql.replace("$as_of", "?"), [as_of] * sql.count("$as_of"))
-    parts = pl.col("location").str.split(",").list.eval(pl.element().str.strip_chars())
-    return frame.with_columns(
-        city=pl.when(parts.list.len() > 0).then(parts.list.first()).replace("", None),
-        country=pl.when(parts.list.len() > 1).then(parts.list.last()).replace("", None),
-        last_hired_at=pl.col("last_hired_at").cast(pl.Datetime("us")),
-        last_outreach_at=pl.col("last_outreach_at").cast(pl.Datetime("us")),
-        last_meaningful_action_at=pl.col("last_meaningful_action_at").cast(pl.Datetime("us")),
-    )
+    return pool_frame(query_frame(con, sql.replace("$as_of", "?"), [as_of] * sql.count("$as_of")))

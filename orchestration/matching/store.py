@@ -136,8 +136,13 @@ def load_pool(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         {engagement_join}
         {segment_join}
     """
-    frame = query_frame(con, sql, [])
-    # Same rule as split_location, vectorised: first comma part = city, last = country.
+    return pool_frame(query_frame(con, sql, []))
+
+
+def pool_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """The pool as `match_pool` reads it: city and country split from `location` (the rule of
+    `split_location`, vectorised: first comma part = city, last = country) and the timing
+    columns as microsecond datetimes. Shared by today's pool and the backtest's as-of pool."""
     parts = pl.col("location").str.split(",").list.eval(pl.element().str.strip_chars())
     return frame.with_columns(
         city=pl.when(parts.list.len() > 0).then(parts.list.first()).replace("", None),
