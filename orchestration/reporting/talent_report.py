@@ -199,6 +199,26 @@ def _layout(fig: go.Figure, *, y_title: str, percent: bool = False) -> go.Figure
     return fig
 
 
+def _chart(
+    chart_id: str,
+    title: str,
+    description: str,
+    fig: go.Figure,
+    *,
+    has_data: bool,
+    empty_message: str,
+    y_title: str,
+    percent: bool = False,
+) -> Chart:
+    """The common ending of every chart: the shared layout, and a message instead of an empty
+    plot when the mart has no rows yet."""
+    if not has_data:
+        _empty(fig, empty_message)
+    return Chart(
+        chart_id, title, description, _layout(fig, y_title=y_title, percent=percent), has_data
+    )
+
+
 def _empty(fig: go.Figure, message: str) -> go.Figure:
     fig.add_annotation(
         text=message, showarrow=False, font={"size": 16}, x=0.5, y=0.5, xref="paper", yref="paper"
@@ -222,14 +242,14 @@ def source_of_hire_chart(con: duckdb.DuckDBPyConnection) -> Chart:
             marker_color=CHANNEL_COLOURS.get(channel, CHANNEL_COLOURS["other"]),
         )
     fig.update_layout(barmode="stack")
-    if frame.is_empty():
-        _empty(fig, "no hires recorded yet")
-    return Chart(
+    return _chart(
         "source-of-hire",
         "Source of hire",
         "Hires per quarter by the channel the application came through.",
-        _layout(fig, y_title="hires"),
-        not frame.is_empty(),
+        fig,
+        has_data=not frame.is_empty(),
+        empty_message="no hires recorded yet",
+        y_title="hires",
     )
 
 
@@ -267,15 +287,15 @@ def warm_share_chart(con: duckdb.DuckDBPyConnection) -> Chart:
             "showgrid": False,
         },
     )
-    if frame.is_empty():
-        _empty(fig, "no hires recorded yet")
-    return Chart(
+    return _chart(
         "warm-share",
         "Pipeline self-sufficiency: warm vs cold hires",
         "Hires who were CRM contacts before their req opened, against those first met "
         "through the application itself (job boards, careers site, agencies).",
-        _layout(fig, y_title="hires"),
-        not frame.is_empty(),
+        fig,
+        has_data=not frame.is_empty(),
+        empty_message="no hires recorded yet",
+        y_title="hires",
     )
 
 
@@ -290,14 +310,14 @@ def time_to_fill_chart(con: duckdb.DuckDBPyConnection) -> Chart:
         fig.add_box(
             y=values, name=f"{label} ({len(values)} reqs)", marker_color=colour, boxmean=True
         )
-    if frame.is_empty():
-        _empty(fig, "no filled reqs yet")
-    return Chart(
+    return _chart(
         "time-to-fill",
         "Time to fill: CRM-sourced vs other reqs",
         "Days from a req opening to its first hire (box: quartiles; dashed line: mean).",
-        _layout(fig, y_title="days to fill"),
-        not frame.is_empty(),
+        fig,
+        has_data=not frame.is_empty(),
+        empty_message="no filled reqs yet",
+        y_title="days to fill",
     )
 
 
@@ -326,16 +346,19 @@ def cohort_conversion_chart(con: duckdb.DuckDBPyConnection) -> Chart:
             marker_color=[WARM if c != "whole_pool" else NEUTRAL for c in cohorts],
         )
     )
-    if not cohorts:
-        _empty(fig, "no cohorts yet")
-    return Chart(
+    chart = _chart(
         "cohort-conversion",
         "Silver-medalist and event-attendee conversion",
         "Share of each cohort hired after entering it: rejected at a final stage, attended an "
         "event, or (baseline) simply in the pool.",
-        _layout(fig, y_title="hired afterwards", percent=True).update_yaxes(tickformat=".1%"),
-        bool(cohorts),
+        fig,
+        has_data=bool(cohorts),
+        empty_message="no cohorts yet",
+        y_title="hired afterwards",
+        percent=True,
     )
+    chart.figure.update_yaxes(tickformat=".1%")
+    return chart
 
 
 def pool_growth_chart(con: duckdb.DuckDBPyConnection) -> Chart:
@@ -364,15 +387,15 @@ def pool_growth_chart(con: duckdb.DuckDBPyConnection) -> Chart:
         opacity=0.5,
     )
     fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "showgrid": False})
-    if frame.is_empty():
-        _empty(fig, "no contacts yet")
-    return Chart(
+    return _chart(
         "pool-growth",
         "Talent pool size and growth",
         "Contacts in the pool at each month end, the part that may be contacted today, and new "
         "contacts per month (right axis).",
-        _layout(fig, y_title="contacts"),
-        not frame.is_empty(),
+        fig,
+        has_data=not frame.is_empty(),
+        empty_message="no contacts yet",
+        y_title="contacts",
     )
 
 
@@ -398,15 +421,16 @@ def nurture_chart(con: duckdb.DuckDBPyConnection) -> Chart:
     fig.add_bar(x=steps, y=frame["reply_rate"].to_list(), name="replied", marker_color=WARM)
     fig.add_bar(x=steps, y=frame["click_rate"].to_list(), name="clicked", marker_color=NEUTRAL)
     fig.update_layout(barmode="group")
-    if frame.is_empty():
-        _empty(fig, "no outreach logged yet")
-    return Chart(
+    return _chart(
         "nurture",
         "Nurture response by step",
         "Replies and clicks per delivered contact at each step of the nurture sequences "
         "(opens are not counted: privacy proxies open every email).",
-        _layout(fig, y_title="response rate", percent=True),
-        not frame.is_empty(),
+        fig,
+        has_data=not frame.is_empty(),
+        empty_message="no outreach logged yet",
+        y_title="response rate",
+        percent=True,
     )
 
 
@@ -437,14 +461,15 @@ def data_quality_chart(con: duckdb.DuckDBPyConnection) -> Chart:
         line={"color": COLD},
     )
     fig.update_yaxes(range=[0, 1])
-    if frame.is_empty():
-        _empty(fig, "no contacts yet")
-    return Chart(
+    return _chart(
         "data-quality",
         "Tagging completeness and stale share",
         "Share of the pool at each month end with complete profile tags, and share gone stale.",
-        _layout(fig, y_title="share of pool", percent=True),
-        not frame.is_empty(),
+        fig,
+        has_data=not frame.is_empty(),
+        empty_message="no contacts yet",
+        y_title="share of pool",
+        percent=True,
     )
 
 
@@ -473,15 +498,15 @@ def pool_by_segment_chart(con: duckdb.DuckDBPyConnection) -> Chart:
             "-%{customdata[1]:,} left<extra>%{fullData.name}</extra>",
         )
     fig.update_layout(barmode="group")
-    if frame.is_empty():
-        _empty(fig, "no segment members yet")
-    return Chart(
+    return _chart(
         "pool-by-segment",
         "Pool by segment",
         "Members of each segment at month end (hover: joined and left that month). Months start "
         "with the first pipeline run that built the segments.",
-        _layout(fig, y_title="members"),
-        not frame.is_empty(),
+        fig,
+        has_data=not frame.is_empty(),
+        empty_message="no segment members yet",
+        y_title="members",
     )
 
 
@@ -513,14 +538,14 @@ def pool_by_role_family_chart(con: duckdb.DuckDBPyConnection) -> Chart:
             stackgroup="pool",
             line={"color": colour, "width": 1},
         )
-    if frame.is_empty():
-        _empty(fig, "no contacts yet")
-    return Chart(
+    return _chart(
         "pool-by-role-family",
         "Pool by role family",
         "Contacts in the pool at each month end, stacked by role family (the current tag).",
-        _layout(fig, y_title="contacts"),
-        not frame.is_empty(),
+        fig,
+        has_data=not frame.is_empty(),
+        empty_message="no contacts yet",
+        y_title="contacts",
     )
 
 
@@ -568,21 +593,24 @@ def nurture_by_segment_chart(con: duckdb.DuckDBPyConnection) -> Chart:
     )
     fig.update_layout(barmode="group")
     fig.update_yaxes(rangemode="tozero")
-    if frame.is_empty():
-        _empty(fig, "no nurture step due yet")
-    return Chart(
+    chart = _chart(
         "nurture-by-segment",
         "Nurture response by segment and step",
         "For each segment's steps that have fallen due: the share of members e-mailed inside "
         "the step's window, and of those, the share who replied or clicked within 14 days "
         "(labels: counts; opens are not a response).",
-        _layout(fig, y_title="share", percent=True).update_layout(
-            xaxis={"tickangle": 0, "tickfont": {"size": 10}},
-            yaxis={"tickformat": ".1%"},
-            hovermode="x unified",
-        ),
-        not frame.is_empty(),
+        fig,
+        has_data=not frame.is_empty(),
+        empty_message="no nurture step due yet",
+        y_title="share",
+        percent=True,
     )
+    chart.figure.update_layout(
+        xaxis={"tickangle": 0, "tickfont": {"size": 10}},
+        yaxis={"tickformat": ".1%"},
+        hovermode="x unified",
+    )
+    return chart
 
 
 def gdpr_history_chart(con: duckdb.DuckDBPyConnection) -> Chart:
@@ -612,15 +640,15 @@ def gdpr_history_chart(con: duckdb.DuckDBPyConnection) -> Chart:
         yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "rangemode": "tozero"},
     )
     fig.update_yaxes(rangemode="tozero")
-    if frame.is_empty():
-        _empty(fig, "no erasures or suppressions recorded yet")
-    return Chart(
+    return _chart(
         "gdpr-history",
         "GDPR: erasures, purges and the suppression list",
         "People erased per month by reason, from the audit log, and the suppression list's "
         "size (hashes only) at month end.",
-        _layout(fig, y_title="people erased"),
-        not frame.is_empty(),
+        fig,
+        has_data=not frame.is_empty(),
+        empty_message="no erasures or suppressions recorded yet",
+        y_title="people erased",
     )
 
 
@@ -649,17 +677,19 @@ def gdpr_now_chart(con: duckdb.DuckDBPyConnection) -> Chart:
             textposition="outside",
         )
     )
-    if not row:
-        _empty(fig, "GDPR marts not built yet")
     contacts = row.get("contacts") or 0
-    return Chart(
+    chart = _chart(
         "gdpr-now",
         "GDPR health today",
         f"Contacts (of {contacts:,}) in each GDPR state as of this run. Current state only: the "
         "report's asset metadata keeps these figures run by run (Dagster → asset → Plots).",
-        _layout(fig, y_title="").update_layout(margin={"l": 200}),
-        bool(row),
+        fig,
+        has_data=bool(row),
+        empty_message="GDPR marts not built yet",
+        y_title="",
     )
+    chart.figure.update_layout(margin={"l": 200})
+    return chart
 
 
 CHART_BUILDERS = (
