@@ -1,17 +1,6 @@
 {#- Helpers for the analytics marts. DuckDB-only functions sit behind adapter.dispatch so
     another warehouse adds its own `<adapter>__` version. -#}
 
-{#- "Today" of every date rule in the analytics marts: TALENT_CRM_AS_OF when set (reproducible
-    runs), else the current date. Named for analytics to stay clear of other areas' helpers. -#}
-{% macro analytics_as_of_date() -%}
-    {%- set as_of = env_var('TALENT_CRM_AS_OF', '') | trim -%}
-    {%- if as_of -%}
-        cast('{{ as_of }}' as date)
-    {%- else -%}
-        current_date
-    {%- endif -%}
-{%- endmacro %}
-
 {#- One row per month start (column `month_start`) from the month of `start_expression` to the
     month of `end_expression`, both inclusive. -#}
 {% macro month_spine(start_expression, end_expression) -%}

@@ -23,7 +23,7 @@ months as (
         cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'month_start')) }} as date)
             as month_end
     from (
-        {{ month_spine(dbt.dateadd('month', -23, analytics_as_of_date()), analytics_as_of_date()) }}
+        {{ month_spine(dbt.dateadd('month', -23, as_of_date()), as_of_date()) }}
     ) as spine
 ),
 

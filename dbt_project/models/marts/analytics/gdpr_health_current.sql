@@ -14,7 +14,7 @@ monthly as (
 )
 
 select
-    {{ analytics_as_of_date() }} as as_of_date,
+    {{ as_of_date() }} as as_of_date,
     (select count(*) from eligibility) as contacts,
     (select count(*) from eligibility where can_contact) as contactable,
     (select count(*) from {{ ref('consent_gaps') }}) as consent_gaps,

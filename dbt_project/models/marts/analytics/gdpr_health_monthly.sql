@@ -25,13 +25,13 @@ bounds as (
                 (select min(performed_at) from audit_log),
                 (select min(added_at) from suppression_list)
             ),
-            {{ analytics_as_of_date() }}
+            {{ as_of_date() }}
         ) as first_at,
         -- The ledgers carry wall-clock times; a run pinned to an earlier as-of day still shows them.
         greatest(
-            {{ analytics_as_of_date() }},
-            coalesce((select max(performed_at) from audit_log), {{ analytics_as_of_date() }}),
-            coalesce((select max(added_at) from suppression_list), {{ analytics_as_of_date() }})
+            {{ as_of_date() }},
+            coalesce((select max(performed_at) from audit_log), {{ as_of_date() }}),
+            coalesce((select max(added_at) from suppression_list), {{ as_of_date() }})
         ) as last_at
 ),
 

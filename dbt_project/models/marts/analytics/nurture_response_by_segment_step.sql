@@ -23,7 +23,7 @@ outreach as (
     select contact_id, interaction_type, occurred_at
     from {{ ref('interactions') }}
     where interaction_type in ('outreach_sent', 'outreach_clicked', 'outreach_replied')
-        and occurred_at < {{ analytics_as_of_date() }} + interval 1 day
+        and occurred_at < {{ as_of_date() }} + interval 1 day
 ),
 
 scheduled as (
@@ -36,7 +36,7 @@ scheduled as (
         membership.anchor_on + steps.offset_days + steps.window_days as window_ends_on
     from membership
     inner join steps on membership.segment_name = steps.segment_name
-    where membership.anchor_on + steps.offset_days <= {{ analytics_as_of_date() }}
+    where membership.anchor_on + steps.offset_days <= {{ as_of_date() }}
 ),
 
 step_sends as (

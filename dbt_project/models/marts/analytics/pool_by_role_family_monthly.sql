@@ -20,7 +20,7 @@ contacts as (
 ),
 
 months as (
-    {{ month_spine('(select min(first_seen_at) from contacts)', analytics_as_of_date()) }}
+    {{ month_spine('(select min(first_seen_at) from contacts)', as_of_date()) }}
 ),
 
 families as (

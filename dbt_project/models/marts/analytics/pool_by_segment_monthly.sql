@@ -12,7 +12,7 @@ membership as (
 ),
 
 months as (
-    {{ month_spine('(select min(entered_at) from membership)', analytics_as_of_date()) }}
+    {{ month_spine('(select min(entered_at) from membership)', as_of_date()) }}
 ),
 
 segments as (
@@ -24,7 +24,7 @@ month_ends as (
         months.month_start,
         least(
             cast(months.month_start + interval 1 month as date) - 1,
-            {{ analytics_as_of_date() }}
+            {{ as_of_date() }}
         ) as month_end,
         segments.segment_name
     from months
