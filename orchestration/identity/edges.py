@@ -8,6 +8,7 @@ strings name rules and scores only, never the identifier values themselves.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -38,6 +39,8 @@ DETERMINISTIC_RULES = {
     "email_corporate": ("work_email_exact", 4, 0.98),
 }
 FUZZY_RANK = 10
+# Both sides' name keys: what a frequency-dependent verdict is looked up by.
+JUDGED_NAME_COLUMNS = ("first_canon", "last_key", "first_canon_b", "last_key_b")
 # A same-name pair sharing one fact no namesake shares (`score_fuzzy`); merges after the
 # two-fact fuzzy edges and is weak evidence (clusters.py vetoes it on conflicting identifiers).
 EXCLUSIVE_FACT_RULE = "name_exclusive_fact"
@@ -322,14 +325,33 @@ def fuzzy_candidates(
     component: pl.Series,
     config: IdentityConfig,
     profiles: pl.DataFrame | None = None,
-) -> pl.DataFrame:
-    """Record pairs `a, b` (one per pair of components) sharing a `component_block_keys` block.
+    outside_sizes: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(record pairs `a, b` sharing a `component_block_keys` block, one per pair of
+    components; the blocks: `block_name, block, comp, idx`).
 
-    Blocks with more components than `block_cap` are common-name buckets: skipped.
+    Blocks with more components than `block_cap` are common-name buckets: skipped. An
+    incremental run resolving part of the market passes `outside_sizes`: for this frame's
+    blocks (`block_name, block`), how many components outside the frame hold them (`n`), so
+    a block is skipped exactly when a full run skips it.
     """
     keys = component_block_keys(people, component, profiles)
-    b = keys.group_by("block_name", "block", "comp").agg(pl.col("idx").min())
+    blocks = keys.group_by("block_name", "block", "comp").agg(pl.col("idx").min())
+    b = blocks
     sizes = b.group_by("block_name", "block").agg(pl.len().alias("n"))
+    if outside_sizes is not None:
+        sizes = (
+            pl.concat(
+                [
+                    sizes.with_columns(pl.col("n").cast(pl.Int64)),
+                    outside_sizes(sizes.select("block_name", "block")).with_columns(
+                        pl.col("n").cast(pl.Int64)
+                    ),
+                ]
+            )
+            .group_by("block_name", "block")
+            .agg(pl.col("n").sum())
+        )
     b = b.join(
         sizes.filter((pl.col("n") >= 2) & (pl.col("n") <= block_cap(config))),
         on=["block_name", "block"],
@@ -342,11 +364,12 @@ def fuzzy_candidates(
         )
     )
     # Scoring compares components: one candidate per component pair.
-    return (
+    cand = (
         pairs.group_by("comp", "comp_r")
         .agg(pl.col("a").min(), pl.col("b").min(), pl.col("block_name").min().alias("block"))
         .select("a", "b", "block")
     )
+    return cand, blocks
 
 
 def component_profiles(people: pl.DataFrame, component: pl.Series) -> pl.DataFrame:
@@ -375,8 +398,10 @@ def score_fuzzy(
     config: IdentityConfig,
     frequencies: NameFrequencies | None = None,
     profiles: pl.DataFrame | None = None,
-) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """(auto-merge edges, review pairs, pending same-name one-fact pairs) for candidate pairs.
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(auto-merge edges, review pairs, pending same-name one-fact pairs, judged pairs).
+
+    `judged`: the output pairs with their names, shared facts and namesake verdict `common`.
 
     `frequencies` (how common names and facts are) default to those of `component`; an
     incremental run that scores only part of the records passes the whole market's.
@@ -391,7 +416,7 @@ def score_fuzzy(
     not). A pair whose components disagree on a singular identifier kind (two LinkedIn
     profiles, two phone numbers) is vetoed: the names coincide but the people do not. A pair
     that more than `max_expected_namesakes` other people would match as well by coincidence
-    (`_expected_namesakes`) is held for review ("hold:common_name" in its evidence).
+    (`expected_namesakes`) is held for review ("hold:common_name" in its evidence).
     """
     cols = ["idx", "first_key", "last_key", "first_canon"]
     attrs = people.select(cols).with_columns(component.alias("comp"))
@@ -400,7 +425,16 @@ def score_fuzzy(
     )
     if c.is_empty():
         pending = _empty_edges().select("a", "b", "score", "evidence")
-        return _empty_edges(), _empty_edges().drop("rank"), pending
+        judged = pl.DataFrame(
+            schema={
+                "a": pl.UInt32,
+                "b": pl.UInt32,
+                "common": pl.Boolean,
+                **{col: pl.String for col in JUDGED_NAME_COLUMNS},
+                **{f"shared_{col}": pl.List(pl.String) for col in FACT_COLUMNS},
+            }
+        )
+        return _empty_edges(), _empty_edges().drop("rank"), pending, judged
     c = c.with_columns(
         _pairwise(c, "first_key", first_names_compatible, "fn"),
         _pairwise(c, "last_key", last_names_compatible, "ln"),
@@ -408,10 +442,14 @@ def score_fuzzy(
     prof = component_profiles(people, component) if profiles is None else profiles
     c = c.join(prof, on="comp").join(prof, left_on="comp_b", right_on="comp", suffix="_b")
     freq = frequencies or name_frequencies(people, component, prof)
-    c = c.with_columns(_expected_namesakes(c, people, freq))
+    c = c.with_columns(
+        pl.col(col).list.set_intersection(pl.col(f"{col}_b")).alias(f"shared_{col}")
+        for col in FACT_COLUMNS
+    )
+    c = c.with_columns(expected_namesakes(c, freq))
 
     def shared(col: str) -> pl.Expr:
-        return pl.col(col).list.set_intersection(pl.col(f"{col}_b")).list.len() > 0
+        return pl.col(f"shared_{col}").list.len() > 0
 
     def both_known(col: str) -> pl.Expr:
         return (pl.col(col).list.len() > 0) & (pl.col(f"{col}_b").list.len() > 0)
@@ -464,7 +502,16 @@ def score_fuzzy(
         "score",
         evidence.alias("evidence"),
         (pl.col("veto") | common).alias("veto"),
+        common.alias("common"),
+        *JUDGED_NAME_COLUMNS,
+        *(f"shared_{col}" for col in FACT_COLUMNS),
     )
+    # Every pair that reaches the output, with what the namesake guard judged it on: an
+    # incremental run re-judges these when the market's frequencies move (incremental.py).
+    judged = out.filter(pl.col("score") >= config.review_score).select(
+        "a", "b", "common", *JUDGED_NAME_COLUMNS, *(f"shared_{col}" for col in FACT_COLUMNS)
+    )
+    out = out.drop("common", *JUDGED_NAME_COLUMNS, *(f"shared_{col}" for col in FACT_COLUMNS))
     auto = out.filter((pl.col("score") >= config.auto_merge_score) & ~pl.col("veto"))
     review = out.filter(
         (pl.col("score") >= config.review_score)
@@ -494,6 +541,7 @@ def score_fuzzy(
         auto.sort("score", "a", "b", descending=[True, False, False]),
         review.drop("veto"),
         pending,
+        judged,
     )
 
 
@@ -503,8 +551,9 @@ def exclusive_fact_edges(
     pending: pl.DataFrame,
     freq: NameFrequencies | None = None,
     max_namesakes: float = 0.1,
-) -> pl.DataFrame:
-    """Edges for same-name pairs (`score_fuzzy` pending) that share a fact no namesake shares.
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(edges, judged pairs) for same-name pairs (`score_fuzzy` pending) that share a fact no
+    namesake shares.
 
     One shared company, city or role is not enough against namesakes in general, but it is
     when, across the whole market, only these two components carry that value under that
@@ -513,7 +562,9 @@ def exclusive_fact_edges(
     sign-up. A third same-name component holding the fact makes it ambiguous: no edge.
     `component` is the clustering after the two-fact fuzzy merges (so pieces of one person
     already joined count once); `freq` defaults to its frequencies (an incremental run
-    passes the whole market's).
+    passes the whole market's). `judged` holds every pair the frequencies decided, with its
+    name, shared facts and verdict (`fact`, null when no edge), for an incremental run to
+    re-judge when the market's frequencies move.
     """
     comp = component.gather(pending["a"]), component.gather(pending["b"])
     p = pending.with_columns(
@@ -521,7 +572,17 @@ def exclusive_fact_edges(
         pl.max_horizontal(comp[0], comp[1]).alias("comp_b"),
     ).filter(pl.col("comp") != pl.col("comp_b"))
     if p.is_empty():
-        return _empty_edges()
+        judged = pl.DataFrame(
+            schema={
+                "a": pl.UInt32,
+                "b": pl.UInt32,
+                "first_canon": pl.String,
+                "last_key": pl.String,
+                **{f"shared_{col}": pl.List(pl.String) for col in FACT_COLUMNS},
+                "fact": pl.String,
+            }
+        )
+        return _empty_edges(), judged
     prof = component_profiles(people, component)
     if freq is None or freq.name_facts is None:
         freq = name_frequencies(people, component, prof, with_name_facts=True)
@@ -540,17 +601,46 @@ def exclusive_fact_edges(
         )
 
     # Facts gathered by the two-fact merges can now contradict the pair.
-    p = p.filter(~disjoint("cities") & ~disjoint("roles"))
+    p = p.filter(~disjoint("cities") & ~disjoint("roles")).select(
+        "a",
+        "b",
+        "score",
+        "evidence",
+        "first_canon",
+        "last_key",
+        *(
+            pl.col(col).list.set_intersection(pl.col(f"{col}_b")).alias(f"shared_{col}")
+            for col in FACT_COLUMNS
+        ),
+    )
+    p = p.with_columns(exclusive_verdicts(p, freq, max_namesakes))
+    e = p.filter(pl.col("fact").is_not_null())
+    edges = (
+        e.select(
+            "a",
+            "b",
+            pl.lit(EXCLUSIVE_FACT_RULE).alias("rule"),
+            "score",
+            (pl.col("evidence") + pl.lit(" exclusive:") + pl.col("fact")).alias("evidence"),
+            pl.lit(FUZZY_RANK + 1, dtype=pl.Int32).alias("rank"),
+        )
+        .sort("score", "a", "b", descending=[True, False, False])
+        .unique(["a", "b"], keep="first", maintain_order=True)
+    )
+    return edges, p.drop("score", "evidence")
+
+
+def exclusive_verdicts(
+    pairs: pl.DataFrame, freq: NameFrequencies, max_namesakes: float
+) -> pl.Series:
+    """Per pair (`first_canon, last_key, shared_<fact>`): the exclusive facts joined by "+"
+    when the pair earns a `name_exclusive_fact` edge, else null (`exclusive_fact_edges`)."""
+    assert freq.name_facts is not None
     row = pl.int_range(pl.len(), dtype=pl.UInt32).alias("row")
     hits = []
-    for col in ("companies", "cities", "roles"):
+    for col in FACT_COLUMNS:
         shared = (
-            p.select(
-                row,
-                "first_canon",
-                "last_key",
-                pl.col(col).list.set_intersection(pl.col(f"{col}_b")).alias("v"),
-            )
+            pairs.select(row, "first_canon", "last_key", pl.col(f"shared_{col}").alias("v"))
             .explode("v")
             .drop_nulls("v")
             .with_columns(pl.lit(col).alias("fact"))
@@ -565,29 +655,19 @@ def exclusive_fact_edges(
         pl.concat(hits)
         .group_by("row")
         .agg(pl.col("fact").unique().sort().str.join("+"), pl.col("f").min())
-    )
-    e = (
-        p.with_columns(row)
-        .join(found, on="row")
+        .join(pairs.select(row, "first_canon", "last_key"), on="row")
         .join(freq.names, on=["first_canon", "last_key"], how="left")
         # Other people expected to share the name and this fact by coincidence (as in
-        # `_expected_namesakes`): exclusivity means little for a common name in a big market.
+        # `expected_namesakes`): exclusivity means little for a common name in a big market.
         .with_columns(
             ((pl.col("name_n").fill_null(1) - 1).clip(lower_bound=1) * pl.col("f")).alias("ns")
         )
         .filter(pl.col("ns") <= max_namesakes)
     )
     return (
-        e.select(
-            "a",
-            "b",
-            pl.lit(EXCLUSIVE_FACT_RULE).alias("rule"),
-            "score",
-            (pl.col("evidence") + pl.lit(" exclusive:") + pl.col("fact")).alias("evidence"),
-            pl.lit(FUZZY_RANK + 1, dtype=pl.Int32).alias("rank"),
-        )
-        .sort("score", "a", "b", descending=[True, False, False])
-        .unique(["a", "b"], keep="first", maintain_order=True)
+        pairs.select(row)
+        .join(found.select("row", "fact"), on="row", how="left", maintain_order="left")["fact"]
+        .alias("fact")
     )
 
 
@@ -602,6 +682,92 @@ class NameFrequencies:
     name_facts: pl.DataFrame | None
 
 
+FACT_COLUMNS = ("companies", "cities", "roles")
+
+
+@dataclass(frozen=True, slots=True)
+class FrequencyCounts:
+    """The counts behind `NameFrequencies`, additive over disjoint sets of components.
+
+    An incremental run keeps the market's counts from the last run, takes away what the
+    re-resolved people contributed then and adds what they contribute now (incremental.py):
+    the result is exactly what a full run would count, without recounting the market.
+    """
+
+    names: pl.DataFrame  # first_canon, last_key, name_n (Int64)
+    facts: dict[str, pl.DataFrame]  # companies|cities|roles -> v, n (Int64 components)
+    n_comp: int
+    name_facts: pl.DataFrame | None  # first_canon, last_key, fact, v, k (Int64)
+
+    def combine(self, other: FrequencyCounts, sign: int = 1) -> FrequencyCounts:
+        """self + other (sign 1) or self - other (sign -1); rows counted zero are dropped."""
+
+        def add(a: pl.DataFrame, b: pl.DataFrame, keys: list[str], col: str) -> pl.DataFrame:
+            both = pl.concat([a, b.with_columns(pl.col(col) * sign)])
+            return both.group_by(keys).agg(pl.col(col).sum()).filter(pl.col(col) != 0)
+
+        name_facts = None
+        if self.name_facts is not None and other.name_facts is not None:
+            name_facts = add(
+                self.name_facts,
+                other.name_facts,
+                ["first_canon", "last_key", "fact", "v"],
+                "k",
+            )
+        return FrequencyCounts(
+            names=add(self.names, other.names, ["first_canon", "last_key"], "name_n"),
+            facts={c: add(self.facts[c], other.facts[c], ["v"], "n") for c in FACT_COLUMNS},
+            n_comp=self.n_comp + sign * other.n_comp,
+            name_facts=name_facts,
+        )
+
+    def shares(self) -> NameFrequencies:
+        n_comp = max(self.n_comp, 1)
+        return NameFrequencies(
+            names=self.names,
+            facts={
+                c: f.select("v", (pl.col("n") / n_comp).alias("f")) for c, f in self.facts.items()
+            },
+            name_facts=self.name_facts,
+        )
+
+
+def count_frequencies(
+    people: pl.DataFrame,
+    component: pl.Series,
+    profiles: pl.DataFrame | None = None,
+    *,
+    with_name_facts: bool = False,
+) -> FrequencyCounts:
+    """Counts over the components of `component` (records with the same label = one)."""
+    prof = component_profiles(people, component) if profiles is None else profiles
+    named = people.select(component.alias("comp"), "first_canon", "last_key").drop_nulls().unique()
+    names = named.group_by("first_canon", "last_key").agg(pl.len().cast(pl.Int64).alias("name_n"))
+    facts = {
+        col: prof.select(pl.col(col).alias("v"))
+        .explode("v")
+        .drop_nulls()
+        .group_by("v")
+        .agg(pl.len().cast(pl.Int64).alias("n"))
+        for col in FACT_COLUMNS
+    }
+    name_facts = None
+    if with_name_facts:
+        name_facts = pl.concat(
+            [
+                named.join(
+                    prof.select("comp", pl.col(col).alias("v")).explode("v").drop_nulls("v"),
+                    on="comp",
+                )
+                .group_by("first_canon", "last_key", "v")
+                .agg(pl.len().cast(pl.Int64).alias("k"))
+                .with_columns(pl.lit(col).alias("fact"))
+                for col in FACT_COLUMNS
+            ]
+        ).select("first_canon", "last_key", "fact", "v", "k")
+    return FrequencyCounts(names=names, facts=facts, n_comp=prof.height, name_facts=name_facts)
+
+
 def name_frequencies(
     people: pl.DataFrame,
     component: pl.Series,
@@ -613,49 +779,30 @@ def name_frequencies(
 
     `name_facts` (only `exclusive_fact_edges` needs them) are counted when asked for.
     """
-    prof = component_profiles(people, component) if profiles is None else profiles
-    n_comp = max(prof.height, 1)
-    named = people.select(component.alias("comp"), "first_canon", "last_key").drop_nulls().unique()
-    names = named.group_by("first_canon", "last_key").agg(pl.len().alias("name_n"))
-    facts = {
-        col: prof.select(pl.col(col).alias("v"))
-        .explode("v")
-        .drop_nulls()
-        .group_by("v")
-        .agg((pl.len() / n_comp).alias("f"))
-        for col in ("companies", "cities", "roles")
-    }
-    if not with_name_facts:
-        return NameFrequencies(names=names, facts=facts, name_facts=None)
-    name_facts = pl.concat(
-        [
-            named.join(
-                prof.select("comp", pl.col(col).alias("v")).explode("v").drop_nulls("v"),
-                on="comp",
-            )
-            .group_by("first_canon", "last_key", "v")
-            .agg(pl.len().cast(pl.UInt32).alias("k"))
-            .with_columns(pl.lit(col).alias("fact"))
-            for col in ("companies", "cities", "roles")
-        ]
-    ).select("first_canon", "last_key", "fact", "v", "k")
-    return NameFrequencies(names=names, facts=facts, name_facts=name_facts)
+    return count_frequencies(
+        people, component, profiles, with_name_facts=with_name_facts
+    ).shares()
 
 
-def _expected_namesakes(c: pl.DataFrame, people: pl.DataFrame, freq: NameFrequencies) -> pl.Series:
+def expected_namesakes(pairs: pl.DataFrame, freq: NameFrequencies) -> pl.Series:
     """How many OTHER people would share this name and the matched facts by coincidence.
 
     (components carrying the name - 1) x the share of components holding each matched value
     (rarest shared company, city, role), as if facts were independent of names. A rare name at
     a shared employer is strong evidence; "Priya Patel at Acme in London" in a market of a
     million records is not, because several Priya Patels are expected to match that well.
+    `pairs` holds both sides' `first_canon, last_key` (`_b` suffix) and the shared values
+    (`shared_companies|cities|roles`); an incremental run re-judges stored pairs with it.
     """
-    canon = people.select("idx", "first_canon", "last_key")
     pair = (
-        c.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), "a", "b")
-        .join(canon, left_on="a", right_on="idx", how="left")
+        pairs.select(
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"),
+            "first_canon",
+            "last_key",
+            "first_canon_b",
+            "last_key_b",
+        )
         .join(freq.names, on=["first_canon", "last_key"], how="left")
-        .join(canon, left_on="b", right_on="idx", how="left", suffix="_b")
         .join(
             freq.names.rename({"name_n": "name_n_b"}),
             left_on=["first_canon_b", "last_key_b"],
@@ -670,9 +817,9 @@ def _expected_namesakes(c: pl.DataFrame, people: pl.DataFrame, freq: NameFrequen
         .alias("namesakes")
     ).to_series()
     for col, facts in freq.facts.items():
-        rows = c.select(
+        rows = pairs.select(
             pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"),
-            pl.col(col).list.set_intersection(pl.col(f"{col}_b")).alias("v"),
+            pl.col(f"shared_{col}").alias("v"),
         )
         found = rows.explode("v").join(facts, on="v").group_by("row").agg(pl.col("f").min())
         # No shared value: the fact did not match and does not narrow the namesakes (x 1).

@@ -9,14 +9,16 @@ awkward and slow in SQL. The heavy lifting (normalising, blocking, joins) is sti
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import polars as pl
 
 from .clusters import union_find_clusters
 from .edges import (
-    NameFrequencies,
+    FrequencyCounts,
     component_profiles,
+    count_frequencies,
     deterministic_edges,
     exclusive_fact_edges,
     fuzzy_candidates,
@@ -29,6 +31,37 @@ from .schema import IdentityConfig
 
 
 @dataclass(slots=True)
+class MarketContext:
+    """What the records OUTSIDE the frame contribute, for a run over part of the market.
+
+    An incremental run (incremental.py) resolves only the touched people but every
+    frequency-dependent decision must see the whole market: the engine adds its own counts
+    to these, so the totals are exactly a full run's.
+    """
+
+    counts: FrequencyCounts  # over the components the identifier edges form
+    exclusive_counts: FrequencyCounts  # over the components after the two-fact merges
+    # (block_name, block) of this frame -> n components outside the frame holding it
+    outside_sizes: Callable[[pl.DataFrame], pl.DataFrame]
+    # `screen_identifiers` output judged with every carrier of the frame's identifiers
+    screened: tuple[pl.DataFrame, pl.DataFrame]
+
+
+@dataclass(slots=True)
+class RunStats:
+    """What an incremental run needs from a run to stay exact (all over this frame's idx)."""
+
+    first: pl.Series  # per idx: component after identifier edges (smallest idx)
+    second: pl.Series  # per idx: component after the two-fact fuzzy merges
+    counts: FrequencyCounts  # this frame's counts over `first`
+    exclusive_counts: FrequencyCounts  # this frame's counts over `second` (with name facts)
+    blocks: pl.DataFrame  # block_name, block, comp (of `first`), idx
+    judged_fuzzy: pl.DataFrame  # score_fuzzy `judged`
+    judged_exclusive: pl.DataFrame  # exclusive_fact_edges `judged`
+    pending: pl.DataFrame  # a, b: score_fuzzy `pending` (judged on `second`)
+
+
+@dataclass(slots=True)
 class IdentityResult:
     clusters: pl.DataFrame  # record_key, cluster_key (smallest record_key of the cluster)
     edges: pl.DataFrame  # record_key_a, record_key_b, rule, score, evidence (applied or not)
@@ -38,6 +71,7 @@ class IdentityResult:
     people: pl.DataFrame  # normalised records (idx, record_key, name/company keys, ...)
     identifiers: pl.DataFrame  # normalised identifiers (idx, kind, value, corporate, role)
     timings: dict[str, float] = field(default_factory=dict)
+    stats: RunStats | None = None
 
 
 def _with_keys(frame: pl.DataFrame, keys: pl.Series) -> pl.DataFrame:
@@ -52,18 +86,14 @@ def resolve_identities(
     config: IdentityConfig | None = None,
     *,
     normalised: tuple[pl.DataFrame, pl.DataFrame] | None = None,
-    frequencies: NameFrequencies | None = None,
-    exclusive_frequencies: NameFrequencies | None = None,
-    screened: tuple[pl.DataFrame, pl.DataFrame] | None = None,
+    context: MarketContext | None = None,
 ) -> IdentityResult:
     """Cluster person records into people.
 
-    `normalised` lets a caller reuse cached keys; `frequencies` (how common names and facts
-    are) default to this frame's own, and an incremental run over part of the market passes
-    the whole market's (incremental.py; `exclusive_frequencies` counted over the components
-    before exclusive-fact merges, which a full run counts itself), as it passes `screened`
-    (`screen_identifiers` output judged with every carrier of the identifiers, not only this
-    frame's).
+    `normalised` lets a caller reuse cached keys. `context` makes a run over part of the
+    market decide as a full run would (incremental.py): the frequencies and block sizes are
+    this frame's plus the rest of the market's, and identifiers are screened with every
+    carrier.
     """
     cfg = config or IdentityConfig()
     t: dict[str, float] = {}
@@ -72,7 +102,10 @@ def resolve_identities(
     t["normalise"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    usable, status = screened or screen_identifiers(people, identifiers, cfg)
+    if context is not None:
+        usable, status = context.screened
+    else:
+        usable, status = screen_identifiers(people, identifiers, cfg)
     det = deterministic_edges(usable)
     t["deterministic_edges"] = time.perf_counter() - t0
 
@@ -87,9 +120,17 @@ def resolve_identities(
 
     t0 = time.perf_counter()
     profiles = component_profiles(people, first.component)
-    cand = fuzzy_candidates(people, first.component, cfg, profiles)
-    auto, review, pending = score_fuzzy(
-        people, identifiers, first.component, cand, cfg, frequencies, profiles
+    counts = count_frequencies(people, first.component, profiles)
+    total = counts if context is None else counts.combine(context.counts)
+    cand, blocks = fuzzy_candidates(
+        people,
+        first.component,
+        cfg,
+        profiles,
+        None if context is None else context.outside_sizes,
+    )
+    auto, review, pending, judged_fuzzy = score_fuzzy(
+        people, identifiers, first.component, cand, cfg, total.shares(), profiles
     )
     t["fuzzy"] = time.perf_counter() - t0
 
@@ -100,8 +141,18 @@ def resolve_identities(
     # Same-name pairs with one fact no namesake shares, judged on the people the two-fact
     # merges formed (pieces of one person already joined count once).
     t0 = time.perf_counter()
-    exclusive = exclusive_fact_edges(
-        people, second.component, pending, exclusive_frequencies, cfg.max_single_fact_namesakes
+    exclusive_counts = count_frequencies(people, second.component, with_name_facts=True)
+    total_exclusive = (
+        exclusive_counts
+        if context is None
+        else exclusive_counts.combine(context.exclusive_counts)
+    )
+    exclusive, judged_exclusive = exclusive_fact_edges(
+        people,
+        second.component,
+        pending,
+        total_exclusive.shares(),
+        cfg.max_single_fact_namesakes,
     )
     third = union_find_clusters(n, exclusive, singular, cfg, initial=second.component)
     review = review.join(exclusive.select("a", "b"), on=["a", "b"], how="anti")
@@ -126,4 +177,14 @@ def resolve_identities(
         people=people,
         identifiers=identifiers,
         timings=t,
+        stats=RunStats(
+            first=first.component,
+            second=second.component,
+            counts=counts,
+            exclusive_counts=exclusive_counts,
+            blocks=blocks,
+            judged_fuzzy=judged_fuzzy,
+            judged_exclusive=judged_exclusive,
+            pending=pending.select("a", "b"),
+        ),
     )

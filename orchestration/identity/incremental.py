@@ -1,4 +1,4 @@
-"""Incremental runs: re-resolve only the people that changed records can touch.
+"""Incremental runs: re-resolve only the people that changed records can touch, exactly.
 
 A full run normalises every record, builds every identifier and fuzzy edge and clusters the
 whole market. After a few records change, almost all of that work would reproduce the last
@@ -6,23 +6,35 @@ result. An incremental run therefore:
 
 1. normalises only records whose content changed (a hash per `record_key`; the cache keeps
    the normalised rows of the others);
-2. finds the contacts a change can reach (`touched_records`): the previous contacts of the
-   changed, new and deleted records and of every record sharing an identifier with their old
-   or new versions, plus every contact sharing a fuzzy block (edges.py
-   `component_block_keys`) with those, unless the block holds more untouched contacts than
-   its cap (edges.py `block_cap`: it then stays a skipped common-name bucket). Contacts are
-   re-resolved whole, never in part;
-3. resolves those records with the normal engine, giving it what only the whole market
-   knows: identifier screening judged with every carrier of each identifier (a shared
-   mailbox stays shared even if most of its carriers are not re-resolved) and the market's
-   name/fact frequencies for the namesake guard (for exclusive-fact pairs, counted over the
-   previous components before those merges, as a full run counts them); every other record
-   keeps its previous cluster, edges and review pairs.
+2. picks the touched people `T` (whole previous contacts, never parts of one): the contacts
+   of changed, new and deleted records and of every record sharing an identifier with their
+   old or new versions, plus the contacts sharing a small fuzzy block with those;
+3. resolves `T`'s records with the normal engine, handing it what the rest of the market
+   contributes (engine.py `MarketContext`): name/fact counts kept from the last run
+   (`MarketState`) minus what `T` contributed then — the engine adds what `T` contributes
+   now, so every frequency is exactly a full run's without recounting the market — the
+   number of outside components in each of its blocks (so a block is skipped exactly when a
+   full run skips it) and identifier screening with every carrier;
+4. checks that nothing outside `T` can decide differently, else grows `T` and goes back to
+   3 (rare; each round only grows `T`):
+   - a block `T` holds (before or now) that outside components also hold, unless it is a
+     skipped common-name bucket both before and now: they are compared with `T` (or, with
+     `T` gone, with each other);
+   - a usable identifier group with carriers inside and outside `T` (its edges are
+     anchored on its first carrier);
+   - a pair outside `T` whose frequency-dependent verdict moves: every fuzzy pair that
+     reached the output and every same-name exclusive-fact pair is kept with its names and
+     shared facts (`judged_*`) and re-judged with the new totals (a namesake count or a
+     fact's market share crossing `max_expected_namesakes` / `max_single_fact_namesakes`
+     can flip a pair none of whose records changed).
+   Everything else outside `T` keeps its previous clusters, edges and review pairs: its
+   inputs and every verdict it depends on are unchanged, so the result equals a full run's
+   (tests/test_identity_incremental.py compares them).
 
-The frequencies are counted over the previous contacts (a full run counts them over the
-components linked by identifiers), so a long series of incremental runs can drift slightly
-from a full run at the margin of the namesake guard; a scheduled full run resets it. When
-more than `incremental_max_share` of the records changed, a full run is cheaper and is done.
+Exactness assumes records keep their relative order between runs (the engine's tie-breaks
+are positional, as in a full run): the adapters emit records in a stable key order, new
+ones anywhere. When more than `incremental_max_share` of the records changed, a full run
+is cheaper and is done.
 """
 
 from __future__ import annotations
@@ -32,17 +44,34 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from .clusters import connected_components
 from .edges import (
-    EXCLUSIVE_FACT_RULE,
+    FrequencyCounts,
     block_cap,
-    component_block_keys,
-    name_frequencies,
+    count_frequencies,
+    exclusive_verdicts,
+    expected_namesakes,
     screen_identifiers,
 )
-from .engine import IdentityResult, resolve_identities
+from .engine import IdentityResult, MarketContext, resolve_identities
 from .normalise import normalise_records
 from .schema import IdentityConfig
+
+
+@dataclass(slots=True)
+class MarketState:
+    """What the last run knew about the whole market, keyed by record_key (see module doc).
+
+    Component labels are the record_key of the component's first record (the engine's
+    smallest idx), so they match across runs as long as records keep their relative order.
+    """
+
+    labels: pl.DataFrame  # record_key, first, second, cluster_key
+    counts: FrequencyCounts  # over `first` components
+    exclusive_counts: FrequencyCounts  # over `second` components, with name facts
+    blocks: pl.DataFrame  # block_name, block, first: every component's fuzzy blocks
+    judged_fuzzy: pl.DataFrame  # record_key_a, record_key_b, common, names, shared_<fact>
+    judged_exclusive: pl.DataFrame  # record_key_a, record_key_b, names, shared_<fact>, fact
+    pending: pl.DataFrame  # record_key_a, record_key_b: same-name one-fact pairs
 
 
 @dataclass(slots=True)
@@ -50,6 +79,7 @@ class NormalisedCache:
     people: pl.DataFrame  # normalised people rows + record_hash (idx dropped)
     identifiers: pl.DataFrame  # record_key, kind, value, corporate, role
     result: IdentityResult | None = None  # the last run's result (for incremental runs)
+    market: MarketState | None = None  # the last run's market-wide state
 
 
 def _record_hash(records: pl.DataFrame) -> pl.Series:
@@ -105,167 +135,451 @@ def resolve_incremental(
     people, identifiers, new_cache, changed = normalise_with_cache(records, cache, cfg)
     t_norm = time.perf_counter() - t0
     prev = cache.result if cache is not None else None
-    if prev is None or changed.len() > cfg.incremental_max_share * max(records.height, 1):
+    state = cache.market if cache is not None else None
+    if (
+        prev is None
+        or state is None
+        or changed.len() > cfg.incremental_max_share * max(records.height, 1)
+    ):
         result = resolve_identities(records, cfg, normalised=(people, identifiers))
+        t0 = time.perf_counter()
+        new_cache.market = _run_state(result)
+        result.timings["market_state"] = time.perf_counter() - t0
     else:
         assert cache is not None
-        result = _resolve_touched(records, people, identifiers, cache, prev, changed, cfg)
+        result, new_cache.market = _resolve_touched(
+            records, people, identifiers, new_cache, cache, prev, state, changed, cfg
+        )
     result.timings = {"normalise_changed": t_norm, **result.timings}
     new_cache.result = result
     return result, new_cache, changed.len()
 
 
-def _keyed_identifiers(people: pl.DataFrame, identifiers: pl.DataFrame) -> pl.DataFrame:
-    return identifiers.join(people.select("idx", "record_key"), on="idx").select(
-        "record_key", "kind", "value"
+def _labelled(keys: pl.Series, component: pl.Series) -> pl.Series:
+    """Component label per record: the record_key of the component's first record."""
+    return keys.gather(component)
+
+
+def _judged_keys(judged: pl.DataFrame, keys: pl.Series) -> pl.DataFrame:
+    return judged.with_columns(
+        keys.gather(judged["a"]).alias("record_key_a"),
+        keys.gather(judged["b"]).alias("record_key_b"),
+    ).drop("a", "b")
+
+
+def _run_state(result: IdentityResult) -> MarketState:
+    """The state a run contributes, over its own records (a full run: the whole market)."""
+    stats = result.stats
+    assert stats is not None
+    keys = result.people["record_key"]
+    return MarketState(
+        labels=pl.DataFrame(
+            {
+                "record_key": keys,
+                "first": _labelled(keys, stats.first),
+                "second": _labelled(keys, stats.second),
+            }
+        ).join(result.clusters, on="record_key", how="left", maintain_order="left"),
+        counts=stats.counts,
+        exclusive_counts=stats.exclusive_counts,
+        blocks=stats.blocks.select(
+            "block_name", "block", _labelled(keys, stats.blocks["comp"]).alias("first")
+        ),
+        judged_fuzzy=_judged_keys(stats.judged_fuzzy, keys),
+        judged_exclusive=_judged_keys(stats.judged_exclusive, keys),
+        pending=_judged_keys(stats.pending, keys),
     )
 
 
-def _contact_labels(people: pl.DataFrame, prev: IdentityResult) -> pl.Series:
-    """Per current record: its previous contact, or its own key when it is new."""
-    return (
-        people.select("record_key")
-        .join(prev.clusters, on="record_key", how="left", maintain_order="left")
-        .select(pl.col("cluster_key").fill_null(pl.col("record_key")).alias("label"))["label"]
-    )
-
-
-def _before_exclusive_labels(people: pl.DataFrame, prev: IdentityResult) -> pl.Series:
-    """Per current record: its previous component BEFORE the exclusive-fact merges.
-
-    A full run judges `name_exclusive_fact` pairs on the components the identifier and
-    two-fact edges formed (engine.py); counting over the final contacts instead would let an
-    incremental run merge at the margin where a full run does not. Rebuilt from the previous
-    run's applied edges (refused ones and exclusive-fact ones left out).
-    """
-    keys = people.select(pl.col("record_key"), pl.col("idx").cast(pl.UInt32))
-    applied = prev.edges.filter(pl.col("rule") != EXCLUSIVE_FACT_RULE).join(
-        prev.refused.select("record_key_a", "record_key_b"),
-        on=["record_key_a", "record_key_b"],
-        how="anti",
-    )
-    e = applied.join(keys, left_on="record_key_a", right_on="record_key").join(
-        keys, left_on="record_key_b", right_on="record_key", suffix="_b"
-    )
-    comp = connected_components(people.height, e["idx"], e["idx_b"])
-    return people.select("record_key", comp.alias("comp")).select(
-        pl.col("record_key").min().over("comp").alias("label")
-    )["label"]
-
-
-def touched_records(
-    people: pl.DataFrame,
-    identifiers: pl.DataFrame,
+def _seed_labels(
+    new_cache: NormalisedCache,
     cache: NormalisedCache,
-    prev: IdentityResult,
+    labels_now: pl.DataFrame,
+    state: MarketState,
     changed_keys: pl.Series,
-    config: IdentityConfig,
-) -> pl.DataFrame:
-    """`record_key` of every current record whose contact a change can alter."""
-    cur = people.select("record_key")
-    changed = changed_keys.to_frame("record_key")
-    deleted = cache.people.select("record_key").join(cur, on="record_key", how="anti")
-    seeds = pl.concat([changed, deleted]).unique()
-    ids_now = _keyed_identifiers(people, identifiers)
-    ids_before = _keyed_identifiers(prev.people, prev.identifiers)
-    seed_values = pl.concat(
-        [ids_now.join(seeds, on="record_key"), ids_before.join(seeds, on="record_key")]
-    ).select("kind", "value")
-    reached = pl.concat(
-        [
-            seeds,
-            ids_now.join(seed_values, on=["kind", "value"], how="semi").select("record_key"),
-        ]
-    )
-    # Contact labels: the previous contact (deleted records keep theirs to mark it touched).
-    labels = pl.concat(
-        [
-            cur.with_columns(_contact_labels(people, prev)),
-            prev.clusters.join(deleted, on="record_key").select(
-                "record_key", pl.col("cluster_key").alias("label")
-            ),
-        ]
-    )
-    touched = labels.join(reached, on="record_key", how="semi").select("label").unique()
-    # Fuzzy block mates of the touched contacts, as contacts of the current records.
-    keys = component_block_keys(people, labels.join(cur, on="record_key")["label"])
-    keys = keys.select(pl.col("comp").alias("label"), "block_name", "block").unique()
-    keys = keys.with_columns(pl.col("label").is_in(touched["label"].implode()).alias("is_touched"))
-    per_block = keys.group_by("block_name", "block").agg(
-        pl.col("is_touched").any().alias("any_touched"),
-        (~pl.col("is_touched")).sum().alias("untouched"),
-    )
-    live = per_block.filter(pl.col("any_touched") & (pl.col("untouched") <= block_cap(config)))
-    mates = keys.join(live, on=["block_name", "block"], how="semi").select("label")
-    all_labels = pl.concat([touched, mates]).unique()
-    return labels.join(all_labels, on="label", how="semi").join(cur, on="record_key", how="semi")
-
-
-def _screened_with_every_carrier(
-    people: pl.DataFrame,
-    identifiers: pl.DataFrame,
-    mask: pl.Series,
-    renumber: pl.DataFrame,
-    config: IdentityConfig,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """`screen_identifiers` for the subset's identifiers, judged with all their carriers."""
-    values = (
-        identifiers.filter(pl.col("idx").is_in(people.filter(mask)["idx"].implode()))
+    """(contacts the changes reach, identifier values of the changed records then and now).
+
+    The previous contacts of changed, new and deleted records and of every record carrying
+    an identifier their old or new versions carry.
+    """
+    cur = labels_now.select("record_key")
+    deleted = cache.people.select("record_key").join(cur, on="record_key", how="anti")
+    seeds = pl.concat([changed_keys.to_frame("record_key"), deleted]).unique()
+    seed_list = seeds["record_key"].implode()
+    seed_values = (
+        pl.concat(
+            [
+                new_cache.identifiers.filter(pl.col("record_key").is_in(seed_list)),
+                cache.identifiers.filter(pl.col("record_key").is_in(seed_list)),
+            ]
+        )
         .select("kind", "value")
         .unique()
     )
-    carriers = identifiers.join(values, on=["kind", "value"], how="semi")
-    ctx_people = people.join(carriers.select("idx").unique(), on="idx", how="semi")
-    usable, status = screen_identifiers(ctx_people, carriers, config)
-    usable = usable.join(renumber, left_on="idx", right_on="old").select(
-        pl.col("idx_right").alias("idx"), "kind", "value", "corporate", "name_group"
+    reached = new_cache.identifiers.join(seed_values, on=["kind", "value"], how="semi").select(
+        "record_key"
     )
-    return usable, status
+    reached_list = pl.concat([seeds, reached])["record_key"].implode()
+    contacts = pl.concat(
+        [
+            labels_now.filter(pl.col("record_key").is_in(reached_list)).select("label"),
+            state.labels.filter(pl.col("record_key").is_in(seed_list)).select(
+                pl.col("cluster_key").alias("label")
+            ),
+        ]
+    ).unique()
+    return contacts, seed_values
+
+
+def _block_mates(
+    state: MarketState,
+    touched_firsts: pl.Series,
+    sub_blocks: pl.DataFrame | None,
+    config: IdentityConfig,
+) -> pl.DataFrame:
+    """First labels outside T that share a fuzzy block with T in a way that matters.
+
+    Before the first engine run (`sub_blocks` None): the outside components of T's previous
+    blocks when they alone fit under the cap (T's blocks rarely move). After a run
+    (`sub_blocks`: block_name, block, first, unstable): the outside components of a block
+    that an unstable component of T holds now, when the block is compared now (they form
+    new pairs with it), and of a block whose skipped/compared status moved (their pairs
+    with each other and with T appear or vanish).
+    """
+    blocks = state.blocks.with_columns(
+        pl.col("first").is_in(touched_firsts.implode()).alias("in_t")
+    )
+    in_t = pl.col("in_t")
+    held = blocks.filter(in_t).select("block_name", "block")
+    if sub_blocks is not None:
+        now = sub_blocks.group_by("block_name", "block").agg(
+            pl.len().alias("n_now"), pl.col("unstable").any()
+        )
+        held = pl.concat([held, now.select("block_name", "block")])
+    held = held.unique()
+    rows = blocks.join(held, on=["block_name", "block"], how="semi")
+    sizes = rows.group_by("block_name", "block").agg(
+        pl.len().alias("n_before"), (~in_t).sum().alias("n_outside")
+    )
+    sizes = sizes.with_columns(block_cap(config).alias("cap"))
+    if sub_blocks is None:
+        pull = pl.col("n_outside") <= pl.col("cap")
+    else:
+        sizes = sizes.join(now, on=["block_name", "block"], how="left").with_columns(
+            pl.col("n_now").fill_null(0), pl.col("unstable").fill_null(False)
+        )
+        compared_now = pl.col("n_outside") + pl.col("n_now") <= pl.col("cap")
+        pull = (pl.col("unstable") & compared_now) | (
+            (pl.col("n_before") <= pl.col("cap")) != compared_now
+        )
+    live = sizes.filter((pl.col("n_outside") > 0) & pull)
+    return (
+        rows.filter(~in_t)
+        .join(live, on=["block_name", "block"], how="semi")
+        .select("first")
+        .unique()
+    )
+
+
+def _crossing_rows(frames: list[pl.DataFrame], status: pl.DataFrame) -> pl.DataFrame:
+    """record_key outside T of previous pairs whose side in T is unstable.
+
+    `status`: record_key, unstable for T's records. Such a pair's verdict can move, so its
+    other side must be re-resolved with T.
+    """
+    pairs = pl.concat([f.select("record_key_a", "record_key_b") for f in frames])
+    out = []
+    for mine, other in (("record_key_a", "record_key_b"), ("record_key_b", "record_key_a")):
+        out.append(
+            pairs.join(status.filter("unstable"), left_on=mine, right_on="record_key", how="semi")
+            .join(status, left_on=other, right_on="record_key", how="anti")
+            .select(pl.col(other).alias("record_key"))
+        )
+    return pl.concat(out).unique()
+
+
+def _flipped(
+    state: MarketState,
+    touched_keys: pl.Series,
+    counts: FrequencyCounts,
+    exclusive_counts: FrequencyCounts,
+    config: IdentityConfig,
+) -> pl.DataFrame:
+    """record_key of kept pairs (a side outside T) whose frequency verdict the totals move."""
+    keys = touched_keys.implode()
+    outside = ~pl.col("record_key_a").is_in(keys) | ~pl.col("record_key_b").is_in(keys)
+    fuzzy = state.judged_fuzzy.filter(outside)
+    common = expected_namesakes(fuzzy, counts.shares()) > config.max_expected_namesakes
+    moved_fuzzy = fuzzy.filter(common != fuzzy["common"])
+    excl = state.judged_exclusive.filter(outside)
+    verdict = exclusive_verdicts(excl, exclusive_counts.shares(), config.max_single_fact_namesakes)
+    same = (verdict == excl["fact"]) | (verdict.is_null() & excl["fact"].is_null())
+    moved_excl = excl.filter(~same.fill_null(False))
+    both = pl.concat(
+        [
+            moved_fuzzy.select("record_key_a", "record_key_b"),
+            moved_excl.select("record_key_a", "record_key_b"),
+        ]
+    )
+    return pl.concat(
+        [
+            both.select(pl.col("record_key_a").alias("record_key")),
+            both.select(pl.col("record_key_b").alias("record_key")),
+        ]
+    ).unique()
+
+
+def _stability(
+    prev_t: pl.DataFrame, sub_labels: pl.DataFrame, changed: pl.Series
+) -> pl.DataFrame:
+    """record_key, unstable: T's records whose component (after identifier edges or after
+    the two-fact merges) differs from last time in members or content.
+
+    A component is unchanged when every member has the same label and the component the
+    same size as last time (then the members are the same set) and none of them changed.
+    """
+    prev_sizes = prev_t.select(
+        "record_key",
+        "first",
+        "second",
+        pl.len().over("first").alias("n1"),
+        pl.len().over("second").alias("n2"),
+    )
+    now = sub_labels.select(
+        "record_key",
+        pl.col("first").alias("first_now"),
+        pl.col("second").alias("second_now"),
+        pl.len().over("first").alias("n1_now"),
+        pl.len().over("second").alias("n2_now"),
+    ).join(prev_sizes, on="record_key", how="left")
+    bad = (
+        pl.col("first").is_null()
+        | (pl.col("first") != pl.col("first_now"))
+        | (pl.col("second") != pl.col("second_now"))
+        | (pl.col("n1") != pl.col("n1_now"))
+        | (pl.col("n2") != pl.col("n2_now"))
+        | pl.col("record_key").is_in(changed.implode())
+    )
+    now = now.with_columns(bad.fill_null(True).alias("bad"))
+    return now.select(
+        "record_key",
+        (pl.col("bad").any().over("first_now") | pl.col("bad").any().over("second_now")).alias(
+            "unstable"
+        ),
+    )
 
 
 def _resolve_touched(
     records: pl.DataFrame,
     people: pl.DataFrame,
     identifiers: pl.DataFrame,
+    new_cache: NormalisedCache,
     cache: NormalisedCache,
     prev: IdentityResult,
+    state: MarketState,
     changed: pl.Series,
     cfg: IdentityConfig,
-) -> IdentityResult:
+) -> tuple[IdentityResult, MarketState]:
     t0 = time.perf_counter()
-    touched = touched_records(people, identifiers, cache, prev, changed, cfg)
+    # Per current record: its previous contact, or its own key when it is new.
+    labels_now = people.select("record_key").join(
+        state.labels.select("record_key", "cluster_key"),
+        on="record_key",
+        how="left",
+        maintain_order="left",
+    )
+    labels_now = labels_now.select(
+        "record_key", pl.col("cluster_key").fill_null(pl.col("record_key")).alias("label")
+    )
+    touched, seed_values = _seed_labels(new_cache, cache, labels_now, state, changed)
+    first_to_contact = state.labels.select("first", pl.col("cluster_key").alias("label")).unique(
+        "first"
+    )
+    prev_firsts = state.labels.join(touched, left_on="cluster_key", right_on="label", how="semi")
+    mates = _block_mates(state, prev_firsts["first"].unique(), None, cfg)
+    touched = pl.concat(
+        [touched, mates.join(first_to_contact, on="first").select("label")]
+    ).unique()
     t_find = time.perf_counter() - t0
+    rounds = 0
+    t_context = t_sub = t_check = 0.0
+    while True:
+        rounds += 1
+        t0 = time.perf_counter()
+        t_labels = touched["label"].implode()
+        mask = labels_now["label"].is_in(t_labels)
+        prev_mask = state.labels["cluster_key"].is_in(t_labels)
+        prev_t = state.labels.filter(prev_mask)
+        touched_firsts = prev_t["first"].unique()
+        # What T contributed to the market's counts last time (deleted records included).
+        prev_people = prev.people.join(prev_t, on="record_key", maintain_order="left")
+        removed = count_frequencies(prev_people, prev_people["first"])
+        removed_exclusive = count_frequencies(
+            prev_people, prev_people["second"], with_name_facts=True
+        )
+        outside_counts = state.counts.combine(removed, -1)
+        outside_exclusive = state.exclusive_counts.combine(removed_exclusive, -1)
+        sub_people = people.filter(mask)
+        renumber = sub_people.select(
+            pl.col("idx").alias("old"), pl.int_range(pl.len(), dtype=pl.UInt32).alias("idx")
+        )
+        all_usable, status = _screen_with_every_carrier(people, identifiers, mask, seed_values, cfg)
+        usable = all_usable.join(renumber, left_on="idx", right_on="old").select(
+            pl.col("idx_right").alias("idx"), "kind", "value", "corporate", "name_group"
+        )
+        sub_ids = identifiers.join(renumber, left_on="idx", right_on="old").select(
+            pl.col("idx_right").alias("idx"), "kind", "value", "corporate", "role"
+        )
+        sub_people = sub_people.drop("idx").with_row_index("idx")
+        in_t = pl.col("first").is_in(touched_firsts.implode())
+
+        def outside_sizes(blocks: pl.DataFrame, in_t: pl.Expr = in_t) -> pl.DataFrame:
+            return (
+                state.blocks.join(blocks, on=["block_name", "block"], how="semi")
+                .filter(~in_t)
+                .group_by("block_name", "block")
+                .agg(pl.len().alias("n"))
+            )
+
+        context = MarketContext(
+            counts=outside_counts,
+            exclusive_counts=outside_exclusive,
+            outside_sizes=outside_sizes,
+            screened=(usable, status),
+        )
+        t_context += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        sub = resolve_identities(
+            records.filter(mask), cfg, normalised=(sub_people, sub_ids), context=context
+        )
+        t_sub += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        assert sub.stats is not None
+        sub_state = _run_state(sub)
+        # Nothing outside T may decide differently (module docstring, step 4).
+        stability = _stability(prev_t, sub_state.labels, changed)
+        sub_blocks = sub_state.blocks.join(
+            stability.select(pl.col("record_key").alias("first"), "unstable"), on="first"
+        )
+        mates = _block_mates(state, touched_firsts, sub_blocks, cfg)
+        carried = all_usable.with_columns(mask.gather(all_usable["idx"]).alias("in_t"))
+        crossing = carried.filter(
+            pl.col("in_t").any().over("kind", "value", "name_group") & ~pl.col("in_t")
+        )
+        total = outside_counts.combine(sub.stats.counts)
+        total_exclusive = outside_exclusive.combine(sub.stats.exclusive_counts)
+        t_keys = prev_t["record_key"]
+        # A kept pair's side in T must be stable (the pair's inputs are unchanged) ...
+        prev_status = prev_t.select("record_key").join(
+            stability, on="record_key", how="left"
+        ).with_columns(pl.col("unstable").fill_null(True))
+        unstable_pairs = _crossing_rows(
+            [
+                prev.edges,
+                prev.review,
+                prev.refused,
+                state.judged_fuzzy,
+                state.judged_exclusive,
+                state.pending,
+            ],
+            prev_status,
+        )
+        # ... and its verdict under the new frequencies the same.
+        flipped = _flipped(state, t_keys, total, total_exclusive, cfg)
+        grow = pl.concat(
+            [
+                mates.join(first_to_contact, on="first").select("label"),
+                labels_now.join(
+                    people.select("idx", "record_key").join(crossing, on="idx", how="semi"),
+                    on="record_key",
+                    how="semi",
+                ).select("label"),
+                labels_now.join(
+                    pl.concat([flipped, unstable_pairs]), on="record_key", how="semi"
+                ).select("label"),
+            ]
+        ).unique()
+        grow = grow.join(touched, on="label", how="anti")
+        t_check += time.perf_counter() - t0
+        if grow.is_empty():
+            break
+        touched = pl.concat([touched, grow])
     t0 = time.perf_counter()
-    # Whole-market frequencies over the previous contacts (new records are their own).
-    freq = name_frequencies(people, _contact_labels(people, prev))
-    freq_exclusive = name_frequencies(
-        people, _before_exclusive_labels(people, prev), with_name_facts=True
+    result = _merge(people, identifiers, prev, sub, mask, status, seed_values, t_keys)
+    t_list = t_keys.implode()
+    new_list = sub_state.labels["record_key"].implode()
+
+    def kept(frame: pl.DataFrame) -> pl.DataFrame:
+        # Pairs with a side outside T (stable by now); pairs inside T come from the sub-run.
+        return frame.filter(
+            ~(
+                (pl.col("record_key_a").is_in(t_list) | pl.col("record_key_a").is_in(new_list))
+                & (pl.col("record_key_b").is_in(t_list) | pl.col("record_key_b").is_in(new_list))
+            )
+        )
+
+    market = MarketState(
+        labels=pl.concat([state.labels.filter(~prev_mask), sub_state.labels]),
+        counts=total,
+        exclusive_counts=total_exclusive,
+        blocks=pl.concat([state.blocks.filter(~in_t), sub_state.blocks]),
+        judged_fuzzy=pl.concat([kept(state.judged_fuzzy), sub_state.judged_fuzzy]),
+        judged_exclusive=pl.concat([kept(state.judged_exclusive), sub_state.judged_exclusive]),
+        pending=pl.concat([kept(state.pending), sub_state.pending]),
     )
-    mask = people["record_key"].is_in(touched["record_key"].implode())
-    sub_people = people.filter(mask)
-    renumber = sub_people.select(
-        pl.col("idx").alias("old"), pl.int_range(pl.len(), dtype=pl.UInt32).alias("idx")
-    )
-    screened = _screened_with_every_carrier(people, identifiers, mask, renumber, cfg)
-    sub_ids = identifiers.join(renumber, left_on="idx", right_on="old").select(
-        pl.col("idx_right").alias("idx"), "kind", "value", "corporate", "role"
-    )
-    sub_people = sub_people.drop("idx").with_row_index("idx")
-    t_context = time.perf_counter() - t0
-    sub = resolve_identities(
-        records.filter(mask),
-        cfg,
-        normalised=(sub_people, sub_ids),
-        frequencies=freq,
-        exclusive_frequencies=freq_exclusive,
-        screened=screened,
-    )
+    result.timings = {
+        "find_touched": t_find,
+        "market_context": t_context,
+        "resolve_touched": t_sub,
+        "exactness_checks": t_check,
+        "merge": time.perf_counter() - t0,
+        "rounds": float(rounds),
+        "touched_records": float(sub_people.height),
+        **{f"sub_{k}": v for k, v in sub.timings.items()},
+    }
+    return result, market
+
+
+def _screen_with_every_carrier(
+    people: pl.DataFrame,
+    identifiers: pl.DataFrame,
+    mask: pl.Series,
+    seed_values: pl.DataFrame,
+    config: IdentityConfig,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """`screen_identifiers` for T's identifiers (and the changed records' old ones), judged
+    with all their carriers: usable rows over the whole market's idx, and their status."""
+    values = pl.concat(
+        [
+            identifiers.filter(mask.gather(identifiers["idx"])).select("kind", "value"),
+            seed_values,
+        ]
+    ).unique()
+    carriers = identifiers.join(values, on=["kind", "value"], how="semi")
+    ctx_people = people.join(carriers.select("idx").unique(), on="idx", how="semi")
+    return screen_identifiers(ctx_people, carriers, config)
+
+
+def _merge(
+    people: pl.DataFrame,
+    identifiers: pl.DataFrame,
+    prev: IdentityResult,
+    sub: IdentityResult,
+    mask: pl.Series,
+    status: pl.DataFrame,
+    seed_values: pl.DataFrame,
+    t_prev_keys: pl.Series,
+) -> IdentityResult:
+    """The previous result outside T plus the sub-run's result for T."""
     kept = people.filter(~mask).select("record_key")
-    kept_list = kept["record_key"].implode()
+    t_list = pl.concat([people.filter(mask)["record_key"], t_prev_keys]).implode()
 
     def untouched(frame: pl.DataFrame) -> pl.DataFrame:
+        # Pairs inside T (then or now) come from the sub-run; a pair with a side outside T
+        # was checked stable (`_resolve_touched`), so a deleted record's pairs are inside.
         return frame.filter(
-            pl.col("record_key_a").is_in(kept_list) & pl.col("record_key_b").is_in(kept_list)
+            ~(pl.col("record_key_a").is_in(t_list) & pl.col("record_key_b").is_in(t_list))
         )
 
     clusters = people.select("record_key").join(
@@ -274,26 +588,21 @@ def _resolve_touched(
         how="left",
         maintain_order="left",
     )
-    status = pl.concat(
+    judged_values = pl.concat(
         [
-            prev.identifier_status.join(
-                sub_ids.select("kind", "value").unique(), on=["kind", "value"], how="anti"
-            ),
-            sub.identifier_status,
+            identifiers.filter(mask.gather(identifiers["idx"])).select("kind", "value"),
+            seed_values,
         ]
+    ).unique()
+    identifier_status = pl.concat(
+        [prev.identifier_status.join(judged_values, on=["kind", "value"], how="anti"), status]
     ).unique()
     return IdentityResult(
         clusters=clusters,
         edges=pl.concat([untouched(prev.edges), sub.edges]),
         review=pl.concat([untouched(prev.review), sub.review]),
         refused=pl.concat([untouched(prev.refused), sub.refused]),
-        identifier_status=status,
+        identifier_status=identifier_status,
         people=people,
         identifiers=identifiers,
-        timings={
-            "find_touched": t_find,
-            "market_context": t_context,
-            "touched_records": float(touched.height),
-            **sub.timings,
-        },
     )
