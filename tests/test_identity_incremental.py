@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import polars as pl
 import pytest
 
@@ -9,6 +11,7 @@ from ingest.sample_market import generate_market
 from orchestration.identity.engine import resolve_identities
 from orchestration.identity.incremental import resolve_incremental
 from orchestration.identity.sample_adapter import build_person_records
+from orchestration.identity.stable_ids import assign_contact_ids, resolve_contact_id
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +55,7 @@ def test_incremental_run_matches_a_full_run_and_touches_few_records(records) -> 
     assert normalised_first == records.height
     assert first.clusters.equals(resolve_identities(records).clusters)
 
-    changed = _changed(records)
+    changed = pl.concat([_changed(records), _bridges(records, first.clusters)])
     incremental, _cache, normalised = resolve_incremental(changed, cache)
     full = resolve_identities(changed)
 
@@ -60,23 +63,72 @@ def test_incremental_run_matches_a_full_run_and_touches_few_records(records) -> 
     touched = incremental.timings["touched_records"]
     print(f"\nre-normalised {normalised}, re-resolved {touched:.0f} of {changed.height} records")
     assert 0 < touched < changed.height * 0.5
-    # Same-name pairs with one exclusive fact (name_exclusive_fact) are judged against the
-    # market's name/fact frequencies, which an incremental run takes from the previous run
-    # (incremental.py docstring): at the margin of that namesake guard it may merge a pair a
-    # full run holds for review. Everything else must agree exactly.
+    _assert_same_as_full(incremental, full)
+    # The changes really moved people: some contacts merged and some split, so the equality
+    # above covers merges and splits, and so do the stable ids built on it.
+    before, after = first.clusters, incremental.clusters
+    moved = before.join(after, on="record_key", suffix="_now")
+    regrouped = moved.group_by("cluster_key").agg(pl.col("cluster_key_now").n_unique().alias("n"))
+    assert regrouped.filter(pl.col("n") > 1).height > 0  # splits
+    joined = moved.group_by("cluster_key_now").agg(pl.col("cluster_key").n_unique().alias("n"))
+    assert joined.filter(pl.col("n") > 1).height > 0  # merges
+    t0, t1 = datetime(2026, 1, 1), datetime(2026, 1, 2)
+    ids = assign_contact_ids(first.clusters, None, t0)
+    via_incremental = assign_contact_ids(incremental.clusters, ids.identity_map, t1)
+    via_full = assign_contact_ids(full.clusters, ids.identity_map, t1)
+    assert via_incremental.identity_map.sort("record_key").equals(
+        via_full.identity_map.sort("record_key")
+    )
+    assert via_incremental.merges.sort("retired_id").equals(via_full.merges.sort("retired_id"))
+    assert via_incremental.merges.height > 0
+    # Every retired id resolves to a contact that exists now (crm.contact_merges).
+    live = set(via_incremental.identity_map["contact_id"])
+    for retired, surviving in via_incremental.merges.select("retired_id", "surviving_id").rows():
+        assert retired not in live
+        assert resolve_contact_id(retired, via_incremental.merges) == surviving
+        assert surviving in live
+
+    # A second incremental run on top of the first (the kept state was updated, not rebuilt).
+    again = _changed(changed).with_columns(
+        (pl.col("record_key") + "").alias("record_key")
+    ).unique("record_key", keep="first", maintain_order=True)
+    incremental2, _cache2, _ = resolve_incremental(again, _cache)
+    _assert_same_as_full(incremental2, resolve_identities(again))
+
+
+def _bridges(records: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame:
+    """New records carrying the addresses of two contacts of the same name: merges."""
+    named = (
+        records.join(clusters, on="record_key")
+        .filter(pl.col("emails").list.len() > 0)
+        .unique(["first_name", "last_name", "cluster_key"], keep="first", maintain_order=True)
+    )
+    pairs = named.join(named, on=["first_name", "last_name"], suffix="_b").filter(
+        pl.col("cluster_key") < pl.col("cluster_key_b")
+    )
+    return (
+        pairs.head(8)
+        .with_columns(
+            (pl.col("record_key") + ":bridge").alias("record_key"),
+            (pl.col("source_record_id") + ":bridge").alias("source_record_id"),
+            pl.col("emails").list.concat("emails_b").alias("emails"),
+        )
+        .select(records.columns)
+    )
+
+
+def _assert_same_as_full(incremental, full) -> None:
+    """Exactly a full run's clusters, edges (with evidence), review pairs and statuses."""
     merged = incremental.clusters.join(full.clusters, on="record_key", suffix="_full")
-    moved = merged.filter(pl.col("cluster_key") != pl.col("cluster_key_full")).height
-    assert moved <= changed.height // 1000
+    assert merged.height == full.clusters.height == incremental.clusters.height
+    assert merged.filter(pl.col("cluster_key") != pl.col("cluster_key_full")).is_empty()
 
-    def edge_set(frame: pl.DataFrame) -> set[tuple[str, str, str]]:
-        return set(frame.select("record_key_a", "record_key_b", "rule").iter_rows())
+    def rows(frame: pl.DataFrame) -> set[tuple]:
+        return set(frame.select("record_key_a", "record_key_b", "rule", "evidence").iter_rows())
 
-    inc_edges, full_edges = edge_set(incremental.edges), edge_set(full.edges)
-    drift = inc_edges ^ full_edges
-    assert all(rule == "name_exclusive_fact" for _a, _b, rule in drift)
-    assert len(drift) <= moved
-    review_drift = edge_set(incremental.review) ^ edge_set(full.review)
-    assert len(review_drift) <= len(drift)
+    assert rows(incremental.edges) == rows(full.edges)
+    assert rows(incremental.review) == rows(full.review)
+    assert set(incremental.refused.iter_rows()) == set(full.refused.iter_rows())
     assert set(incremental.identifier_status.iter_rows()) == set(full.identifier_status.iter_rows())
 
 
