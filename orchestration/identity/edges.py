@@ -779,9 +779,7 @@ def name_frequencies(
 
     `name_facts` (only `exclusive_fact_edges` needs them) are counted when asked for.
     """
-    return count_frequencies(
-        people, component, profiles, with_name_facts=with_name_facts
-    ).shares()
+    return count_frequencies(people, component, profiles, with_name_facts=with_name_facts).shares()
 
 
 def expected_namesakes(pairs: pl.DataFrame, freq: NameFrequencies) -> pl.Series:

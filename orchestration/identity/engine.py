@@ -143,9 +143,7 @@ def resolve_identities(
     t0 = time.perf_counter()
     exclusive_counts = count_frequencies(people, second.component, with_name_facts=True)
     total_exclusive = (
-        exclusive_counts
-        if context is None
-        else exclusive_counts.combine(context.exclusive_counts)
+        exclusive_counts if context is None else exclusive_counts.combine(context.exclusive_counts)
     )
     exclusive, judged_exclusive = exclusive_fact_edges(
         people,

@@ -330,9 +330,7 @@ def _flipped(
     ).unique()
 
 
-def _stability(
-    prev_t: pl.DataFrame, sub_labels: pl.DataFrame, changed: pl.Series
-) -> pl.DataFrame:
+def _stability(prev_t: pl.DataFrame, sub_labels: pl.DataFrame, changed: pl.Series) -> pl.DataFrame:
     """record_key, unstable: T's records whose component (after identifier edges or after
     the two-fact merges) differs from last time in members or content.
 
@@ -471,9 +469,11 @@ def _resolve_touched(
         total_exclusive = outside_exclusive.combine(sub.stats.exclusive_counts)
         t_keys = prev_t["record_key"]
         # A kept pair's side in T must be stable (the pair's inputs are unchanged) ...
-        prev_status = prev_t.select("record_key").join(
-            stability, on="record_key", how="left"
-        ).with_columns(pl.col("unstable").fill_null(True))
+        prev_status = (
+            prev_t.select("record_key")
+            .join(stability, on="record_key", how="left")
+            .with_columns(pl.col("unstable").fill_null(True))
+        )
         unstable_pairs = _crossing_rows(
             [
                 prev.edges,
