@@ -51,6 +51,7 @@ from .edges import (
     exclusive_verdicts,
     expected_namesakes,
     screen_identifiers,
+    with_personal_email_kind,
 )
 from .engine import IdentityResult, MarketContext, resolve_identities
 from .normalise import normalise_records
@@ -122,6 +123,47 @@ def normalise_with_cache(
     return people.drop("record_hash"), identifiers, new_cache, changed["record_key"]
 
 
+# What fuzzy matching reads of a record (edges.py: names, profile facts, veto identifiers).
+FUZZY_FIELDS = ("first_key", "last_key", "first_canon", "company_key", "city_key", "title_key")
+
+
+def _fuzzy_signature(
+    people: pl.DataFrame, identifiers: pl.DataFrame, keys: pl.Series, config: IdentityConfig
+) -> pl.DataFrame:
+    """record_key, sig: a hash of what fuzzy matching reads of each record in `keys`."""
+    kinds = set(config.fuzzy_veto_kinds) | set(config.singular_kinds)
+    kinds |= set(config.weak_edge_veto_kinds)
+    wanted = keys.implode()
+    ids = (
+        with_personal_email_kind(identifiers.filter(pl.col("record_key").is_in(wanted)))
+        .filter(pl.col("kind").is_in(list(kinds)) & ~pl.col("role"))
+        .group_by("record_key")
+        .agg((pl.col("kind") + "\x1f" + pl.col("value")).sort().str.join("\x1e").alias("ids"))
+    )
+    return (
+        people.filter(pl.col("record_key").is_in(wanted))
+        .select("record_key", *FUZZY_FIELDS)
+        .join(ids, on="record_key", how="left")
+        .select("record_key", pl.struct(*FUZZY_FIELDS, "ids").hash(seed=11).alias("sig"))
+    )
+
+
+def _fuzzy_changed(
+    new_cache: NormalisedCache,
+    cache: NormalisedCache,
+    changed: pl.Series,
+    config: IdentityConfig,
+) -> pl.Series:
+    """Changed records whose fuzzy inputs changed too (new records included): a new
+    address or a moved timestamp changes no fuzzy pair, a new name or employer may."""
+    now = _fuzzy_signature(new_cache.people, new_cache.identifiers, changed, config)
+    before = _fuzzy_signature(cache.people, cache.identifiers, changed, config)
+    both = now.join(before, on="record_key", how="left", suffix="_before")
+    return both.filter(pl.col("sig_before").is_null() | (pl.col("sig") != pl.col("sig_before")))[
+        "record_key"
+    ]
+
+
 def resolve_incremental(
     records: pl.DataFrame, cache: NormalisedCache | None, config: IdentityConfig | None = None
 ) -> tuple[IdentityResult, NormalisedCache, int]:
@@ -148,7 +190,16 @@ def resolve_incremental(
     else:
         assert cache is not None
         result, new_cache.market = _resolve_touched(
-            records, people, identifiers, new_cache, cache, prev, state, changed, cfg
+            records,
+            people,
+            identifiers,
+            new_cache,
+            cache,
+            prev,
+            state,
+            changed,
+            _fuzzy_changed(new_cache, cache, changed, cfg),
+            cfg,
         )
     result.timings = {"normalise_changed": t_norm, **result.timings}
     new_cache.result = result
@@ -377,6 +428,7 @@ def _resolve_touched(
     prev: IdentityResult,
     state: MarketState,
     changed: pl.Series,
+    fuzzy_changed: pl.Series,
     cfg: IdentityConfig,
 ) -> tuple[IdentityResult, MarketState]:
     t0 = time.perf_counter()
@@ -394,11 +446,41 @@ def _resolve_touched(
     first_to_contact = state.labels.select("first", pl.col("cluster_key").alias("label")).unique(
         "first"
     )
-    prev_firsts = state.labels.join(touched, left_on="cluster_key", right_on="label", how="semi")
+    # Block mates up front only for contacts whose fuzzy inputs surely moved (a record's
+    # names or facts changed, or one was deleted); the checks after the run find the rest.
+    deleted = cache.people.select("record_key").join(
+        people.select("record_key"), on="record_key", how="anti"
+    )
+    moved = pl.concat([fuzzy_changed.to_frame("record_key"), deleted])
+    moved_contacts = state.labels.join(moved, on="record_key", how="semi").select("cluster_key")
+    prev_firsts = state.labels.join(moved_contacts, on="cluster_key", how="semi")
     mates = _block_mates(state, prev_firsts["first"].unique(), None, cfg)
     touched = pl.concat(
         [touched, mates.join(first_to_contact, on="first").select("label")]
     ).unique()
+    # Refused unions with T are re-judged with it (see the checks below): pull them now.
+    refused_keys = pl.concat(
+        [
+            prev.refused.select(
+                pl.col("record_key_a").alias("k"), pl.col("record_key_b").alias("o")
+            ),
+            prev.refused.select(
+                pl.col("record_key_b").alias("k"), pl.col("record_key_a").alias("o")
+            ),
+        ]
+    )
+    while refused_keys.height:
+        t_records = state.labels.join(touched, left_on="cluster_key", right_on="label", how="semi")
+        other = refused_keys.join(t_records, left_on="k", right_on="record_key", how="semi")
+        extra = (
+            labels_now.join(other, left_on="record_key", right_on="o", how="semi")
+            .select("label")
+            .unique()
+            .join(touched, on="label", how="anti")
+        )
+        if extra.is_empty():
+            break
+        touched = pl.concat([touched, extra])
     t_find = time.perf_counter() - t0
     rounds = 0
     t_context = t_sub = t_check = 0.0
@@ -456,7 +538,7 @@ def _resolve_touched(
         assert sub.stats is not None
         sub_state = _run_state(sub)
         # Nothing outside T may decide differently (module docstring, step 4).
-        stability = _stability(prev_t, sub_state.labels, changed)
+        stability = _stability(prev_t, sub_state.labels, fuzzy_changed)
         sub_blocks = sub_state.blocks.join(
             stability.select(pl.col("record_key").alias("first"), "unstable"), on="first"
         )
@@ -478,12 +560,15 @@ def _resolve_touched(
             [
                 prev.edges,
                 prev.review,
-                prev.refused,
                 state.judged_fuzzy,
                 state.judged_exclusive,
                 state.pending,
             ],
             prev_status,
+        )
+        # A refused union with T can be accepted once T's contact changes: always re-judge.
+        refused_pairs = _crossing_rows(
+            [prev.refused], prev_status.with_columns(pl.lit(True).alias("unstable"))
         )
         # ... and its verdict under the new frequencies the same.
         flipped = _flipped(state, t_keys, total, total_exclusive, cfg)
@@ -496,7 +581,9 @@ def _resolve_touched(
                     how="semi",
                 ).select("label"),
                 labels_now.join(
-                    pl.concat([flipped, unstable_pairs]), on="record_key", how="semi"
+                    pl.concat([flipped, unstable_pairs, refused_pairs]),
+                    on="record_key",
+                    how="semi",
                 ).select("label"),
             ]
         ).unique()
