@@ -703,7 +703,15 @@ class FrequencyCounts:
         """self + other (sign 1) or self - other (sign -1); rows counted zero are dropped."""
 
         def add(a: pl.DataFrame, b: pl.DataFrame, keys: list[str], col: str) -> pl.DataFrame:
-            both = pl.concat([a, b.with_columns(pl.col(col) * sign)])
+            b = b.with_columns(pl.col(col) * sign)
+            if b.height * 4 < a.height:
+                # A small change to a big table (an incremental run): regroup only the rows
+                # the change touches instead of the whole market's.
+                hit = a.join(b.select(keys).unique(), on=keys, how="semi", nulls_equal=True)
+                a = a.join(b.select(keys).unique(), on=keys, how="anti", nulls_equal=True)
+                b = pl.concat([hit, b]).group_by(keys).agg(pl.col(col).sum())
+                return pl.concat([a, b.filter(pl.col(col) != 0)])
+            both = pl.concat([a, b])
             return both.group_by(keys).agg(pl.col(col).sum()).filter(pl.col(col) != 0)
 
         name_facts = None

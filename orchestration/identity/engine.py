@@ -39,8 +39,13 @@ class MarketContext:
     to these, so the totals are exactly a full run's.
     """
 
-    counts: FrequencyCounts  # over the components the identifier edges form
-    exclusive_counts: FrequencyCounts  # over the components after the two-fact merges
+    # The whole market's counts last time and what this frame contributed to them then:
+    # the totals are `counts - removed + this frame's counts` (over the components the
+    # identifier edges form; `exclusive_*` over the components after the two-fact merges).
+    counts: FrequencyCounts
+    removed: FrequencyCounts
+    exclusive_counts: FrequencyCounts
+    exclusive_removed: FrequencyCounts
     # (block_name, block) of this frame -> n components outside the frame holding it
     outside_sizes: Callable[[pl.DataFrame], pl.DataFrame]
     # `screen_identifiers` output judged with every carrier of the frame's identifiers
@@ -55,6 +60,8 @@ class RunStats:
     second: pl.Series  # per idx: component after the two-fact fuzzy merges
     counts: FrequencyCounts  # this frame's counts over `first`
     exclusive_counts: FrequencyCounts  # this frame's counts over `second` (with name facts)
+    total_counts: FrequencyCounts  # the market's (this frame's plus the context's)
+    total_exclusive_counts: FrequencyCounts
     blocks: pl.DataFrame  # block_name, block, comp (of `first`), idx
     judged_fuzzy: pl.DataFrame  # score_fuzzy `judged`
     judged_exclusive: pl.DataFrame  # exclusive_fact_edges `judged`
@@ -121,7 +128,9 @@ def resolve_identities(
     t0 = time.perf_counter()
     profiles = component_profiles(people, first.component)
     counts = count_frequencies(people, first.component, profiles)
-    total = counts if context is None else counts.combine(context.counts)
+    total = (
+        counts if context is None else context.counts.combine(counts.combine(context.removed, -1))
+    )
     cand, blocks = fuzzy_candidates(
         people,
         first.component,
@@ -143,7 +152,11 @@ def resolve_identities(
     t0 = time.perf_counter()
     exclusive_counts = count_frequencies(people, second.component, with_name_facts=True)
     total_exclusive = (
-        exclusive_counts if context is None else exclusive_counts.combine(context.exclusive_counts)
+        exclusive_counts
+        if context is None
+        else context.exclusive_counts.combine(
+            exclusive_counts.combine(context.exclusive_removed, -1)
+        )
     )
     exclusive, judged_exclusive = exclusive_fact_edges(
         people,
@@ -180,6 +193,8 @@ def resolve_identities(
             second=second.component,
             counts=counts,
             exclusive_counts=exclusive_counts,
+            total_counts=total,
+            total_exclusive_counts=total_exclusive,
             blocks=blocks,
             judged_fuzzy=judged_fuzzy,
             judged_exclusive=judged_exclusive,

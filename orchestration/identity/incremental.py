@@ -231,8 +231,8 @@ def _run_state(result: IdentityResult) -> MarketState:
                 "second": _labelled(keys, stats.second),
             }
         ).join(result.clusters, on="record_key", how="left", maintain_order="left"),
-        counts=stats.counts,
-        exclusive_counts=stats.exclusive_counts,
+        counts=stats.total_counts,
+        exclusive_counts=stats.total_exclusive_counts,
         blocks=stats.blocks.select(
             "block_name", "block", _labelled(keys, stats.blocks["comp"]).alias("first")
         ),
@@ -498,8 +498,6 @@ def _resolve_touched(
         removed_exclusive = count_frequencies(
             prev_people, prev_people["second"], with_name_facts=True
         )
-        outside_counts = state.counts.combine(removed, -1)
-        outside_exclusive = state.exclusive_counts.combine(removed_exclusive, -1)
         sub_people = people.filter(mask)
         renumber = sub_people.select(
             pl.col("idx").alias("old"), pl.int_range(pl.len(), dtype=pl.UInt32).alias("idx")
@@ -523,8 +521,10 @@ def _resolve_touched(
             )
 
         context = MarketContext(
-            counts=outside_counts,
-            exclusive_counts=outside_exclusive,
+            counts=state.counts,
+            removed=removed,
+            exclusive_counts=state.exclusive_counts,
+            exclusive_removed=removed_exclusive,
             outside_sizes=outside_sizes,
             screened=(usable, status),
         )
@@ -547,8 +547,8 @@ def _resolve_touched(
         crossing = carried.filter(
             pl.col("in_t").any().over("kind", "value", "name_group") & ~pl.col("in_t")
         )
-        total = outside_counts.combine(sub.stats.counts)
-        total_exclusive = outside_exclusive.combine(sub.stats.exclusive_counts)
+        total = sub.stats.total_counts
+        total_exclusive = sub.stats.total_exclusive_counts
         t_keys = prev_t["record_key"]
         # A kept pair's side in T must be stable (the pair's inputs are unchanged) ...
         prev_status = (
