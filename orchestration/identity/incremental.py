@@ -249,20 +249,37 @@ def _seed_labels(
     state: MarketState,
     changed_keys: pl.Series,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(contacts the changes reach, identifier values of the changed records then and now).
+    """(contacts the changes reach, identifier values whose screening may move).
 
-    The previous contacts of changed, new and deleted records and of every record carrying
-    an identifier their old or new versions carry.
+    An identifier's screening (edges.py `screen_identifiers`) reads its carriers and their
+    names and titles: it can move only for a value a changed record gained or lost, or any
+    value of a record whose names or title changed (or that is new or deleted). The reached
+    contacts are those of the changed and deleted records and of every carrier of such a
+    value.
     """
     cur = labels_now.select("record_key")
     deleted = cache.people.select("record_key").join(cur, on="record_key", how="anti")
     seeds = pl.concat([changed_keys.to_frame("record_key"), deleted]).unique()
     seed_list = seeds["record_key"].implode()
+    cols = ["record_key", "kind", "value"]
+    now = new_cache.identifiers.filter(pl.col("record_key").is_in(seed_list)).select(cols)
+    before = cache.identifiers.filter(pl.col("record_key").is_in(seed_list)).select(cols)
+    screening = ["first_key", "last_key", "title_key"]
+    names_now = new_cache.people.filter(pl.col("record_key").is_in(seed_list)).select(
+        "record_key", *screening
+    )
+    names_before = cache.people.filter(pl.col("record_key").is_in(seed_list)).select(
+        "record_key", *screening
+    )
+    same_names = names_now.join(names_before, on=["record_key", *screening], nulls_equal=True)
+    renamed = seeds.join(same_names, on="record_key", how="anti")
     seed_values = (
         pl.concat(
             [
-                new_cache.identifiers.filter(pl.col("record_key").is_in(seed_list)),
-                cache.identifiers.filter(pl.col("record_key").is_in(seed_list)),
+                now.join(before, on=cols, how="anti"),
+                before.join(now, on=cols, how="anti"),
+                now.join(renamed, on="record_key", how="semi"),
+                before.join(renamed, on="record_key", how="semi"),
             ]
         )
         .select("kind", "value")
