@@ -77,8 +77,8 @@ class MarketState:
 
 @dataclass(slots=True)
 class NormalisedCache:
-    people: pl.DataFrame  # normalised people rows + record_hash (idx dropped)
-    identifiers: pl.DataFrame  # record_key, kind, value, corporate, role
+    people: pl.DataFrame  # normalised people rows (idx = position in the last frame) + hash
+    identifiers: pl.DataFrame  # idx, kind, value, corporate, role, record_key
     result: IdentityResult | None = None  # the last run's result (for incremental runs)
     market: MarketState | None = None  # the last run's market-wide state
 
@@ -91,36 +91,61 @@ def _record_hash(records: pl.DataFrame) -> pl.Series:
 def normalise_with_cache(
     records: pl.DataFrame, cache: NormalisedCache | None, config: IdentityConfig | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame, NormalisedCache, pl.Series]:
-    """(people, identifiers, new cache, changed record keys); unchanged rows come from cache."""
+    """(people, identifiers, new cache, changed record keys); unchanged rows come from cache.
+
+    The cache holds the last frame's rows in that frame's order (`idx`), so unchanged rows
+    are moved to their new positions by integer gathers, not by joins on record keys.
+    """
     cfg = config or IdentityConfig()
-    hashed = records.with_columns(_record_hash(records))
+    n = records.height
+    hashes = _record_hash(records)
+    positions = pl.int_range(n, eager=True, dtype=pl.UInt32)
     if cache is None:
-        changed_mask = pl.Series([True] * records.height)
+        changed_mask = pl.Series([True] * n)
+        before = None
     else:
-        known = cache.people.select("record_key", pl.col("record_hash").alias("_h"))
-        joined = hashed.select("record_key", "record_hash").join(
-            known, on="record_key", how="left", maintain_order="left"
+        before = (
+            records.select("record_key")
+            .join(
+                cache.people.select("record_key", "record_hash").with_row_index("pos"),
+                on="record_key",
+                how="left",
+                maintain_order="left",
+            )
+            .select("pos", "record_hash")
         )
-        changed_mask = (joined["_h"] != joined["record_hash"]).fill_null(True)
-    changed = hashed.filter(changed_mask)
-    p_new, i_new = normalise_records(changed.drop("record_hash"), cfg)
-    p_new = p_new.with_columns(changed["record_hash"].gather(p_new["idx"]).alias("record_hash"))
-    i_new = i_new.join(p_new.select("idx", "record_key"), on="idx").drop("idx")
-    p_new = p_new.drop("idx")
-    if cache is not None:
-        keep = hashed.filter(~changed_mask).select("record_key")
-        p_all = pl.concat([cache.people.join(keep, on="record_key"), p_new])
-        i_all = pl.concat([cache.identifiers.join(keep, on="record_key"), i_new])
-    else:
-        p_all, i_all = p_new, i_new
-    # Re-number in the order of the input frame: idx is positional.
-    order = records.select("record_key").with_row_index("idx")
-    people = order.join(p_all, on="record_key", maintain_order="left")
-    identifiers = i_all.join(order, on="record_key").select(
-        "idx", "kind", "value", "corporate", "role"
+        changed_mask = (before["record_hash"] != hashes).fill_null(True)
+    changed = records.filter(changed_mask)
+    changed_idx = positions.filter(changed_mask)
+    p_new, i_new = normalise_records(changed, cfg)
+    p_new = p_new.with_columns(
+        hashes.filter(changed_mask).gather(p_new["idx"]).alias("record_hash"),
+        changed_idx.gather(p_new["idx"]).alias("idx"),
     )
-    new_cache = NormalisedCache(people=p_all, identifiers=i_all)
-    return people.drop("record_hash"), identifiers, new_cache, changed["record_key"]
+    i_new = i_new.with_columns(changed_idx.gather(i_new["idx"]).alias("idx"))
+    i_new = i_new.with_columns(records["record_key"].gather(i_new["idx"]).alias("record_key"))
+    if cache is not None and before is not None:
+        kept_pos = before["pos"].filter(~changed_mask)
+        kept_idx = positions.filter(~changed_mask)
+        p_kept = cache.people.gather(kept_pos).with_columns(kept_idx.alias("idx"))
+        new_of_old = pl.Series([None] * cache.people.height, dtype=pl.UInt32).scatter(
+            kept_pos, kept_idx
+        )
+        i_kept = cache.identifiers.with_columns(
+            new_of_old.gather(cache.identifiers["idx"]).alias("idx")
+        ).drop_nulls("idx")
+        people = pl.concat([p_kept, p_new.select(p_kept.columns)]).sort("idx")
+        identifiers = pl.concat([i_kept, i_new.select(i_kept.columns)])
+    else:
+        people = p_new.sort("idx")
+        identifiers = i_new.select("idx", "kind", "value", "corporate", "role", "record_key")
+    new_cache = NormalisedCache(people=people, identifiers=identifiers)
+    return (
+        people.drop("record_hash"),
+        identifiers.select("idx", "kind", "value", "corporate", "role"),
+        new_cache,
+        changed["record_key"],
+    )
 
 
 # What fuzzy matching reads of a record (edges.py: names, profile facts, veto identifiers).
