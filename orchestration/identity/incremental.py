@@ -328,37 +328,52 @@ def _seed_labels(
 def _block_mates(
     state: MarketState,
     touched_firsts: pl.Series,
+    moved_firsts: pl.Series,
     sub_blocks: pl.DataFrame | None,
     config: IdentityConfig,
 ) -> pl.DataFrame:
     """First labels outside T that share a fuzzy block with T in a way that matters.
 
-    Before the first engine run (`sub_blocks` None): the outside components of T's previous
-    blocks when they alone fit under the cap (T's blocks rarely move). After a run
-    (`sub_blocks`: block_name, block, first, unstable): the outside components of a block
-    that an unstable component of T holds now, when the block is compared now (they form
-    new pairs with it), and of a block whose skipped/compared status moved (their pairs
+    Only blocks an unstable component holds (`moved_firsts` before, `unstable` now) can
+    matter: where every holder in T is stable, T holds the block now exactly as before, so
+    its size and pairs are unchanged. Before the first engine run (`sub_blocks` None): the
+    outside components of the moved components' blocks when they alone fit under the cap.
+    After a run (`sub_blocks`: block_name, block, first, unstable): the outside components
+    of a block an unstable component of T holds now, when the block is compared now (they
+    form new pairs with it), and of a block whose skipped/compared status moved (their pairs
     with each other and with T appear or vanish).
     """
-    blocks = state.blocks.with_columns(
+    held = []
+    if moved_firsts.len():
+        held.append(
+            state.blocks.filter(pl.col("first").is_in(moved_firsts.implode())).select(
+                "block_name", "block"
+            )
+        )
+    if sub_blocks is not None:
+        held.append(sub_blocks.filter("unstable").select("block_name", "block"))
+    held_blocks = pl.concat(held).unique() if held else None
+    if held_blocks is None or held_blocks.is_empty():
+        return pl.DataFrame(schema={"first": pl.String})
+    rows = state.blocks.join(held_blocks, on=["block_name", "block"], how="semi").with_columns(
         pl.col("first").is_in(touched_firsts.implode()).alias("in_t")
     )
     in_t = pl.col("in_t")
-    held = blocks.filter(in_t).select("block_name", "block")
-    if sub_blocks is not None:
-        now = sub_blocks.group_by("block_name", "block").agg(
-            pl.len().alias("n_now"), pl.col("unstable").any()
-        )
-        held = pl.concat([held, now.select("block_name", "block")])
-    held = held.unique()
-    rows = blocks.join(held, on=["block_name", "block"], how="semi")
     sizes = rows.group_by("block_name", "block").agg(
         pl.len().alias("n_before"), (~in_t).sum().alias("n_outside")
     )
-    sizes = sizes.with_columns(block_cap(config).alias("cap"))
+    sizes = held_blocks.join(sizes, on=["block_name", "block"], how="left").with_columns(
+        pl.col("n_before").fill_null(0),
+        pl.col("n_outside").fill_null(0),
+        block_cap(config).alias("cap"),
+    )
     if sub_blocks is None:
         pull = pl.col("n_outside") <= pl.col("cap")
     else:
+        now = sub_blocks.join(held_blocks, on=["block_name", "block"], how="semi")
+        now = now.group_by("block_name", "block").agg(
+            pl.len().alias("n_now"), pl.col("unstable").any()
+        )
         sizes = sizes.join(now, on=["block_name", "block"], how="left").with_columns(
             pl.col("n_now").fill_null(0), pl.col("unstable").fill_null(False)
         )
@@ -496,7 +511,8 @@ def _resolve_touched(
     moved = pl.concat([fuzzy_changed.to_frame("record_key"), deleted])
     moved_contacts = state.labels.join(moved, on="record_key", how="semi").select("cluster_key")
     prev_firsts = state.labels.join(moved_contacts, on="cluster_key", how="semi")
-    mates = _block_mates(state, prev_firsts["first"].unique(), None, cfg)
+    moved_firsts = prev_firsts["first"].unique()
+    mates = _block_mates(state, moved_firsts, moved_firsts, None, cfg)
     touched = pl.concat(
         [touched, mates.join(first_to_contact, on="first").select("label")]
     ).unique()
@@ -584,7 +600,13 @@ def _resolve_touched(
         sub_blocks = sub_state.blocks.join(
             stability.select(pl.col("record_key").alias("first"), "unstable"), on="first"
         )
-        mates = _block_mates(state, touched_firsts, sub_blocks, cfg)
+        # Previous components of T holding an unstable record now (deleted ones included).
+        unstable_before = prev_t.join(
+            stability.filter("unstable").select("record_key"), on="record_key", how="semi"
+        )
+        gone = prev_t.join(stability, on="record_key", how="anti")
+        moved_firsts = pl.concat([unstable_before["first"], gone["first"]]).unique()
+        mates = _block_mates(state, touched_firsts, moved_firsts, sub_blocks, cfg)
         carried = all_usable.with_columns(mask.gather(all_usable["idx"]).alias("in_t"))
         crossing = carried.filter(
             pl.col("in_t").any().over("kind", "value", "name_group") & ~pl.col("in_t")
