@@ -139,3 +139,70 @@ def test_many_changes_fall_back_to_a_full_run(records) -> None:
     assert normalised > records.height * 0.2
     assert "touched_records" not in result.timings
     assert result.clusters.equals(resolve_identities(renamed).clusters)
+
+
+def _namesake_takes_facts(records: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame:
+    """Records that take over the company, title and city of a namesake in another contact
+    (no identifier in common): new fuzzy pairs with people no changed record reaches."""
+    j = records.join(clusters, on="record_key").filter(
+        pl.col("company").is_not_null()
+        & pl.col("title").is_not_null()
+        & pl.col("location").is_not_null()
+    )
+    pairs = (
+        j.join(j, on=["first_name", "last_name"], suffix="_b")
+        .filter(pl.col("cluster_key") < pl.col("cluster_key_b"))
+        .filter(pl.col("company") != pl.col("company_b"))
+        .unique("record_key", keep="first", maintain_order=True)
+        .head(10)
+    )
+    taken = pairs.select(
+        "record_key",
+        pl.col("company_b").alias("company"),
+        pl.col("title_b").alias("title"),
+        pl.col("location_b").alias("location"),
+    )
+    return records.update(taken, on="record_key")
+
+
+def _namesakes_without_facts(records: pl.DataFrame, exclusive: pl.DataFrame) -> pl.DataFrame:
+    """Many new fact-less records named like the pairs an exclusive fact merged: the name
+    grows common, so those pairs (no record of theirs changed) lose their edge."""
+    named = records.join(
+        exclusive.select(pl.col("record_key_a").alias("record_key")), on="record_key"
+    )
+    copies = [
+        named.with_columns(
+            (pl.col("record_key") + f":namesake{i}").alias("record_key"),
+            (pl.col("source_record_id") + f":namesake{i}").alias("source_record_id"),
+            pl.lit(None, dtype=pl.String).alias("company"),
+            pl.lit(None, dtype=pl.String).alias("title"),
+            pl.lit(None, dtype=pl.String).alias("location"),
+            pl.lit([], dtype=pl.List(pl.String)).alias("emails"),
+            pl.lit([], dtype=pl.List(pl.String)).alias("phones"),
+            pl.lit([], dtype=pl.List(pl.String)).alias("profile_urls"),
+            pl.lit(None, dtype=pl.String).alias("source_person_key"),
+        )
+        for i in range(60)
+    ]
+    return pl.concat([records, *copies])
+
+
+def test_incremental_run_re_judges_people_no_changed_record_reaches(records) -> None:
+    """Exactness beyond the changed records' contacts: new fuzzy pairs with untouched
+    namesakes (block mates) and frequency verdicts that move for untouched pairs."""
+    first, cache, _ = resolve_incremental(records, None)
+    exclusive = first.edges.filter(pl.col("rule") == "name_exclusive_fact").head(5)
+    assert exclusive.height > 0
+
+    changed = _namesakes_without_facts(_namesake_takes_facts(records, first.clusters), exclusive)
+    incremental, _cache, _ = resolve_incremental(changed, cache)
+    full = resolve_identities(changed)
+    _assert_same_as_full(incremental, full)
+
+    # Both effects happened: records now pair with namesakes in other old contacts (new
+    # review pairs), and an exclusive-fact edge between untouched records is gone.
+    new_pairs = full.review.join(first.review, on=["record_key_a", "record_key_b"], how="anti")
+    assert new_pairs.filter(pl.col("rule") == "fuzzy_name").height > 0
+    kept = full.edges.join(exclusive, on=["record_key_a", "record_key_b", "rule"], how="semi")
+    assert kept.height < exclusive.height
