@@ -129,6 +129,7 @@ class AshbyFeed:
                         "isPrimary": not emails,
                     }
                 )
+                person.work_addresses_on_file.add(work)
             phones = (
                 [{"value": phone_spelling(rng, person), "type": "Mobile", "isPrimary": True}]
                 if rng.random() < 0.6

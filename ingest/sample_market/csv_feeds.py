@@ -224,6 +224,7 @@ class EventCsvFeed:
                 email = role_mailbox(rng, job.company.domain, ROLE_MAILBOX_PREFIXES)
             elif roll < 0.3 and job is not None and person.work_email(job):
                 email = email_spelling(rng, *str(person.work_email(job)).split("@"), messy=0.5)
+                person.work_addresses_on_file.add(str(person.work_email(job)))
             else:
                 email = email_spelling(rng, person.email_local, person.email_domain, messy=1.2)
             student = person.grad_year is not None and (job is None or rng.random() < 0.5)
@@ -340,6 +341,7 @@ class SourcingCsvFeed:
                 email = email_spelling(rng, person.email_local, person.email_domain)
             elif roll < 0.3 and person.work_email(job):
                 email = email_spelling(rng, *str(person.work_email(job)).split("@"), messy=0.5)
+                person.work_addresses_on_file.add(str(person.work_email(job)))
             location = (
                 f"{person.city.name}, {person.city.region}, {person.city.country_name}"
                 if rng.random() < 0.5
@@ -429,26 +431,58 @@ class OutreachCsvFeed:
         n_steps: int,
         start: int | None = None,
         engaged: bool = False,
+        enriched: bool = False,
     ) -> None:
         """A sequence of up to `n_steps` messages from a random date of the last two years, or
         from `start`; `engaged` (a warm hire's outreach): the first message is opened and
-        answered (the caller passes only people whose mailbox works and who did not object)."""
+        answered (the caller passes only people whose mailbox works and who did not object).
+        `enriched`: the person has a People Data Labs record, which lists every past work
+        address (pdl.py), so an old work address is on file."""
         now = self.clock.now
         if start is None:
             start = now - rng.randint(5, 700) * DAY - rng.randrange(DAY)
         sink = self._sink(start)
         old_jobs = [j for j in person.jobs if j.end is not None and j.end < start]
         old_work = person.work_email(old_jobs[-1]) if old_jobs else None
-        if old_work is not None and not engaged and rng.random() < 0.25:
+        old_address = old_work is not None and not engaged and rng.random() < 0.25
+        if old_address:
             # An address from an old ATS record: the old employer's mailbox is gone.
-            email, dead = old_work, True
+            email, dead = str(old_work), True
         else:
             email = email_spelling(rng, person.email_local, person.email_domain, messy=0.3)
             dead = person.email_dead
         campaign = _CAMPAIGNS[person.family].format(y=Clock.year(start))
         if person.grad_year is not None and rng.random() < 0.5:
             campaign = f"Campus {person.grad_year} follow-up"
-        pid = person.person_id
+        rows = self._sequence(person, rng, n_steps, start, engaged, email, dead, campaign)
+        on_file = enriched or old_work in person.work_addresses_on_file
+        if old_address and not on_file:
+            # No record carries that old address, so the team cannot have it: the sequence
+            # goes to the personal mailbox instead. Drawn from the person's own generator so
+            # the market's other streams stay as they were.
+            own = random.Random(f"outreach-personal:{person.person_id}:{start}")
+            email = email_spelling(own, person.email_local, person.email_domain, messy=0.3)
+            rows = self._sequence(
+                person, own, n_steps, start, engaged, email, person.email_dead, campaign
+            )
+        for row in rows:
+            written = sink.write(row)
+            self.gt.add("outreach", "events", f"{sink.name}:{written}", person.person_id)
+
+    def _sequence(
+        self,
+        person: Person,
+        rng: random.Random,
+        n_steps: int,
+        start: int,
+        engaged: bool,
+        email: str,
+        dead: bool,
+        campaign: str,
+    ) -> list[list[object]]:
+        """The event rows of one sequence sent to `email` (a dead mailbox hard-bounces)."""
+        now = self.clock.now
+        rows: list[list[object]] = []
         for step in range(1, n_steps + 1):
             sent = start + (step - 1) * rng.randint(3, 7) * DAY
             if sent >= now:
@@ -481,12 +515,10 @@ class OutreachCsvFeed:
             for event, bounce, ts in events:
                 if ts >= now:
                     break
-                row = sink.write(
-                    [message_id, email, campaign, step, event, bounce, Clock.iso_s(ts)]
-                )
-                self.gt.add("outreach", "events", f"{sink.name}:{row}", pid)
+                rows.append([message_id, email, campaign, step, event, bounce, Clock.iso_s(ts)])
             if stop:
                 break
+        return rows
 
     def art14_notice(self, person: Person, rng: random.Random, obtained: int) -> None:
         """The GDPR Art. 14 notice the team e-mails within a month of sourcing someone (data

@@ -154,6 +154,8 @@ class EventbriteFeed:
                 if work is not None
                 else email_spelling(rng, buyer.email_local, buyer.email_domain)
             )
+            if work is not None:
+                buyer.work_addresses_on_file.add(work)
         else:
             email = email_spelling(rng, buyer.email_local, buyer.email_domain)
         if event.campus and buyer.grad_year is not None:

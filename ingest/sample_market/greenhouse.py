@@ -689,6 +689,7 @@ class GreenhouseFeed:
                 emails.append(
                     {"value": email_spelling(rng, *work.split("@"), messy=0.5), "type": "work"}
                 )
+                person.work_addresses_on_file.add(work)
         phones = []
         if rng.random() < 0.7:
             phones.append(

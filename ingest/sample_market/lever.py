@@ -162,6 +162,7 @@ class LeverFeed:
                 work = person.work_email(job)
                 if work is not None and rng.random() < 0.3:
                     emails.append(email_spelling(rng, *work.split("@"), messy=0.5))
+                    person.work_addresses_on_file.add(work)
                 phones = (
                     [
                         {

@@ -132,7 +132,7 @@ def generate_market(
             if presence.sourcing:
                 sourced += sourcing.add(person, rng, presence.sourcing)
             if presence.outreach:
-                outreach.add(person, rng, presence.outreach)
+                outreach.add(person, rng, presence.outreach, enriched=presence.pdl)
             # The Art. 14 notice goes by e-mail, so only to sourced people the CRM has an
             # address for (an ATS or event record, or an address looked up when sourcing them);
             # most get it in time, and everyone the team put in an e-mail sequence got it (the

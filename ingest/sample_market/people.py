@@ -59,6 +59,9 @@ class Person:
     email_dead: bool  # personal mailbox hard-bounces
     folded_first: str = field(default="")  # ASCII lower-case, precomputed for emails/slugs
     folded_last: str = field(default="")
+    # Work addresses some record of this person carries (ATS, event, sourcing rows), noted by
+    # the feeds as they write them: the only old work addresses an outreach tool can know.
+    work_addresses_on_file: set[str] = field(default_factory=set)
 
     @property
     def country(self) -> str:
