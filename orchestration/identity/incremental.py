@@ -7,8 +7,10 @@ result. An incremental run therefore:
 1. normalises only records whose content changed (a hash per `record_key`; the cache keeps
    the normalised rows of the others);
 2. picks the touched people `T` (whole previous contacts, never parts of one): the contacts
-   of changed, new and deleted records and of every record sharing an identifier with their
-   old or new versions, plus the contacts sharing a small fuzzy block with those;
+   of changed, new and deleted records, of every carrier of an identifier value whose
+   screening can move (a value a changed record gained or lost, every value of a renamed
+   record), of the other side of a refused union with those, and the contacts sharing a
+   small fuzzy block with a record whose names or facts moved;
 3. resolves `T`'s records with the normal engine, handing it what the rest of the market
    contributes (engine.py `MarketContext`): name/fact counts kept from the last run
    (`MarketState`) minus what `T` contributed then — the engine adds what `T` contributes
@@ -16,20 +18,25 @@ result. An incremental run therefore:
    number of outside components in each of its blocks (so a block is skipped exactly when a
    full run skips it) and identifier screening with every carrier;
 4. checks that nothing outside `T` can decide differently, else grows `T` and goes back to
-   3 (rare; each round only grows `T`):
-   - a block `T` holds (before or now) that outside components also hold, unless it is a
-     skipped common-name bucket both before and now: they are compared with `T` (or, with
-     `T` gone, with each other);
+   3 (rare; each round only grows `T`). A component of `T` is *stable* when its members and
+   what fuzzy matching reads of them (names, facts, veto identifiers) are as last time: its
+   pairs with people outside `T` have the same inputs as before, so their previous rows are
+   kept. Pulled in are the outside side of
+   - a previous pair (edge, review, judged or pending pair) whose side in `T` is unstable,
+     and of a refused union with `T` (the union may be accepted now);
+   - a block an unstable component holds (before or now) that outside components also hold,
+     when it is compared now, or when its compared/skipped status moved;
    - a usable identifier group with carriers inside and outside `T` (its edges are
      anchored on its first carrier);
-   - a pair outside `T` whose frequency-dependent verdict moves: every fuzzy pair that
-     reached the output and every same-name exclusive-fact pair is kept with its names and
-     shared facts (`judged_*`) and re-judged with the new totals (a namesake count or a
-     fact's market share crossing `max_expected_namesakes` / `max_single_fact_namesakes`
-     can flip a pair none of whose records changed).
+   - a kept pair whose frequency-dependent verdict moves: every fuzzy pair that reached the
+     output and every same-name exclusive-fact pair is kept with its names and shared facts
+     (`judged_*`) and re-judged with the new totals (a namesake count or a fact's market
+     share crossing `max_expected_namesakes` / `max_single_fact_namesakes` can flip a pair
+     none of whose records changed).
    Everything else outside `T` keeps its previous clusters, edges and review pairs: its
    inputs and every verdict it depends on are unchanged, so the result equals a full run's
-   (tests/test_identity_incremental.py compares them).
+   (tests/test_identity_incremental.py compares them, including pairs only the block and
+   frequency checks reach).
 
 Exactness assumes records keep their relative order between runs (the engine's tie-breaks
 are positional, as in a full run): the adapters emit records in a stable key order, new
@@ -155,7 +162,7 @@ FUZZY_FIELDS = ("first_key", "last_key", "first_canon", "company_key", "city_key
 def _fuzzy_signature(
     people: pl.DataFrame, identifiers: pl.DataFrame, keys: pl.Series, config: IdentityConfig
 ) -> pl.DataFrame:
-    """record_key, sig: a hash of what fuzzy matching reads of each record in `keys`."""
+    """record_key, FUZZY_FIELDS, ids: what fuzzy matching reads of each record in `keys`."""
     kinds = set(config.fuzzy_veto_kinds) | set(config.singular_kinds)
     kinds |= set(config.weak_edge_veto_kinds)
     wanted = keys.implode()
@@ -169,7 +176,6 @@ def _fuzzy_signature(
         people.filter(pl.col("record_key").is_in(wanted))
         .select("record_key", *FUZZY_FIELDS)
         .join(ids, on="record_key", how="left")
-        .select("record_key", pl.struct(*FUZZY_FIELDS, "ids").hash(seed=11).alias("sig"))
     )
 
 
@@ -183,10 +189,12 @@ def _fuzzy_changed(
     address or a moved timestamp changes no fuzzy pair, a new name or employer may."""
     now = _fuzzy_signature(new_cache.people, new_cache.identifiers, changed, config)
     before = _fuzzy_signature(cache.people, cache.identifiers, changed, config)
+    before = before.with_columns(pl.lit(True).alias("known"))
     both = now.join(before, on="record_key", how="left", suffix="_before")
-    return both.filter(pl.col("sig_before").is_null() | (pl.col("sig") != pl.col("sig_before")))[
-        "record_key"
-    ]
+    moved = pl.col("known").is_null() | pl.any_horizontal(
+        ~pl.col(c).eq_missing(pl.col(f"{c}_before")) for c in (*FUZZY_FIELDS, "ids")
+    )
+    return both.filter(moved)["record_key"]
 
 
 def resolve_incremental(
