@@ -4,7 +4,7 @@ A source module supplies `fetch(cursor) -> Iterator[Page]`: it knows its paging 
 turn the stored cursor into a request ("updated_after", "syncToken", ...), and puts the NEW
 cursor on the last page only. This loop guarantees the rest, identically for every source:
 - pages land in transactions of about `transaction_records` records (see
-  DEFAULT_TRANSACTION_RECORDS), so a long sync makes progress;
+  ingest.landing.DEFAULT_TRANSACTION_RECORDS), so a long sync makes progress;
 - the new cursor is written in the SAME transaction as the last page, so a crash can never
   advance a cursor past data that did not land;
 - if fetching fails, the pages already fetched (valid records) are committed without a cursor
@@ -26,12 +26,15 @@ import duckdb
 
 from checks.validation import FeedContract, validate_records
 from ingest.landing import (
+    DEFAULT_TRANSACTION_RECORDS,
     BatchCounts,
+    LandingTransaction,
     QuarantinedRecord,
     bounded_landing,
     ensure_landing_table,
     ensure_raw_schema,
     land_page,
+    landing_memory_limit_bytes,
     load_cursor,
     new_batch_id,
     record_batch,
@@ -64,20 +67,11 @@ class SyncResult:
 
 Fetch = Callable[[str | None], Iterator[Page]]
 
-# Records per landing transaction. Each transaction pays fixed costs (contract validation
-# setup, DuckDB statement and commit overhead) that dominate below a few thousand records;
-# memory stays bounded by this many decoded records plus the prefetched vendor pages.
+# Records per landing batch (validated and inserted together). Each batch pays fixed costs
+# (contract validation setup, DuckDB statement overhead) that dominate below a few thousand
+# records; Python's memory stays bounded by this many decoded records plus the prefetched
+# vendor pages. Batches commit together (ingest.landing.DEFAULT_TRANSACTION_RECORDS).
 DEFAULT_BATCH_RECORDS = 5000
-
-# Records per landing TRANSACTION (several batches). DuckDB's row-group size: a transaction
-# appending at least a whole row group has DuckDB write that row group, compressed, straight
-# into the database file ("optimistic writes"). Committed in small transactions the same rows
-# go through the WAL, and every automatic checkpoint re-compresses the table's unfinished row
-# group — which grows with the table, so checkpoints cost more and more as a large feed lands
-# (measured with 2.3 KB Greenhouse candidates: 263k records took 24 s of CPU landed 5,000 per
-# transaction, 15 s landed 122,880 per transaction). Memory stays bounded: DuckDB holds at most
-# one row group of the open transaction (spilling under its memory limit), Python one batch.
-DEFAULT_TRANSACTION_RECORDS = 122_880
 
 
 def run_sync(
@@ -89,13 +83,15 @@ def run_sync(
     cursor_key: str | None = None,
     batch_records: int = DEFAULT_BATCH_RECORDS,
     transaction_records: int = DEFAULT_TRANSACTION_RECORDS,
+    transaction_bytes: int | None = None,
     prefetch: bool = True,
     tables_ensured: bool = False,
 ) -> SyncResult:
     """Sync one source entity. `cursor_key` defaults to the contract's entity name (use e.g.
     `attendees:<event id>` when one entity keeps a cursor per parent object). Small vendor pages
     are validated and landed together up to `batch_records` at a time (memory stays bounded by
-    it), and batches commit together up to `transaction_records` per transaction.
+    it), and batches commit together up to `transaction_records` records or `transaction_bytes`
+    of JSON (default: the landing memory limit) per transaction.
 
     `prefetch=False` when `fetch` already reads ahead in its own thread (see `FetchAhead`);
     `tables_ensured=True` when the caller ran `ensure_tables` for this contract on `con`
@@ -119,7 +115,7 @@ def run_sync(
                 result,
                 cursor_key,
                 batch_records,
-                transaction_records,
+                (transaction_records, transaction_bytes or landing_memory_limit_bytes()),
                 prefetch,
             )
         if result.cursor_after is None:
@@ -147,13 +143,15 @@ def _land_pages(
     result: SyncResult,
     cursor_key: str,
     batch_records: int,
-    transaction_records: int,
+    transaction_limits: tuple[int, int],
     prefetch: bool,
 ) -> None:
-    """Validate and land every page of `fetch`, adding to `result` as transactions commit."""
+    """Validate and land every page of `fetch`, adding to `result` as transactions commit.
+    A transaction commits with the last page or once it holds `transaction_limits` = (records,
+    JSON bytes)."""
     pages = fetch(result.cursor_before)
     batches = coalesced(prefetched(pages) if prefetch else pages, batch_records)
-    open_txn = _OpenTransaction(con, result)
+    open_txn = _OpenTransaction(con, result, transaction_limits)
     while True:
         try:
             page = next(batches)
@@ -166,7 +164,7 @@ def _land_pages(
         try:
             open_txn.begin()
             new_cursor = _land_batch(con, contract, page, result, cursor_key, open_txn)
-            if new_cursor is not None or open_txn.records >= transaction_records:
+            if new_cursor is not None or open_txn.is_due:
                 open_txn.commit()
             if new_cursor is not None:
                 result.cursor_after = new_cursor
@@ -176,40 +174,34 @@ def _land_pages(
     open_txn.commit()
 
 
-class _OpenTransaction:
-    """The landing transaction of `_land_pages` and the counts it will add when it commits
-    (a rolled-back transaction adds nothing to the sync's result)."""
+class _OpenTransaction(LandingTransaction):
+    """The landing transaction of `_land_pages` and the counts it adds to the sync's result
+    when it commits (a rolled-back transaction adds nothing)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, result: SyncResult) -> None:
-        self.con, self.result = con, result
-        self.is_open = False
-        self.records = 0
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, result: SyncResult, limits: tuple[int, int]
+    ) -> None:
+        super().__init__(con, *limits)
+        self.result = result
         self.counts = BatchCounts()
         self.pages = 0
         self.reasons: dict[str, int] = {}
 
-    def begin(self) -> None:
-        if not self.is_open:
-            self.con.begin()
-            self.is_open = True
-
-    def commit(self) -> None:
-        if not self.is_open:
-            return
-        self.con.commit()
-        self.is_open = False
+    def commit(self) -> bool:
+        if not super().commit():
+            return False
         self.result.counts.add(self.counts)
         self.result.pages += self.pages
         for reason, n in self.reasons.items():
             self.result.quarantine_reasons[reason] = (
                 self.result.quarantine_reasons.get(reason, 0) + n
             )
-        self.records, self.counts, self.pages, self.reasons = 0, BatchCounts(), 0, {}
+        self.counts, self.pages, self.reasons = BatchCounts(), 0, {}
+        return True
 
     def rollback(self) -> None:
-        if self.is_open:
-            self.is_open = False
-            self.con.rollback()
+        super().rollback()
+        self.counts, self.pages, self.reasons = BatchCounts(), 0, {}
 
 
 def _land_batch(
@@ -249,7 +241,7 @@ def _land_batch(
     )
     open_txn.counts.add(counts)
     open_txn.pages += page.source_pages
-    open_txn.records += len(page.records)
+    open_txn.add(len(page.records), counts.document_bytes)
     return new_cursor
 
 
