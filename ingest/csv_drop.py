@@ -40,10 +40,12 @@ Rows
   and reason; the rest of the file lands.
 
 Transactions and throughput
-- Rows land in batches (default 5,000) of one transaction each. The file's `processed_files`
-  row commits in the SAME transaction as its last batch, so a crash mid-file leaves the file
-  unrecorded and the next run re-reads it; landing is idempotent on (record id, content hash),
-  so the re-run adds exactly the rows that were missing.
+- Rows are read, validated and inserted in batches (default 5,000); consecutive batches (of
+  one or more files) share a transaction of up to one DuckDB row group
+  (`ingest.landing.DEFAULT_TRANSACTION_RECORDS`). The file's `processed_files` row commits in
+  the SAME transaction as its last batch, so a crash mid-file leaves the file unrecorded and
+  the next run re-reads it; landing is idempotent on (record id, content hash), so the re-run
+  adds exactly the rows that were missing.
 - Per-row Python work is kept to the csv module and a cell-count check. Normalisation and
   validation run per batch in polars/pandera; the JSON document and its content hash are built
   by polars (`struct.json_encode`) and hashed with hashlib (SHA-256, as `ingest.landing`).

@@ -6,7 +6,8 @@ Rules (DESIGN.md "Landing"):
 - landing the same record version twice adds nothing (dedupe on record id + content hash), while
   a changed record lands as a new version — staging picks the latest;
 - a batch's rows, its quarantined rows and the sync cursor commit in ONE transaction, so a
-  crash can never advance a cursor past data that did not land;
+  crash can never advance a cursor past data that did not land (several batches may share
+  that transaction: `LandingTransaction`);
 - invalid records go to `raw.quarantine` with source, record id, field and reason.
 """
 
