@@ -6,7 +6,8 @@ Rules (DESIGN.md "Landing"):
 - landing the same record version twice adds nothing (dedupe on record id + content hash), while
   a changed record lands as a new version — staging picks the latest;
 - a batch's rows, its quarantined rows and the sync cursor commit in ONE transaction, so a
-  crash can never advance a cursor past data that did not land;
+  crash can never advance a cursor past data that did not land (several batches may share
+  that transaction: `LandingTransaction`);
 - invalid records go to `raw.quarantine` with source, record id, field and reason.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
 import json
 import os
@@ -45,12 +47,14 @@ class BatchCounts:
     landed: int = 0
     duplicates: int = 0
     quarantined: int = 0
+    document_bytes: int = 0  # JSON bytes of the valid records handed to DuckDB
 
     def add(self, other: BatchCounts) -> None:
         self.fetched += other.fetched
         self.landed += other.landed
         self.duplicates += other.duplicates
         self.quarantined += other.quarantined
+        self.document_bytes += other.document_bytes
 
 
 def new_batch_id() -> str:
@@ -214,6 +218,74 @@ def insert_new_rows(
     return int(inserted or 0)
 
 
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """BEGIN ... COMMIT, or ROLLBACK when the block raises."""
+    con.begin()
+    try:
+        yield
+    except BaseException:
+        con.rollback()
+        raise
+    con.commit()
+
+
+# Records per landing TRANSACTION (several batches). DuckDB's row-group size: a transaction
+# appending at least a whole row group has DuckDB write that row group, compressed, straight
+# into the database file ("optimistic writes"). Committed in small transactions the same rows
+# go through the WAL, and every automatic checkpoint re-compresses the table's unfinished row
+# group — which grows with the table, so checkpoints cost more and more as a large feed lands
+# (measured with 2.3 KB Greenhouse candidates: 263k records took 24 s of CPU landed 5,000 per
+# transaction, 15 s landed 122,880 per transaction). Memory stays bounded: DuckDB holds at most
+# one row group of the open transaction, Python one batch. A transaction also ends once its
+# JSON reaches the landing memory limit (`landing_memory_limit_bytes`): DuckDB
+# must hold the open transaction's rows, and large records would otherwise exceed the limit.
+DEFAULT_TRANSACTION_RECORDS = 122_880
+
+
+class LandingTransaction:
+    """One DuckDB transaction spanning several batches: begun by the first batch, committed
+    once it holds `max_records` records or `max_bytes` of JSON (see
+    DEFAULT_TRANSACTION_RECORDS for why), or by the caller at the end.
+
+    The caller keeps the landing rules: a cursor or processed-file row goes into the same
+    transaction as the rows it covers, and a failed batch rolls the whole transaction back."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, max_records: int, max_bytes: int) -> None:
+        self.con, self.max_records, self.max_bytes = con, max_records, max_bytes
+        self.is_open = False
+        self.records = 0
+        self.bytes = 0
+
+    def begin(self) -> None:
+        if not self.is_open:
+            self.con.begin()
+            self.is_open = True
+
+    def add(self, records: int, document_bytes: int) -> None:
+        self.records += records
+        self.bytes += document_bytes
+
+    @property
+    def is_due(self) -> bool:
+        return self.records >= self.max_records or self.bytes >= self.max_bytes
+
+    def commit(self) -> bool:
+        """Commit if open; True when something was committed."""
+        if not self.is_open:
+            return False
+        self.con.commit()
+        self.is_open = False
+        self.records = self.bytes = 0
+        return True
+
+    def rollback(self) -> None:
+        if self.is_open:
+            self.is_open = False
+            self.records = self.bytes = 0
+            self.con.rollback()
+
+
 def canonical_json(record: Any) -> bytes:
     """Compact JSON with sorted keys: the stored form of a record AND the input of its hash,
     so key order or whitespace in a vendor reply never creates a 'new version'.
@@ -255,6 +327,7 @@ def land_page(
     new_cursor: str | None = None,
     cursor_entity: str | None = None,
     tables_ensured: bool = False,
+    in_transaction: bool = False,
 ) -> BatchCounts:
     """Land one page of valid `(record_id, record)` pairs and its quarantined records.
 
@@ -262,6 +335,8 @@ def land_page(
     last page of a sync, once everything it covers is in this transaction or already landed.
     `tables_ensured=True` skips the create-if-missing DDL (run_sync did it once per sync; a DDL
     round trip per page is a measurable share of a small page's cost).
+    `in_transaction=True`: the caller has begun a transaction and commits or rolls it back
+    (several pages per transaction, see `ingest.sync`); otherwise the page is its own.
     """
     fetched_at = fetched_at or datetime.now(UTC).replace(tzinfo=None)
     if tables_ensured:
@@ -272,6 +347,7 @@ def land_page(
     # Column-wise: the canonical documents once as bytes; polars checks the UTF-8 of the whole
     # column at once, and the content hash is taken from the same bytes.
     documents = [canonical_json(rec) for _, rec in records]
+    counts.document_bytes = sum(map(len, documents))
     frame = pl.DataFrame(
         [
             pl.Series("_source_record_id", [rid for rid, _ in records], pl.String),
@@ -282,57 +358,85 @@ def land_page(
         subset=["_source_record_id", "_record_hash"], keep="first", maintain_order=True
     )
 
-    con.begin()
-    try:
-        if frame.height:
-            con.register("_incoming_page", frame)
-            counts.landed = insert_new_rows(
-                con,
-                table,
-                "_incoming_page",
-                source=source,
-                batch_id=batch_id,
-                fetched_at=fetched_at,
-            )
-            con.unregister("_incoming_page")
-        counts.duplicates = len(records) - counts.landed
-        for q in quarantined:
-            # The same bad record re-fetched on a later sync is recorded once.
-            con.execute(
-                f"""
-                insert into {RAW_SCHEMA}.quarantine
-                select ?, ?, ?, ?, ?, ?, ?::json, ?, ?
-                where not exists (
-                    select 1 from {RAW_SCHEMA}.quarantine
-                    where _source = ? and _entity = ? and _record_hash = ?)
-                """,
-                [
-                    source,
-                    entity,
-                    q.source_record_id,
-                    q.field,
-                    q.reason,
-                    record_hash(q.payload),
-                    json.dumps(q.payload, ensure_ascii=False, default=str),
-                    batch_id,
-                    fetched_at,
-                    source,
-                    entity,
-                    record_hash(q.payload),
-                ],
-            )
-        if new_cursor is not None:
-            con.execute(
-                f"""
-                insert or replace into {RAW_SCHEMA}.sync_cursors
-                values (?, ?, ?, ?, ?)""",
-                [source, cursor_entity or entity, new_cursor, fetched_at, batch_id],
-            )
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
+    with contextlib.nullcontext() if in_transaction else transaction(con):
+        _land_frame(
+            con,
+            frame,
+            table,
+            source,
+            entity,
+            batch_id,
+            fetched_at,
+            counts,
+            len(records),
+            quarantined,
+            new_cursor,
+            cursor_entity,
+        )
     return counts
+
+
+def _land_frame(
+    con: duckdb.DuckDBPyConnection,
+    frame: pl.DataFrame,
+    table: str,
+    source: str,
+    entity: str,
+    batch_id: str,
+    fetched_at: datetime,
+    counts: BatchCounts,
+    n_records: int,
+    quarantined: Sequence[QuarantinedRecord],
+    new_cursor: str | None,
+    cursor_entity: str | None,
+) -> None:
+    """The statements of `land_page`, inside the caller's transaction."""
+    if frame.height:
+        con.register("_incoming_page", frame)
+        counts.landed = insert_new_rows(
+            con,
+            table,
+            "_incoming_page",
+            source=source,
+            batch_id=batch_id,
+            fetched_at=fetched_at,
+        )
+        con.unregister("_incoming_page")
+    counts.duplicates = n_records - counts.landed
+    for q in quarantined:
+        # The same bad record re-fetched on a later sync is recorded once.
+        con.execute(
+            f"""
+            insert into {RAW_SCHEMA}.quarantine
+            select ?, ?, ?, ?, ?, ?, ?::json, ?, ?
+            where not exists (
+                select 1 from {RAW_SCHEMA}.quarantine
+                where _source = ? and _entity = ? and _record_hash = ?)
+            """,
+            [
+                source,
+                entity,
+                q.source_record_id,
+                q.field,
+                q.reason,
+                record_hash(q.payload),
+                json.dumps(q.payload, ensure_ascii=False, default=str),
+                batch_id,
+                fetched_at,
+                source,
+                entity,
+                record_hash(q.payload),
+            ],
+        )
+    if new_cursor is not None:
+        key = [source, cursor_entity or entity]
+        # DELETE + INSERT rather than INSERT OR REPLACE: DuckDB's upsert path costs ~2 ms more
+        # per statement, paid per sync (per event for Eventbrite); same result in a transaction.
+        con.execute(f"delete from {RAW_SCHEMA}.sync_cursors where source = ? and entity = ?", key)
+        con.execute(
+            f"insert into {RAW_SCHEMA}.sync_cursors values (?, ?, ?, ?, ?)",
+            [*key, new_cursor, fetched_at, batch_id],
+        )
 
 
 # Memory of a landing run. DuckDB keeps what a run inserts in its buffer pool until a checkpoint
@@ -346,27 +450,52 @@ def land_page(
 # restored afterwards. A crash meanwhile only means a longer WAL replay on the next open.
 LANDING_WAL_AUTOCHECKPOINT = "64MB"
 LANDING_MEMORY_LIMIT_ENV = "TALENT_CRM_LANDING_MEMORY_LIMIT"
-DEFAULT_LANDING_MEMORY_LIMIT = "256MB"
+# 320MB: a landing transaction holds up to one DuckDB row group (see
+# DEFAULT_TRANSACTION_RECORDS) but never more JSON than this limit; 122,880
+# Greenhouse candidates (~2.3 KB each, the largest records here) are ~283 MB and must fit for
+# DuckDB to write them as a whole row group. (Measured: such a transaction lands under a
+# 192MB limit and fails with "Out of Memory" under 128MB.)
+DEFAULT_LANDING_MEMORY_LIMIT = "320MB"
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMGT])(i?)B", flags=re.IGNORECASE)
 
 
 def landing_memory_limit() -> str:
     value = (os.environ.get(LANDING_MEMORY_LIMIT_ENV) or DEFAULT_LANDING_MEMORY_LIMIT).strip()
-    if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", value, flags=re.IGNORECASE):
+    if not _SIZE.fullmatch(value):
         raise ValueError(f"{LANDING_MEMORY_LIMIT_ENV}={value!r} is not a size such as 256MB or 1GB")
     return value
+
+
+def landing_memory_limit_bytes() -> int:
+    """`landing_memory_limit()` in bytes, read as DuckDB reads it (MB = 10^6, MiB = 2^20)."""
+    number, unit, binary = _SIZE.fullmatch(landing_memory_limit()).groups()  # type: ignore[union-attr]
+    base = 1024 if binary else 1000
+    return int(float(number) * base ** ("KMGT".index(unit.upper()) + 1))
+
+
+# Connections inside `bounded_landing` (by id, only while inside): a nested landing run (one
+# sync per Eventbrite event inside the attendees run) keeps the outer settings instead of
+# reading and setting them again — four statements per event.
+_BOUNDED: set[int] = set()
 
 
 @contextlib.contextmanager
 def bounded_landing(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Bound DuckDB's memory and checkpoint rhythm for the duration of a landing run (above)."""
+    if id(con) in _BOUNDED:
+        yield
+        return
     limit = landing_memory_limit()
     previous_wal = scalar(con, "select current_setting('wal_autocheckpoint')")
     previous_memory = scalar(con, "select current_setting('memory_limit')")
     con.execute(f"set wal_autocheckpoint = '{LANDING_WAL_AUTOCHECKPOINT}'")
     con.execute(f"set memory_limit = '{limit}'")
+    _BOUNDED.add(id(con))
     try:
-        yield
+        with fewer_gc_passes():
+            yield
     finally:
+        _BOUNDED.discard(id(con))
         con.execute(f"set wal_autocheckpoint = '{previous_wal}'")
         # The setting reads back rounded ('18.8 GiB'): setting that text again would shrink a
         # default limit a little on every run, so the default is restored with RESET.
@@ -374,6 +503,31 @@ def bounded_landing(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
             con.execute("reset memory_limit")
         else:
             con.execute(f"set memory_limit = '{previous_memory}'")
+
+
+# Python's cyclic garbage collector during a landing run. Decoding a page of vendor JSON
+# allocates tens of thousands of dicts and lists, and every 700 allocations CPython runs a
+# collection that traverses the young objects (and, every so often, all live ones — including
+# the pages read ahead). Decoded JSON has no reference cycles: reference counting frees it, so
+# those passes find nothing. Measured on the HTTP feeds: ~20% of the client's CPU per record
+# (Greenhouse candidates 90 → 72 µs). The thresholds are raised, not disabled, so whatever
+# cyclic garbage a run does make is still collected; they are restored afterwards.
+LANDING_GC_THRESHOLD = (100_000, 50, 100)
+
+
+@contextlib.contextmanager
+def fewer_gc_passes() -> Iterator[None]:
+    """Raise the garbage collector's thresholds to LANDING_GC_THRESHOLD for the block (no-op
+    when they are already at least as high, e.g. in a nested landing run)."""
+    previous = gc.get_threshold()
+    if previous[0] >= LANDING_GC_THRESHOLD[0]:
+        yield
+        return
+    gc.set_threshold(*LANDING_GC_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
 
 
 @functools.cache
@@ -405,22 +559,27 @@ def record_batch(
     """Audit trail of every sync attempt, including failed ones."""
     if not schema_ensured:
         ensure_raw_schema(con)
-    con.execute(
-        f"insert or replace into {RAW_SCHEMA}.batches values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            batch_id,
-            source,
-            entity,
-            started_at,
-            datetime.now(UTC).replace(tzinfo=None),
-            status,
-            counts.fetched,
-            counts.landed,
-            counts.duplicates,
-            counts.quarantined,
-            full_resync,
-        ],
-    )
+    with transaction(con):  # DELETE + INSERT: see the cursor write in `_land_frame`
+        con.execute(
+            f"delete from {RAW_SCHEMA}.batches where batch_id = ? and source = ? and entity = ?",
+            [batch_id, source, entity],
+        )
+        con.execute(
+            f"insert into {RAW_SCHEMA}.batches values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                batch_id,
+                source,
+                entity,
+                started_at,
+                datetime.now(UTC).replace(tzinfo=None),
+                status,
+                counts.fetched,
+                counts.landed,
+                counts.duplicates,
+                counts.quarantined,
+                full_resync,
+            ],
+        )
 
 
 def count_rows(con: duckdb.DuckDBPyConnection, tables: Iterable[str]) -> dict[str, int]:

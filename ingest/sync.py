@@ -3,9 +3,12 @@
 A source module supplies `fetch(cursor) -> Iterator[Page]`: it knows its paging and how to
 turn the stored cursor into a request ("updated_after", "syncToken", ...), and puts the NEW
 cursor on the last page only. This loop guarantees the rest, identically for every source:
-- each page lands in its own transaction, so a long sync makes progress;
+- pages land in transactions of about `transaction_records` records (see
+  ingest.landing.DEFAULT_TRANSACTION_RECORDS), so a long sync makes progress;
 - the new cursor is written in the SAME transaction as the last page, so a crash can never
   advance a cursor past data that did not land;
+- if fetching fails, the pages already fetched (valid records) are committed without a cursor
+  before the error is raised; if landing fails, the open transaction is rolled back;
 - invalid records go to raw.quarantine with field and reason; valid ones land;
 - every attempt, failed or not, is recorded in raw.batches with its counts.
 """
@@ -23,12 +26,15 @@ import duckdb
 
 from checks.validation import FeedContract, validate_records
 from ingest.landing import (
+    DEFAULT_TRANSACTION_RECORDS,
     BatchCounts,
+    LandingTransaction,
     QuarantinedRecord,
     bounded_landing,
     ensure_landing_table,
     ensure_raw_schema,
     land_page,
+    landing_memory_limit_bytes,
     load_cursor,
     new_batch_id,
     record_batch,
@@ -61,9 +67,10 @@ class SyncResult:
 
 Fetch = Callable[[str | None], Iterator[Page]]
 
-# Records per landing transaction. Each transaction pays fixed costs (contract validation
-# setup, DuckDB statement and commit overhead) that dominate below a few thousand records;
-# memory stays bounded by this many decoded records plus the prefetched vendor pages.
+# Records per landing batch (validated and inserted together). Each batch pays fixed costs
+# (contract validation setup, DuckDB statement overhead) that dominate below a few thousand
+# records; Python's memory stays bounded by this many decoded records plus the prefetched
+# vendor pages. Batches commit together (ingest.landing.DEFAULT_TRANSACTION_RECORDS).
 DEFAULT_BATCH_RECORDS = 5000
 
 
@@ -75,12 +82,16 @@ def run_sync(
     full_resync: bool = False,
     cursor_key: str | None = None,
     batch_records: int = DEFAULT_BATCH_RECORDS,
+    transaction_records: int = DEFAULT_TRANSACTION_RECORDS,
+    transaction_bytes: int | None = None,
     prefetch: bool = True,
     tables_ensured: bool = False,
 ) -> SyncResult:
     """Sync one source entity. `cursor_key` defaults to the contract's entity name (use e.g.
     `attendees:<event id>` when one entity keeps a cursor per parent object). Small vendor pages
-    are landed together up to `batch_records` per transaction (memory stays bounded by it).
+    are validated and landed together up to `batch_records` at a time (memory stays bounded by
+    it), and batches commit together up to `transaction_records` records or `transaction_bytes`
+    of JSON (default: the landing memory limit) per transaction.
 
     `prefetch=False` when `fetch` already reads ahead in its own thread (see `FetchAhead`);
     `tables_ensured=True` when the caller ran `ensure_tables` for this contract on `con`
@@ -97,7 +108,16 @@ def run_sync(
     status = "failed"
     try:
         with bounded_landing(con):
-            _land_pages(con, contract, fetch, result, cursor_key, batch_records, prefetch)
+            _land_pages(
+                con,
+                contract,
+                fetch,
+                result,
+                cursor_key,
+                batch_records,
+                (transaction_records, transaction_bytes or landing_memory_limit_bytes()),
+                prefetch,
+            )
         if result.cursor_after is None:
             result.cursor_after = result.cursor_before
         status = "succeeded"
@@ -123,40 +143,106 @@ def _land_pages(
     result: SyncResult,
     cursor_key: str,
     batch_records: int,
+    transaction_limits: tuple[int, int],
     prefetch: bool,
 ) -> None:
-    """Validate and land every page of `fetch`, adding to `result` as pages commit."""
+    """Validate and land every page of `fetch`, adding to `result` as transactions commit.
+    A transaction commits with the last page or once it holds `transaction_limits` = (records,
+    JSON bytes)."""
     pages = fetch(result.cursor_before)
-    for page in coalesced(prefetched(pages) if prefetch else pages, batch_records):
-        valid_idx, rejections = validate_records(contract, page.records)
-        valid = [(contract.record_id(page.records[i]), page.records[i]) for i in valid_idx]
-        quarantined = [
-            QuarantinedRecord(
-                safe_record_id(contract, page.records[r.row]),
-                r.field,
-                r.reason,
-                page.records[r.row],
+    batches = coalesced(prefetched(pages) if prefetch else pages, batch_records)
+    open_txn = _OpenTransaction(con, result, transaction_limits)
+    while True:
+        try:
+            page = next(batches)
+        except StopIteration:
+            break
+        except BaseException:
+            # A fetch failure: what was fetched before it is valid and lands (no cursor moves).
+            open_txn.commit()
+            raise
+        try:
+            open_txn.begin()
+            new_cursor = _land_batch(con, contract, page, result, cursor_key, open_txn)
+            if new_cursor is not None or open_txn.is_due:
+                open_txn.commit()
+            if new_cursor is not None:
+                result.cursor_after = new_cursor
+        except BaseException:
+            open_txn.rollback()
+            raise
+    open_txn.commit()
+
+
+class _OpenTransaction(LandingTransaction):
+    """The landing transaction of `_land_pages` and the counts it adds to the sync's result
+    when it commits (a rolled-back transaction adds nothing)."""
+
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, result: SyncResult, limits: tuple[int, int]
+    ) -> None:
+        super().__init__(con, *limits)
+        self.result = result
+        self.counts = BatchCounts()
+        self.pages = 0
+        self.reasons: dict[str, int] = {}
+
+    def commit(self) -> bool:
+        if not super().commit():
+            return False
+        self.result.counts.add(self.counts)
+        self.result.pages += self.pages
+        for reason, n in self.reasons.items():
+            self.result.quarantine_reasons[reason] = (
+                self.result.quarantine_reasons.get(reason, 0) + n
             )
-            for r in rejections
-        ]
-        for r in rejections:
-            result.quarantine_reasons[r.reason] = result.quarantine_reasons.get(r.reason, 0) + 1
-        new_cursor = page.cursor if page.is_last else None
-        counts = land_page(
-            con,
-            source=contract.source,
-            entity=contract.entity,
-            batch_id=result.batch_id,
-            records=valid,
-            quarantined=quarantined,
-            new_cursor=new_cursor,
-            cursor_entity=cursor_key,
-            tables_ensured=True,
+        self.counts, self.pages, self.reasons = BatchCounts(), 0, {}
+        return True
+
+    def rollback(self) -> None:
+        super().rollback()
+        self.counts, self.pages, self.reasons = BatchCounts(), 0, {}
+
+
+def _land_batch(
+    con: duckdb.DuckDBPyConnection,
+    contract: FeedContract,
+    page: Page,
+    result: SyncResult,
+    cursor_key: str,
+    open_txn: _OpenTransaction,
+) -> str | None:
+    """Validate one batch and land it in the open transaction; return the cursor it wrote."""
+    valid_idx, rejections = validate_records(contract, page.records)
+    valid = [(contract.record_id(page.records[i]), page.records[i]) for i in valid_idx]
+    quarantined = [
+        QuarantinedRecord(
+            safe_record_id(contract, page.records[r.row]),
+            r.field,
+            r.reason,
+            page.records[r.row],
         )
-        result.counts.add(counts)
-        result.pages += page.source_pages
-        if new_cursor is not None:
-            result.cursor_after = new_cursor
+        for r in rejections
+    ]
+    for r in rejections:
+        open_txn.reasons[r.reason] = open_txn.reasons.get(r.reason, 0) + 1
+    new_cursor = page.cursor if page.is_last else None
+    counts = land_page(
+        con,
+        source=contract.source,
+        entity=contract.entity,
+        batch_id=result.batch_id,
+        records=valid,
+        quarantined=quarantined,
+        new_cursor=new_cursor,
+        cursor_entity=cursor_key,
+        tables_ensured=True,
+        in_transaction=True,
+    )
+    open_txn.counts.add(counts)
+    open_txn.pages += page.source_pages
+    open_txn.add(len(page.records), counts.document_bytes)
+    return new_cursor
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection, contract: FeedContract) -> None:

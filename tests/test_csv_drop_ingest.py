@@ -445,7 +445,14 @@ def test_event_rows_with_bad_email_date_or_consent_are_quarantined(tmp_path, con
     ]
 
 
-def test_crash_mid_file_then_rerun_equals_an_uninterrupted_run(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    "transaction_rows",
+    [3, csv_drop.DEFAULT_TRANSACTION_RECORDS],
+    ids=["a-transaction-per-batch", "batches-share-a-transaction"],
+)
+def test_crash_mid_file_then_rerun_equals_an_uninterrupted_run(
+    tmp_path, monkeypatch, transaction_rows
+):
     folder = tmp_path / "events"
     write_csv(folder / "luma_2026-04-01_big.csv", LUMA_HEADER, luma_rows(10))
     write_csv(folder / "luma_2026-04-02_small.csv", LUMA_HEADER, luma_rows(2, start=50))
@@ -465,16 +472,18 @@ def test_crash_mid_file_then_rerun_equals_an_uninterrupted_run(tmp_path, monkeyp
 
     monkeypatch.setattr(csv_drop, "land_batch", failing_land_batch)
     with pytest.raises(OSError):
-        ingest_folder(crashed, EVENTS, folder, batch_rows=3)
-    # The first batch committed; the file is not recorded as processed.
-    assert len(landed(crashed, EVENTS)) == 3
+        ingest_folder(crashed, EVENTS, folder, batch_rows=3, transaction_rows=transaction_rows)
+    # With a transaction per batch the first batch committed; sharing one, the crash rolled it
+    # back. Either way the file is not recorded as processed.
+    committed = 3 if transaction_rows == 3 else 0
+    assert len(landed(crashed, EVENTS)) == committed
     assert processed(crashed, "events") == []
     failed = crashed.execute("select status from raw.batches").fetchall()
     assert failed == [("failed",)]
 
     monkeypatch.setattr(csv_drop, "land_batch", real_land_batch)
     rerun = ingest_folder(crashed, EVENTS, folder, batch_rows=3)
-    assert rerun.rows_landed == 9 and rerun.rows_unchanged == 3
+    assert rerun.rows_landed == 12 - committed and rerun.rows_unchanged == committed
 
     assert landed_versions(crashed, EVENTS) == landed_versions(clean, EVENTS)
     assert len(landed_versions(clean, EVENTS)) == 12

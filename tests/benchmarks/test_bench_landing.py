@@ -5,7 +5,9 @@ Two measurements, each in its own process so peak memory (ru_maxrss) is the land
 - HTTP: every API feed (Greenhouse, Lever, Ashby, Eventbrite) over loopback from sample API
   servers running in ANOTHER process (as a real vendor would), rate limits lifted so the
   connector, not the fake vendor's quota, is measured.
-Prints records/s and peak memory; timing never fails a test.
+Prints records/s, CPU time per record of the landing process (user + system, the measured
+section only: steadier than wall time on a shared machine) and peak memory; timing never fails
+a test.
 """
 
 from __future__ import annotations
@@ -34,13 +36,26 @@ def market(tmp_path_factory) -> Path:
 
 
 def run_measured(code: str, env: dict[str, str] | None = None) -> dict:
-    """Run `code` in a fresh interpreter; it prints one JSON line with its figures."""
-    wrapper = textwrap.dedent(code) + textwrap.dedent(
+    """Run `code` in a fresh interpreter; it prints one JSON line with its figures.
+    `code` may call `cpu_now()`: CPU seconds (user + system) of the process so far."""
+    prelude = textwrap.dedent(
         """
+        import resource as _resource
+        def cpu_now():
+            usage = _resource.getrusage(_resource.RUSAGE_SELF)
+            return usage.ru_utime + usage.ru_stime
+        """
+    )
+    wrapper = (
+        prelude
+        + textwrap.dedent(code)
+        + textwrap.dedent(
+            """
         import resource, json as _json
         RESULT["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(_json.dumps(RESULT))
         """
+        )
     )
     completed = subprocess.run(
         [sys.executable, "-c", wrapper],
@@ -60,19 +75,25 @@ def test_bench_landing_from_files(market, tmp_path):
         from pathlib import Path
         from ingest.csv_drop import all_specs, ingest_folder
         con = duckdb.connect({str(tmp_path / "files.duckdb")!r})
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), cpu_now()
         rows = 0
         for spec in all_specs():
             rows += ingest_folder(con, spec, Path({str(market)!r}) / "drop" / spec.feed).rows_read
         seconds = time.perf_counter() - started
-        RESULT = {{"records": rows, "seconds": seconds}}
+        RESULT = {{"records": rows, "seconds": seconds, "cpu_seconds": cpu_now() - cpu_started}}
         """
     )
     rate = result["records"] / result["seconds"]
     print(
         f"\nfiles → raw: {result['records']:,} records in {result['seconds']:.1f}s = "
-        f"{rate:,.0f} records/s, peak memory {result['peak_rss_mb']:,.0f} MB"
+        f"{rate:,.0f} records/s, CPU {cpu_us(result)} µs/record, "
+        f"peak memory {result['peak_rss_mb']:,.0f} MB"
     )
+
+
+def cpu_us(result: dict) -> str:
+    """CPU microseconds per record of the measured section."""
+    return f"{result['cpu_seconds'] / max(result['records'], 1) * 1e6:.1f}"
 
 
 def test_bench_landing_over_http(market, tmp_path):
@@ -110,11 +131,11 @@ def test_bench_landing_over_http(market, tmp_path):
             from ingest import ashby, eventbrite, greenhouse, lever
             con = duckdb.connect({str(tmp_path / "http.duckdb")!r})
             per_feed = {{}}
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), cpu_now()
             def timed(name, fn):
-                t = time.perf_counter()
+                t, c = time.perf_counter(), cpu_now()
                 n = fn()
-                per_feed[name] = (n, time.perf_counter() - t)
+                per_feed[name] = (n, time.perf_counter() - t, cpu_now() - c)
             gh = greenhouse.make_client()
             for entity in ("candidates", "applications", "jobs"):
                 timed(f"greenhouse/{{entity}}",
@@ -130,8 +151,8 @@ def test_bench_landing_over_http(market, tmp_path):
             timed("eventbrite/attendees",
                   lambda: eventbrite.sync_attendees(con, eb, ids).total("fetched"))
             seconds = time.perf_counter() - started
-            RESULT = {{"records": sum(n for n, _ in per_feed.values()), "seconds": seconds,
-                       "per_feed": per_feed}}
+            RESULT = {{"records": sum(n for n, _, _ in per_feed.values()), "seconds": seconds,
+                       "cpu_seconds": cpu_now() - cpu_started, "per_feed": per_feed}}
             """,
             env=env,
         )
@@ -145,7 +166,11 @@ def test_bench_landing_over_http(market, tmp_path):
     rate = result["records"] / result["seconds"]
     print(
         f"\nHTTP → raw: {result['records']:,} records in {result['seconds']:.1f}s = "
-        f"{rate:,.0f} records/s, peak memory {result['peak_rss_mb']:,.0f} MB"
+        f"{rate:,.0f} records/s, CPU {cpu_us(result)} µs/record, "
+        f"peak memory {result['peak_rss_mb']:,.0f} MB"
     )
-    for feed, (records, seconds) in result["per_feed"].items():
-        print(f"  {feed:<24} {records:>9,} records {seconds:7.1f}s {records / seconds:>9,.0f}/s")
+    for feed, (records, seconds, cpu) in result["per_feed"].items():
+        print(
+            f"  {feed:<24} {records:>9,} records {seconds:7.1f}s {records / seconds:>9,.0f}/s "
+            f"CPU {cpu / max(records, 1) * 1e6:6.1f} µs/record"
+        )
