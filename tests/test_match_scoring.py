@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import polars as pl
 
 from orchestration.matching.scoring import (
+    WEIGHTS,
     ReqProfile,
     apply_exclusions,
     draft_message,
@@ -172,3 +173,45 @@ def test_unknown_family_and_level_are_neither_match_nor_mismatch():
     no_skills = pool(role_family=[None] * 8, skills=[[]] * 8)
     ranked, _ = match_pool(no_skills, rejections(), REQ, AS_OF)
     assert ranked.filter(pl.col("contact_id") == "c1")["role_family_fit"].to_list() == []
+
+
+def test_a_reply_to_our_outreach_weighs_and_is_shown():
+    """Two contacts alike but for a reply to our outreach: the one who answered ranks first,
+    the component halves after a year, and the reason line says so."""
+    replied = pool(
+        last_replied_at=[None, None, None, None, None, None, None, None],
+    ).with_columns(pl.col("last_replied_at").cast(pl.Datetime("us")))
+    base, _ = match_pool(replied, rejections(), REQ, AS_OF)
+    answered = replied.with_columns(
+        last_replied_at=pl.when(pl.col("contact_id") == "c2")
+        .then(pl.lit(AS_OF - timedelta(days=365)))
+        .otherwise(pl.col("last_replied_at"))
+    )
+    ranked, _ = match_pool(answered, rejections(), REQ, AS_OF)
+    before = base.filter(pl.col("contact_id") == "c2").row(0, named=True)
+    after = ranked.filter(pl.col("contact_id") == "c2").row(0, named=True)
+    assert before["replied_to_outreach"] == 0.0 and abs(after["replied_to_outreach"] - 0.5) < 1e-9
+    assert abs(after["score"] - before["score"] - 0.5 * WEIGHTS["replied_to_outreach"]) < 1e-9
+    assert after["rank"] <= before["rank"]
+    assert "replied to our outreach 12 months ago" in after["reason"]
+    assert "replied" not in before["reason"]
+    # A pool without the column (an older caller) scores nobody for it.
+    assert match_pool(pool(), rejections(), REQ, AS_OF)[0]["replied_to_outreach"].max() == 0.0
+
+
+def test_a_silver_medalist_without_a_titled_record_takes_the_level_of_that_req():
+    thin = pool(seniority=["senior", "junior", "senior", None, "senior", "senior", "mid", "vp"])
+    far = rejections().with_columns(req_seniority=pl.Series(["junior", "senior", "mid"]))
+    near = rejections().with_columns(req_seniority=pl.Series(["senior", "senior", "mid"]))
+    near_row = match_pool(thin, near, REQ, AS_OF)[0].filter(pl.col("contact_id") == "c4")
+    far_row = match_pool(thin, far, REQ, AS_OF)[0].filter(pl.col("contact_id") == "c4")
+    assert near_row["seniority_fit"][0] == 1.0
+    assert abs(far_row["seniority_fit"][0] - (1 - 2 / 3)) < 1e-9
+    # No level known at all: neutral.
+    no_level = rejections()  # no req_seniority column
+    row = match_pool(thin, no_level, REQ, AS_OF)[0].filter(pl.col("contact_id") == "c4")
+    assert row["seniority_fit"][0] == 0.5
+
+
+def test_weights_sum_to_one_hundred():
+    assert sum(WEIGHTS.values()) == 100.0

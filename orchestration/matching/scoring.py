@@ -31,12 +31,13 @@ from datetime import datetime, timedelta
 import polars as pl
 
 WEIGHTS: dict[str, float] = {
-    "role_family_fit": 25.0,
-    "skill_overlap": 20.0,
+    "role_family_fit": 20.0,
+    "skill_overlap": 15.0,
     "seniority_fit": 10.0,
     "location_fit": 5.0,
     "silver_medalist": 25.0,
-    "engagement": 10.0,
+    "replied_to_outreach": 15.0,
+    "engagement": 5.0,
     "recency": 5.0,
 }
 COMPONENTS = tuple(WEIGHTS)
@@ -59,6 +60,9 @@ UNKNOWN_SENIORITY_FIT = 0.5  # no titled record: neither a match nor a mismatch
 FAMILY_FROM_SKILLS_FIT = 0.5
 SILVER_OTHER_LEVEL_FIT = 0.5  # silver medal for a req 2+ levels away from this one
 RECENCY_HALF_LIFE_DAYS = 180.0
+# A reply to our outreach is worth half after a year: the person answered us, they are likely to
+# answer again, and what they told us then (open to a move, the kind of role) fades slowly.
+REPLY_HALF_LIFE_DAYS = 365.0
 
 # Timing exclusions (the consent blocks come from gdpr.outreach_eligibility).
 HIRED_WITHIN_DAYS = 365
@@ -268,16 +272,28 @@ def score_components(
     if req_rank is None:
         seniority_expr = pl.lit(0.5)
     else:
+        # No titled record: the level of the req they reached the final round of is the best
+        # evidence of their level then (a recruiter reads it off the interview panel's notes).
         seniority_expr = (
-            pl.when(pl.col("_rank").is_null())
-            .then(pl.lit(UNKNOWN_SENIORITY_FIT))
-            .otherwise((1.0 - (pl.col("_rank") - req_rank).abs() / 3.0).clip(0.0, 1.0))
+            pl.when(pl.col("_rank").is_not_null())
+            .then((1.0 - (pl.col("_rank") - req_rank).abs() / 3.0).clip(0.0, 1.0))
+            .when(pl.col("silver_level_gap").is_not_null())
+            .then((1.0 - pl.col("silver_level_gap") / 3.0).clip(0.0, 1.0))
+            .otherwise(pl.lit(UNKNOWN_SENIORITY_FIT))
         )
     age_days = (pl.lit(as_of) - pl.col("last_meaningful_action_at")).dt.total_seconds() / 86400.0
     recency_expr = (
         pl.when(pl.col("last_meaningful_action_at").is_null())
         .then(pl.lit(0.0))
         .otherwise(pl.lit(0.5) ** (age_days.clip(0.0, None) / RECENCY_HALF_LIFE_DAYS))
+    )
+    if "last_replied_at" not in frame.columns:
+        frame = frame.with_columns(last_replied_at=pl.lit(None, dtype=pl.Datetime("us")))
+    reply_days = (pl.lit(as_of) - pl.col("last_replied_at")).dt.total_seconds() / 86400.0
+    replied_expr = (
+        pl.when(pl.col("last_replied_at").is_null())
+        .then(pl.lit(0.0))
+        .otherwise(pl.lit(0.5) ** (reply_days.clip(0.0, None) / REPLY_HALF_LIFE_DAYS))
     )
     frame = frame.with_columns(
         role_family_fit=(
@@ -301,6 +317,8 @@ def score_components(
         .when(pl.col("silver_level_gap").fill_null(0) <= 1)
         .then(pl.lit(1.0))
         .otherwise(pl.lit(SILVER_OTHER_LEVEL_FIT)),
+        replied_to_outreach=replied_expr.cast(pl.Float64),
+        replied_days_ago=reply_days.floor().cast(pl.Int32),
         engagement=(pl.col("engagement_score").cast(pl.Float64) / 100.0)
         .clip(0.0, 1.0)
         .fill_null(NEUTRAL_ENGAGEMENT),
@@ -326,8 +344,9 @@ def reason_expr(req: ReqProfile) -> pl.Expr:
     """The one-line human reason a recruiter reads next to a name, as ONE vectorised polars
     expression (a Python loop over a million rows would dominate the match's run time).
 
-    Parts, in order, each only when it applies: silver medal (req, stage, reason), role family,
-    matched skills (n/required), level, city, engagement, recent activity."""
+    Parts, in order, each only when it applies: silver medal (req, stage, reason), reply to our
+    outreach (how long ago), role family, matched skills (n/required), level, city, engagement,
+    recent activity."""
     wanted = len(set(req.required_skills))
     silver_detail = pl.concat_str(
         [pl.col("silver_stage"), pl.col("silver_reason")], separator=", ", ignore_nulls=True
@@ -343,6 +362,23 @@ def reason_expr(req: ReqProfile) -> pl.Expr:
                     ),
                 ],
                 ignore_nulls=True,
+            )
+        ),
+        pl.when(pl.col("replied_to_outreach") > 0).then(
+            pl.concat_str(
+                [
+                    pl.lit("replied to our outreach "),
+                    pl.when(pl.col("replied_days_ago") < 60)
+                    .then(
+                        pl.concat_str([pl.col("replied_days_ago").cast(pl.String), pl.lit(" days")])
+                    )
+                    .otherwise(
+                        pl.concat_str(
+                            [(pl.col("replied_days_ago") // 30).cast(pl.String), pl.lit(" months")]
+                        )
+                    ),
+                    pl.lit(" ago"),
+                ]
             )
         ),
         pl.when(pl.col("role_family_fit") >= 1).then(pl.lit(f"{req.role_family} background")),
