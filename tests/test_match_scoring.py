@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import polars as pl
 
 from orchestration.matching.scoring import (
+    SILVER_HALF_LIFE_DAYS,
     WEIGHTS,
     ReqProfile,
     apply_exclusions,
@@ -109,11 +110,13 @@ def test_ranking_components_and_reasons():
     # Sales person with one shared skill is kept (skill signal) but ranks last.
     assert ids[-1] == "c3"
     row = ranked.filter(pl.col("contact_id") == "c4").row(0, named=True)
-    assert row["silver_medalist"] == 1.0 and row["role_family_fit"] == 1.0
+    assert abs(row["silver_medalist"] - 0.5 ** (184 / SILVER_HALF_LIFE_DAYS)) < 1e-9
+    assert row["role_family_fit"] == 1.0
     assert abs(row["skill_overlap"] - 2 / 3.5) < 1e-9
     assert row["location_fit"] == 0.3  # unknown location
     assert (
-        "silver medalist for Data Engineer (Final Interview, Hired another candidate)"
+        "silver medalist for Data Engineer (Final Interview, Hired another candidate, "
+        "6 months ago)"
         in (row["reason"])
     )
     c1 = ranked.filter(pl.col("contact_id") == "c1").row(0, named=True)
@@ -143,7 +146,10 @@ def test_silver_medal_for_a_req_far_from_this_level_counts_half():
     assert far_gap == 2
     far_row = match_pool(pool(), far, REQ, AS_OF)[0].filter(pl.col("contact_id") == "c4")
     near_row = match_pool(pool(), near, REQ, AS_OF)[0].filter(pl.col("contact_id") == "c4")
-    assert far_row["silver_medalist"][0] == 0.5 and near_row["silver_medalist"][0] == 1.0
+    # Both medals are 184 days old: worth 0.5 ** (184 / 730) of a fresh one.
+    fresh = 0.5 ** (184 / SILVER_HALF_LIFE_DAYS)
+    assert abs(near_row["silver_medalist"][0] - fresh) < 1e-9
+    assert abs(far_row["silver_medalist"][0] - 0.5 * fresh) < 1e-9
     # The closest-level silver medal is the one shown when someone has several.
     both = pl.concat(
         [
@@ -215,3 +221,14 @@ def test_a_silver_medalist_without_a_titled_record_takes_the_level_of_that_req()
 
 def test_weights_sum_to_one_hundred():
     assert sum(WEIGHTS.values()) == 100.0
+
+
+def test_a_silver_medal_fades_with_its_age():
+    def value(at: datetime) -> float:
+        old = rejections().with_columns(occurred_at=pl.lit(at))
+        ranked = match_pool(pool(), old, REQ, AS_OF)[0]
+        return ranked.filter(pl.col("contact_id") == "c4")["silver_medalist"][0]
+
+    assert value(AS_OF) == 1.0
+    assert abs(value(AS_OF - timedelta(days=730)) - 0.5) < 1e-9
+    assert value(AS_OF - timedelta(days=1460)) < value(AS_OF - timedelta(days=730))

@@ -18,12 +18,18 @@ rebuilt from what existed before `as_of`:
 | in_active_application        | applied before it to a req still open then, no outcome yet   |
 | art14_notice_overdue         | the art14_notices_due rule evaluated at it (records obtained |
 |                              | and notices sent before it)                                  |
+| opted_out, consent_refused,  | stop signals (intermediate.int_record_consent_signals) seen |
+| hard_bounced                 | before it when they are dated events: an event sign-up's or |
+|                              | Eventbrite order's consent answer, an outreach unsubscribe  |
+|                              | or hard bounce (a refusal given at an event a year after the |
+|                              | req opened did not stop anyone from contacting them then)    |
 
-Still today's values (the CRM keeps no history of them): the other consent blocks (opted out,
-consent refused, hard bounce, erasure, suppression, no lawful basis — a block known today is
-applied to the past too, the strict side), location, name/e-mail, segment and interaction
-context (the last two only feed the export draft, not the score). A member record updated after
-`as_of` is ignored entirely even if it existed before: we only know its latest state.
+Still today's values (the CRM keeps no history of them): ATS opt-out flags (Greenhouse
+can_email, Lever data protection: a state whose date is unknown), erasure, suppression and no
+lawful basis — a block known today is applied to the past too, the strict side — location,
+name/e-mail, segment and interaction context (the last two only feed the export draft, not the
+score). A member record updated after `as_of` is ignored entirely even if it existed before: we
+only know its latest state.
 """
 
 from __future__ import annotations
