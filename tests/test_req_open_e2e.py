@@ -211,6 +211,15 @@ def test_backtest_ranks_historical_hires_point_in_time(pipeline):
     assert result.recall_at(50) == sum(1 for r in ranks if r <= 50) / result.reqs
     if ranks:
         assert result.recall_at_among_eligible(50) == sum(1 for r in ranks if r <= 50) / len(ranks)
+    # Every hire is explained: its rank, score and components, or the rule that excluded it.
+    assert set(result.explanations) == set(result.ranks)
+    for key, rank in result.ranks.items():
+        why = result.explanations[key]
+        if rank is None:
+            assert why.startswith("excluded then: ") and why != "excluded then: not in the pool"
+        else:
+            assert why.startswith(f"rank {rank}, score ") and "replied_to_outreach" in why
+    assert set(result.outside(50)) == {k for k, r in result.ranks.items() if r is None or r > 50}
     print(
         f"backtest: {result.reqs} reqs, recall@10 {result.recall_at(10):.2f}, "
         f"recall@50 {result.recall_at(50):.2f}, median rank {result.median_rank}, "

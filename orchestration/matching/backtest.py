@@ -25,11 +25,13 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import duckdb
+import polars as pl
 
 from orchestration.matching.point_in_time import load_pool_as_of
-from orchestration.matching.scoring import match_pool
+from orchestration.matching.scoring import COMPONENTS, apply_exclusions, match_pool
 from orchestration.matching.store import load_closed_hired_reqs, load_rejections
 
 
@@ -37,6 +39,9 @@ from orchestration.matching.store import load_closed_hired_reqs, load_rejections
 class BacktestResult:
     reqs: int = 0
     ranks: dict[str, int | None] = field(default_factory=dict)  # req_id → rank (None = miss)
+    # req|contact → why the hire ranks where it does: its score against the 50th row's and the
+    # reason line a recruiter would have read, or the exclusion rules that removed it then.
+    explanations: dict[str, str] = field(default_factory=dict)
 
     def recall_at(self, k: int) -> float | None:
         if not self.reqs:
@@ -51,6 +56,14 @@ class BacktestResult:
         if not ranked:
             return None
         return sum(1 for r in ranked if r <= k) / len(ranked)
+
+    def outside(self, k: int) -> dict[str, str]:
+        """The explanations of the hires not in the top `k` (excluded ones included)."""
+        return {
+            key: self.explanations[key]
+            for key, rank in self.ranks.items()
+            if rank is None or rank > k
+        }
 
     @property
     def median_rank(self) -> float | None:
@@ -75,5 +88,26 @@ def run_backtest(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> Ba
         hit = ranked.filter(ranked["contact_id"] == hired_contact)
         key = f"{req.req_id}|{hired_contact}"
         result.ranks[key] = int(hit["rank"][0]) if hit.height else None
+        result.explanations[key] = _explain(ranked, hit, pool, hired_contact, as_of)
     result.reqs = len(result.ranks)
     return result
+
+
+def _explain(
+    ranked: pl.DataFrame,
+    hit: pl.DataFrame,
+    pool: pl.DataFrame,
+    hired_contact: str,
+    as_of: datetime,
+) -> str:
+    if hit.height:
+        row = hit.row(0, named=True)
+        cut = ranked["score"][min(49, ranked.height - 1)]
+        parts = ", ".join(f"{name} {row[name]:.2f}" for name in COMPONENTS)
+        return (
+            f"rank {row['rank']}, score {row['score']:.1f} (50th: {cut:.1f}; {parts}): "
+            f"{row['reason']}"
+        )
+    _, stats = apply_exclusions(pool.filter(pl.col("contact_id") == hired_contact), as_of)
+    rules = sorted(reason for reason, n in stats.by_reason.items() if n)
+    return f"excluded then: {', '.join(rules) or 'not in the pool'}"
