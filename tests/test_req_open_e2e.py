@@ -272,14 +272,10 @@ def test_backtest_applies_a_dated_stop_signal_only_from_when_it_happened(pipelin
         con.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 6 target not met on every generated market: point-in-time recall@50 is 0.68 "
-    "on the 5,000-person demo (0.85 on 8,000/seed 7); hires the CRM could not contact then count "
-    "as misses, see orchestration/matching/backtest.py. Strict: remove this marker once the "
-    "target holds.",
-)
 def test_backtest_meets_the_recall_target_on_generated_data(pipeline):
+    """Issue 6's target on this module's market (2,500 people, seed 11): recall@50 ≥ 0.8 with
+    excluded hires counted as misses. Measured 8 of 9 (the miss was mid-process for another
+    req when this one opened); other markets in orchestration/matching/backtest.py."""
     from orchestration.assets.matching import BACKTEST_RECALL50_TARGET
     from orchestration.matching.backtest import run_backtest
 
