@@ -76,7 +76,19 @@ def test_incremental_run_matches_a_full_run_and_touches_few_records(records) -> 
     assert all(rule == "name_exclusive_fact" for _a, _b, rule in drift)
     assert len(drift) <= moved
     review_drift = edge_set(incremental.review) ^ edge_set(full.review)
-    assert len(review_drift) <= len(drift)
+    # A pair held for review because its name is common (`hold:common_name`) lies in a fuzzy
+    # block an incremental run may leave untouched as a common-name bucket (incremental.py
+    # docstring, step 2): the same namesake-guard margin, bounded like the moved records.
+    held = {
+        (a, b, rule)
+        for frame in (incremental.review, full.review)
+        for a, b, rule, evidence in frame.select(
+            "record_key_a", "record_key_b", "rule", "evidence"
+        ).iter_rows()
+        if "hold:common_name" in (evidence or "")
+    }
+    assert len(review_drift - held) <= len(drift)
+    assert len(review_drift & held) <= changed.height // 1000
     assert set(incremental.identifier_status.iter_rows()) == set(full.identifier_status.iter_rows())
 
 
