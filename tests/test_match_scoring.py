@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import polars as pl
 
 from orchestration.matching.scoring import (
+    SILVER_HALF_LIFE_DAYS,
+    WEIGHTS,
     ReqProfile,
     apply_exclusions,
     draft_message,
@@ -108,11 +110,13 @@ def test_ranking_components_and_reasons():
     # Sales person with one shared skill is kept (skill signal) but ranks last.
     assert ids[-1] == "c3"
     row = ranked.filter(pl.col("contact_id") == "c4").row(0, named=True)
-    assert row["silver_medalist"] == 1.0 and row["role_family_fit"] == 1.0
+    assert abs(row["silver_medalist"] - 0.5 ** (184 / SILVER_HALF_LIFE_DAYS)) < 1e-9
+    assert row["role_family_fit"] == 1.0
     assert abs(row["skill_overlap"] - 2 / 3.5) < 1e-9
     assert row["location_fit"] == 0.3  # unknown location
     assert (
-        "silver medalist for Data Engineer (Final Interview, Hired another candidate)"
+        "silver medalist for Data Engineer (Final Interview, Hired another candidate, "
+        "6 months ago)"
         in (row["reason"])
     )
     c1 = ranked.filter(pl.col("contact_id") == "c1").row(0, named=True)
@@ -142,7 +146,10 @@ def test_silver_medal_for_a_req_far_from_this_level_counts_half():
     assert far_gap == 2
     far_row = match_pool(pool(), far, REQ, AS_OF)[0].filter(pl.col("contact_id") == "c4")
     near_row = match_pool(pool(), near, REQ, AS_OF)[0].filter(pl.col("contact_id") == "c4")
-    assert far_row["silver_medalist"][0] == 0.5 and near_row["silver_medalist"][0] == 1.0
+    # Both medals are 184 days old: worth 0.5 ** (184 / 730) of a fresh one.
+    fresh = 0.5 ** (184 / SILVER_HALF_LIFE_DAYS)
+    assert abs(near_row["silver_medalist"][0] - fresh) < 1e-9
+    assert abs(far_row["silver_medalist"][0] - 0.5 * fresh) < 1e-9
     # The closest-level silver medal is the one shown when someone has several.
     both = pl.concat(
         [
@@ -172,3 +179,56 @@ def test_unknown_family_and_level_are_neither_match_nor_mismatch():
     no_skills = pool(role_family=[None] * 8, skills=[[]] * 8)
     ranked, _ = match_pool(no_skills, rejections(), REQ, AS_OF)
     assert ranked.filter(pl.col("contact_id") == "c1")["role_family_fit"].to_list() == []
+
+
+def test_a_reply_to_our_outreach_weighs_and_is_shown():
+    """Two contacts alike but for a reply to our outreach: the one who answered ranks first,
+    the component halves after a year, and the reason line says so."""
+    replied = pool(
+        last_replied_at=[None, None, None, None, None, None, None, None],
+    ).with_columns(pl.col("last_replied_at").cast(pl.Datetime("us")))
+    base, _ = match_pool(replied, rejections(), REQ, AS_OF)
+    answered = replied.with_columns(
+        last_replied_at=pl.when(pl.col("contact_id") == "c2")
+        .then(pl.lit(AS_OF - timedelta(days=365)))
+        .otherwise(pl.col("last_replied_at"))
+    )
+    ranked, _ = match_pool(answered, rejections(), REQ, AS_OF)
+    before = base.filter(pl.col("contact_id") == "c2").row(0, named=True)
+    after = ranked.filter(pl.col("contact_id") == "c2").row(0, named=True)
+    assert before["replied_to_outreach"] == 0.0 and abs(after["replied_to_outreach"] - 0.5) < 1e-9
+    assert abs(after["score"] - before["score"] - 0.5 * WEIGHTS["replied_to_outreach"]) < 1e-9
+    assert after["rank"] <= before["rank"]
+    assert "replied to our outreach 12 months ago" in after["reason"]
+    assert "replied" not in before["reason"]
+    # A pool without the column (an older caller) scores nobody for it.
+    assert match_pool(pool(), rejections(), REQ, AS_OF)[0]["replied_to_outreach"].max() == 0.0
+
+
+def test_a_silver_medalist_without_a_titled_record_takes_the_level_of_that_req():
+    thin = pool(seniority=["senior", "junior", "senior", None, "senior", "senior", "mid", "vp"])
+    far = rejections().with_columns(req_seniority=pl.Series(["junior", "senior", "mid"]))
+    near = rejections().with_columns(req_seniority=pl.Series(["senior", "senior", "mid"]))
+    near_row = match_pool(thin, near, REQ, AS_OF)[0].filter(pl.col("contact_id") == "c4")
+    far_row = match_pool(thin, far, REQ, AS_OF)[0].filter(pl.col("contact_id") == "c4")
+    assert near_row["seniority_fit"][0] == 1.0
+    assert abs(far_row["seniority_fit"][0] - (1 - 2 / 3)) < 1e-9
+    # No level known at all: neutral.
+    no_level = rejections()  # no req_seniority column
+    row = match_pool(thin, no_level, REQ, AS_OF)[0].filter(pl.col("contact_id") == "c4")
+    assert row["seniority_fit"][0] == 0.5
+
+
+def test_weights_sum_to_one_hundred():
+    assert sum(WEIGHTS.values()) == 100.0
+
+
+def test_a_silver_medal_fades_with_its_age():
+    def value(at: datetime) -> float:
+        old = rejections().with_columns(occurred_at=pl.lit(at))
+        ranked = match_pool(pool(), old, REQ, AS_OF)[0]
+        return ranked.filter(pl.col("contact_id") == "c4")["silver_medalist"][0]
+
+    assert value(AS_OF) == 1.0
+    assert abs(value(AS_OF - timedelta(days=730)) - 0.5) < 1e-9
+    assert value(AS_OF - timedelta(days=1460)) < value(AS_OF - timedelta(days=730))

@@ -14,6 +14,7 @@ import http.client
 import json
 import threading
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -210,6 +211,15 @@ def test_backtest_ranks_historical_hires_point_in_time(pipeline):
     assert result.recall_at(50) == sum(1 for r in ranks if r <= 50) / result.reqs
     if ranks:
         assert result.recall_at_among_eligible(50) == sum(1 for r in ranks if r <= 50) / len(ranks)
+    # Every hire is explained: its rank, score and components, or the rule that excluded it.
+    assert set(result.explanations) == set(result.ranks)
+    for key, rank in result.ranks.items():
+        why = result.explanations[key]
+        if rank is None:
+            assert why.startswith("excluded then: ") and why != "excluded then: not in the pool"
+        else:
+            assert why.startswith(f"rank {rank}, score ") and "replied_to_outreach" in why
+    assert set(result.outside(50)) == {k for k, r in result.ranks.items() if r is None or r > 50}
     print(
         f"backtest: {result.reqs} reqs, recall@10 {result.recall_at(10):.2f}, "
         f"recall@50 {result.recall_at(50):.2f}, median rank {result.median_rank}, "
@@ -217,14 +227,55 @@ def test_backtest_ranks_historical_hires_point_in_time(pipeline):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 6 target not met on every generated market: point-in-time recall@50 is 0.68 "
-    "on the 5,000-person demo (0.85 on 8,000/seed 7); hires the CRM could not contact then count "
-    "as misses, see orchestration/matching/backtest.py. Strict: remove this marker once the "
-    "target holds.",
-)
+def test_backtest_applies_a_dated_stop_signal_only_from_when_it_happened(pipeline):
+    """A consent refusal given at an event is a dated fact: the pool as of a minute before it
+    does not block the person for it, a minute after it does. A Greenhouse opt-out flag has no
+    date of its own (the record's update time is only when we last saw it): it blocks at any
+    moment, the strict side."""
+    from orchestration.matching.point_in_time import load_pool_as_of
+
+    data, _ = pipeline
+    con = duckdb.connect(str(data / "talent_crm.duckdb"), read_only=True)
+    try:
+        refused = con.execute(
+            """select rc.contact_id, min(s.observed_at)
+            from intermediate.int_record_consent_signals s
+            join identity.record_contacts rc on rc.record_key = s.record_key
+            join crm.contacts c on c.contact_id = rc.contact_id
+            group by rc.contact_id, c.first_seen_at
+            having bool_and(
+                    s.signal = 'consent_refused' and s.source in ('eventbrite', 'event_csv'))
+                and c.first_seen_at < min(s.observed_at) - interval 1 day
+            order by rc.contact_id limit 1"""
+        ).fetchall()
+        flagged = con.execute(
+            """select rc.contact_id, s.observed_at
+            from intermediate.int_record_consent_signals s
+            join identity.record_contacts rc on rc.record_key = s.record_key
+            join crm.contacts c on c.contact_id = rc.contact_id
+            where s.source = 'greenhouse' and s.signal = 'opt_out'
+                and c.first_seen_at < s.observed_at - interval 1 day
+            order by rc.contact_id limit 1"""
+        ).fetchall()
+        assert refused and flagged, "the generated market has both kinds of stop signal"
+
+        def blocks(contact_id: str, at: datetime) -> list[str]:
+            pool = load_pool_as_of(con, at).filter(pl.col("contact_id") == contact_id)
+            return pool["block_reasons"][0].to_list()
+
+        [(contact, refused_at)] = refused
+        assert "consent_refused" not in blocks(contact, refused_at - timedelta(minutes=1))
+        assert "consent_refused" in blocks(contact, refused_at + timedelta(minutes=1))
+        [(contact, seen_at)] = flagged
+        assert "opted_out" in blocks(contact, seen_at - timedelta(minutes=1))
+    finally:
+        con.close()
+
+
 def test_backtest_meets_the_recall_target_on_generated_data(pipeline):
+    """Issue 6's target on this module's market (2,500 people, seed 11): recall@50 ≥ 0.8 with
+    excluded hires counted as misses. Measured 8 of 9 (the miss was mid-process for another
+    req when this one opened); other markets in orchestration/matching/backtest.py."""
     from orchestration.assets.matching import BACKTEST_RECALL50_TARGET
     from orchestration.matching.backtest import run_backtest
 

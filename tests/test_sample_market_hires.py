@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from ingest.sample_market import generate_market
+from ingest.sample_market.work import ROLE_FAMILIES, SENIORITY_ORDER, title_for
 
 
 def _jsonl(path: Path) -> list[dict]:
@@ -24,23 +25,38 @@ def test_hires_join_in_the_department_of_their_req_and_apply_after_it_opened(tmp
         for row in csv.DictReader(handle):
             person_of[(row["entity"], row["source_record_id"])] = row["person_id"]
     department_of: dict[str, str] = {}
+    joined_as: dict[str, str] = {}  # the job title they took with us
     for path in sorted((market / "drop" / "hris").glob("*.csv")):
         with open(path, encoding="utf-8") as handle:
             for number, row in enumerate(csv.DictReader(handle), start=1):
                 person = person_of.get(("employees", f"{path.name}:{number}"))
                 if person:
                     department_of[person] = row["Department"]
+                    joined_as[person] = row["Job Title"]
+    level_of_title = {
+        title_for(family, level, k): level
+        for family, _share in ROLE_FAMILIES
+        for level in SENIORITY_ORDER
+        for k in range(8)
+    }
     jobs = {job["id"]: job for job in _jsonl(market / "greenhouse" / "jobs.jsonl")}
     hires = [
         a for a in _jsonl(market / "greenhouse" / "applications.jsonl") if a["status"] == "hired"
     ]
-    assert len(hires) >= 20
+    assert len(hires) >= 15
     same_department = before_opening = 0
+    level_gaps = []
     for app in hires:
         job = jobs[app["jobs"][0]["id"]]
         person = person_of[("applications", str(app["id"]))]
         same_department += department_of.get(person) == job["departments"][0]["name"]
         before_opening += app["applied_at"] < job["opened_at"]
+        joined = SENIORITY_ORDER.index(level_of_title[joined_as[person]])
+        level_gaps.append(abs(joined - SENIORITY_ORDER.index(job["custom_fields"]["seniority"])))
+    # Nobody fills a req two or more levels from the level they joined at (no VP through a
+    # junior engineer's req), and most fill one at their own level.
+    assert max(level_gaps) <= 1
+    assert level_gaps.count(0) > len(level_gaps) / 2
     # Every hire fills a req of their own family (an employee whose family had no req came
     # through another channel); nobody applies before the req opened.
     assert same_department == len(hires)

@@ -153,6 +153,9 @@ _DEPARTMENTS = {
 
 _JOB_KINDS = ("open", "closed", "reopened", "draft")
 _JOB_KIND_WEIGHTS = (23, 62, 8, 7)
+# A req is filled at its level or one off (a mid hired into a senior req, a senior into a
+# staff one); a VP or an engineering manager is not hired through a junior engineer's req.
+MAX_HIRE_LEVEL_GAP = 1
 _FIXED_JOB_KINDS = ("closed", "open", "reopened", "draft", "closed", "reopened")
 
 
@@ -370,8 +373,9 @@ class GreenhouseFeed:
         through another channel).
 
         WHICH req they filled is chosen for fit, the way a team hires: a req of their own role
-        family that closed before their start (within two years: some reqs take a while to
-        fill) and was open long enough for their application to fall inside it, weighted by
+        family, within one level of the level they joined at, that closed before their start
+        (within two years: some reqs take a while to fill) and was open long enough for their
+        application to fall inside it, weighted by
         `_hire_fit` (the level they joined at, the req's required skills they have, office
         location) with randomness, so the best fit usually but not always wins.
         """
@@ -390,6 +394,8 @@ class GreenhouseFeed:
             lo, hi = _application_dates(job, ours)
             if lo <= job.opened:
                 continue  # nobody applies to a req before it opens
+            if _level_gap(person, ours, job) > MAX_HIRE_LEVEL_GAP:
+                continue  # a VP is not hired through a junior req: they came another way
             eligible.append(job)
         if not eligible:
             return None  # no req of their family to fill: they came through another channel
@@ -823,13 +829,19 @@ def _level_of(person: Person, ours: Job) -> str:
     return person.seniority
 
 
+def _level_gap(person: Person, ours: Job, job: GreenhouseJob) -> int:
+    """Levels between the job they took with us and the req's."""
+    return abs(
+        SENIORITY_ORDER.index(_level_of(person, ours)) - SENIORITY_ORDER.index(job.seniority)
+    )
+
+
 def _hire_fit(person: Person, ours: Job, job: GreenhouseJob) -> float:
     """How well `person` fits `job` (about 0..6): the level they joined us at equal to the
     req's 2 (one level apart 1), one point per required skill of the req they have, office in
     their city 1 (their country or remote 0.5), minus 1 per year between the req closing and
     their start beyond the usual 150 days."""
-    joined = SENIORITY_ORDER.index(_level_of(person, ours))
-    level = abs(joined - SENIORITY_ORDER.index(job.seniority))
+    level = _level_gap(person, ours, job)
     fit = 2.0 if level == 0 else 1.0 if level == 1 else 0.0
     fit += len(set(job.skills) & set(person.skills))
     office_city, office_location = OFFICES[job.office]

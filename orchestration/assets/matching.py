@@ -189,6 +189,12 @@ def match_backtest(warehouse: DuckDBWarehouse) -> dg.AssetCheckResult:
                 "recall_at_50_among_eligible_hires": result.recall_at_among_eligible(50),
                 "median_rank": result.median_rank,
                 "hires_not_ranked": result.misses,
+                # Why each hire outside the top 50 is there (components vs the 50th row's
+                # score, or the exclusion rules then): ids and fit facts, no personal data.
+                "hires_outside_top_50": "\n".join(
+                    f"{key}: {why}" for key, why in result.outside(50).items()
+                )
+                or None,
             }.items()
             if value is not None
         },

@@ -13,16 +13,23 @@ rebuilt from what existed before `as_of`:
 | skills                       | tags / enrichment skills of member records updated before it |
 | engagement_score             | the engagement_scores formula over interactions, PDL job    |
 |                              | starts and open reqs before it                               |
-| last_hired/outreach/action   | interactions before it                                       |
+| last_hired/outreach/replied/ | interactions before it                                       |
+| action                       |                                                              |
 | in_active_application        | applied before it to a req still open then, no outcome yet   |
 | art14_notice_overdue         | the art14_notices_due rule evaluated at it (records obtained |
 |                              | and notices sent before it)                                  |
+| opted_out, consent_refused,  | stop signals (intermediate.int_record_consent_signals) seen |
+| hard_bounced                 | before it when they are dated events: an event sign-up's or |
+|                              | Eventbrite order's consent answer, an outreach unsubscribe  |
+|                              | or hard bounce (a refusal given at an event a year after the |
+|                              | req opened did not stop anyone from contacting them then)    |
 
-Still today's values (the CRM keeps no history of them): the other consent blocks (opted out,
-consent refused, hard bounce, erasure, suppression, no lawful basis — a block known today is
-applied to the past too, the strict side), location, name/e-mail, segment and interaction
-context (the last two only feed the export draft, not the score). A member record updated after
-`as_of` is ignored entirely even if it existed before: we only know its latest state.
+Still today's values (the CRM keeps no history of them): ATS opt-out flags (Greenhouse
+can_email, Lever data protection: a state whose date is unknown), erasure, suppression and no
+lawful basis — a block known today is applied to the past too, the strict side — location,
+name/e-mail, segment and interaction context (the last two only feed the export draft, not the
+score). A member record updated after `as_of` is ignored entirely even if it existed before: we
+only know its latest state.
 """
 
 from __future__ import annotations
@@ -36,6 +43,10 @@ from orchestration.matching.store import pool_frame, query_frame
 
 # Same default as the dbt var `art14_notice_campaigns` of gdpr.art14_notices_due.
 ART14_NOTICE_CAMPAIGNS = ("gdpr-art14-notice",)
+# Sources whose stop signals (intermediate.int_record_consent_signals) are dated events.
+DATED_SIGNAL_SOURCES = ("eventbrite", "event_csv", "outreach")
+# Block reasons rebuilt at as_of (the others of gdpr.outreach_eligibility stay today's).
+REBUILT_BLOCK_REASONS = ("opted_out", "consent_refused", "hard_bounced", "art14_notice_overdue")
 
 _POOL_AS_OF_SQL = """
 with
@@ -74,6 +85,7 @@ hist as (
     select contact_id,
         max(occurred_at) filter (where interaction_type = 'hire') as last_hired_at,
         max(occurred_at) filter (where interaction_type = 'outreach_sent') as last_outreach_at,
+        max(occurred_at) filter (where interaction_type = 'outreach_replied') as last_replied_at,
         count(*) filter (where interaction_type = 'outreach_sent') as sent,
         count(*) filter (where interaction_type = 'outreach_replied') as replies,
         count(*) filter (where interaction_type = 'outreach_clicked') as clicks,
@@ -142,6 +154,21 @@ art14 as (
     where least(cast(p.first_obtained_at as date) + interval 1 month,
                 cast(f.first_outreach_at as date)) < cast($as_of as date)
 ),
+consent_then as (
+    -- Stop signals the CRM had seen by as_of. Dated events (an event sign-up's or Eventbrite
+    -- order's consent answer, an outreach unsubscribe or hard bounce) count from when they
+    -- happened; an ATS flag (Greenhouse can_email, Lever data protection) is a state whose
+    -- date is unknown, so it counts whenever it is known today (the strict side).
+    select rc.contact_id,
+        bool_or(s.signal = 'opt_out') as opted_out,
+        bool_or(s.signal = 'consent_refused') as consent_refused,
+        bool_or(s.signal = 'hard_bounce') as hard_bounced
+    from intermediate.int_record_consent_signals s
+    inner join identity.record_contacts rc on rc.record_key = s.record_key
+    where s.signal in ('opt_out', 'consent_refused', 'hard_bounce')
+        and (s.source not in ($dated_sources) or s.observed_at < $as_of)
+    group by rc.contact_id
+),
 profiled as (
     select
         c.contact_id, c.first_name, c.full_name, c.primary_email as best_email, c.location,
@@ -150,13 +177,17 @@ profiled as (
         cast(coalesce(skills.skills, []) as varchar[]) as skills,
         prof.interaction_context,
         seg.segment,
-        -- Today's permanent blocks, with the Art. 14 deadline re-evaluated at as_of.
+        -- Today's blocks without a history (erased, suppressed, no lawful basis), the stop
+        -- signals seen by as_of and the Art. 14 deadline re-evaluated at as_of.
         list_filter(coalesce(el.block_reasons, ['no_eligibility_record']),
-            lambda r: r <> 'art14_notice_overdue')
+            lambda r: not list_contains([$rebuilt_reasons], r))
+            || case when consent_then.opted_out then ['opted_out'] else [] end
+            || case when consent_then.consent_refused then ['consent_refused'] else [] end
+            || case when consent_then.hard_bounced then ['hard_bounced'] else [] end
             || case when art14.contact_id is not null then ['art14_notice_overdue']
                 else [] end as block_reasons,
         active.contact_id is not null as in_active_application,
-        hist.last_hired_at, hist.last_outreach_at,
+        hist.last_hired_at, hist.last_outreach_at, hist.last_replied_at,
         hist.last_action_at as last_meaningful_action_at,
         date_diff('day', cast(hist.last_action_at as date), cast($as_of as date)) as action_days,
         date_diff('day', cast(hist.last_contact_at as date), cast($as_of as date))
@@ -176,6 +207,7 @@ profiled as (
     ) seg on seg.contact_id = c.contact_id
     left join gdpr.outreach_eligibility el on el.contact_id = c.contact_id
     left join art14 on art14.contact_id = c.contact_id
+    left join consent_then on consent_then.contact_id = c.contact_id
     left join active on active.contact_id = c.contact_id
     left join hist on hist.contact_id = c.contact_id
     left join enrichment on enrichment.contact_id = c.contact_id
@@ -203,9 +235,16 @@ from profiled
 """
 
 
+def _sql_strings(values: tuple[str, ...]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
 def load_pool_as_of(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pl.DataFrame:
     """One row per contact first seen before `as_of`, with the columns of `store.load_pool`
     rebuilt from what the CRM knew at `as_of` (see the module docstring for what is not)."""
-    campaigns = ", ".join("'" + c.replace("'", "''") + "'" for c in ART14_NOTICE_CAMPAIGNS)
-    sql = _POOL_AS_OF_SQL.replace("$campaigns", campaigns)
+    sql = (
+        _POOL_AS_OF_SQL.replace("$campaigns", _sql_strings(ART14_NOTICE_CAMPAIGNS))
+        .replace("$dated_sources", _sql_strings(DATED_SIGNAL_SOURCES))
+        .replace("$rebuilt_reasons", _sql_strings(REBUILT_BLOCK_REASONS))
+    )
     return pool_frame(query_frame(con, sql.replace("$as_of", "?"), [as_of] * sql.count("$as_of")))

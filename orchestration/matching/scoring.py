@@ -5,22 +5,30 @@ tested on small hand-made frames and benchmarked on a million synthetic rows.
 
 Score (0..100) = weighted sum of components, each in [0, 1]:
 
-| component          | weight | meaning                                                     |
-| ------------------ | -----: | ----------------------------------------------------------- |
-| role_family_fit    |     25 | contact's role family equals the req's (unknown family but |
-|                    |        | some of the req's skills: 0.5)                              |
-| skill_overlap      |     20 | share of the req's required skills the contact has (aliases |
-|                    |        | already folded to canonical skills), preferred at half      |
-| seniority_fit      |     10 | 1 − |level distance| / 3 on the seniority ladder (unknown    |
-|                    |        | level 0.5)                                                  |
-| location_fit       |      5 | remote req, same city (1), same country (0.5), unknown (0.3)|
-| silver_medalist    |     25 | rejected late in a process for a req of the same family     |
-|                    |        | within one level of this one (1), further away (0.5)        |
-| engagement         |     10 | engagement score / 100 (neutral 0.5 when unknown)           |
-| recency            |      5 | half-life 180 days since the last meaningful action        |
+| component           | weight | meaning                                                    |
+| ------------------- | -----: | ---------------------------------------------------------- |
+| role_family_fit     |     20 | contact's role family equals the req's (unknown family but |
+|                     |        | some of the req's skills: 0.5)                             |
+| skill_overlap       |     15 | share of the req's required skills the contact has (aliases|
+|                     |        | already folded to canonical skills), preferred at half     |
+| seniority_fit       |     10 | 1 − |level distance| / 3 on the seniority ladder; no titled |
+|                     |        | record: the level of the req they were a silver medalist   |
+|                     |        | for, else 0.5                                              |
+| location_fit        |      5 | remote req, same city (1), same country (0.5), unknown (0.3)|
+| silver_medalist     |     25 | rejected late in a process for a req of the same family    |
+|                     |        | within one level of this one (1), further away (0.5); half |
+|                     |        | as much after two years (SILVER_HALF_LIFE_DAYS)            |
+| replied_to_outreach |     15 | answered our outreach: 1 today, half after a year          |
+|                     |        | (REPLY_HALF_LIFE_DAYS), 0 never                            |
+| engagement          |      5 | engagement score / 100 (neutral 0.5 when unknown)          |
+| recency             |      5 | half-life 180 days since the last meaningful action       |
 
-Silver medalists rank first by design: a person who reached a final round for the same kind of
-role is the warmest lead a recruiter has.
+How a recruiter reads a warm pool, in that order: someone who reached the final round for this
+kind of role recently, then someone who answered us when we reached out, then the best generic
+fit. Silver medal and reply weigh 40 together against 30 for skills, level and location, so a
+recent silver medalist of the family outranks a stranger with a perfect CV, and someone who
+replied to us last quarter outranks a same-family contact who never did unless the stranger's
+skills and level fit clearly better. The weights sum to 100.
 """
 
 from __future__ import annotations
@@ -31,12 +39,13 @@ from datetime import datetime, timedelta
 import polars as pl
 
 WEIGHTS: dict[str, float] = {
-    "role_family_fit": 25.0,
-    "skill_overlap": 20.0,
+    "role_family_fit": 20.0,
+    "skill_overlap": 15.0,
     "seniority_fit": 10.0,
     "location_fit": 5.0,
     "silver_medalist": 25.0,
-    "engagement": 10.0,
+    "replied_to_outreach": 15.0,
+    "engagement": 5.0,
     "recency": 5.0,
 }
 COMPONENTS = tuple(WEIGHTS)
@@ -58,7 +67,13 @@ UNKNOWN_SENIORITY_FIT = 0.5  # no titled record: neither a match nor a mismatch
 # are weaker evidence of the family than a title.
 FAMILY_FROM_SKILLS_FIT = 0.5
 SILVER_OTHER_LEVEL_FIT = 0.5  # silver medal for a req 2+ levels away from this one
+# A silver medal is worth half after two years: a final round last spring is a warm lead, one
+# from three years ago describes someone who has moved on (new job, new skills, new level).
+SILVER_HALF_LIFE_DAYS = 730.0
 RECENCY_HALF_LIFE_DAYS = 180.0
+# A reply to our outreach is worth half after a year: the person answered us, they are likely to
+# answer again, and what they told us then (open to a move, the kind of role) fades slowly.
+REPLY_HALF_LIFE_DAYS = 365.0
 
 # Timing exclusions (the consent blocks come from gdpr.outreach_eligibility).
 HIRED_WITHIN_DAYS = 365
@@ -268,16 +283,30 @@ def score_components(
     if req_rank is None:
         seniority_expr = pl.lit(0.5)
     else:
+        # No titled record: the level of the req they reached the final round of is the best
+        # evidence of their level then (a recruiter reads it off the interview panel's notes).
         seniority_expr = (
-            pl.when(pl.col("_rank").is_null())
-            .then(pl.lit(UNKNOWN_SENIORITY_FIT))
-            .otherwise((1.0 - (pl.col("_rank") - req_rank).abs() / 3.0).clip(0.0, 1.0))
+            pl.when(pl.col("_rank").is_not_null())
+            .then((1.0 - (pl.col("_rank") - req_rank).abs() / 3.0).clip(0.0, 1.0))
+            .when(pl.col("silver_level_gap").is_not_null())
+            .then((1.0 - pl.col("silver_level_gap") / 3.0).clip(0.0, 1.0))
+            .otherwise(pl.lit(UNKNOWN_SENIORITY_FIT))
         )
     age_days = (pl.lit(as_of) - pl.col("last_meaningful_action_at")).dt.total_seconds() / 86400.0
     recency_expr = (
         pl.when(pl.col("last_meaningful_action_at").is_null())
         .then(pl.lit(0.0))
         .otherwise(pl.lit(0.5) ** (age_days.clip(0.0, None) / RECENCY_HALF_LIFE_DAYS))
+    )
+    silver_days = (pl.lit(as_of) - pl.col("silver_at")).dt.total_seconds() / 86400.0
+    silver_freshness = pl.lit(0.5) ** (silver_days.clip(0.0, None) / SILVER_HALF_LIFE_DAYS)
+    if "last_replied_at" not in frame.columns:
+        frame = frame.with_columns(last_replied_at=pl.lit(None, dtype=pl.Datetime("us")))
+    reply_days = (pl.lit(as_of) - pl.col("last_replied_at")).dt.total_seconds() / 86400.0
+    replied_expr = (
+        pl.when(pl.col("last_replied_at").is_null())
+        .then(pl.lit(0.0))
+        .otherwise(pl.lit(0.5) ** (reply_days.clip(0.0, None) / REPLY_HALF_LIFE_DAYS))
     )
     frame = frame.with_columns(
         role_family_fit=(
@@ -295,12 +324,16 @@ def score_components(
         seniority_fit=seniority_expr.cast(pl.Float64),
         location_fit=_location_fit(req).cast(pl.Float64),
         # Full boost when the req they nearly got was within a level of this one (or a level
-        # is unknown); a silver medal two or more levels away is half the evidence.
+        # is unknown); a silver medal two or more levels away is half the evidence. Either
+        # fades with the medal's age: the person and their skills have moved on since.
         silver_medalist=pl.when(pl.col("silver_at").is_null())
         .then(pl.lit(0.0))
         .when(pl.col("silver_level_gap").fill_null(0) <= 1)
-        .then(pl.lit(1.0))
-        .otherwise(pl.lit(SILVER_OTHER_LEVEL_FIT)),
+        .then(silver_freshness)
+        .otherwise(SILVER_OTHER_LEVEL_FIT * silver_freshness),
+        silver_days_ago=silver_days.floor().cast(pl.Int32),
+        replied_to_outreach=replied_expr.cast(pl.Float64),
+        replied_days_ago=reply_days.floor().cast(pl.Int32),
         engagement=(pl.col("engagement_score").cast(pl.Float64) / 100.0)
         .clip(0.0, 1.0)
         .fill_null(NEUTRAL_ENGAGEMENT),
@@ -322,15 +355,27 @@ def matched_skills_expr(req: ReqProfile) -> pl.Expr:
     ).list.drop_nulls()
 
 
+def _ago(days: pl.Expr) -> pl.Expr:
+    """'12 days ago' under two months, else '7 months ago' (null stays null)."""
+    return (
+        pl.when(days < 60)
+        .then(pl.concat_str([days.cast(pl.String), pl.lit(" days ago")]))
+        .otherwise(pl.concat_str([(days // 30).cast(pl.String), pl.lit(" months ago")]))
+    )
+
+
 def reason_expr(req: ReqProfile) -> pl.Expr:
     """The one-line human reason a recruiter reads next to a name, as ONE vectorised polars
     expression (a Python loop over a million rows would dominate the match's run time).
 
-    Parts, in order, each only when it applies: silver medal (req, stage, reason), role family,
-    matched skills (n/required), level, city, engagement, recent activity."""
+    Parts, in order, each only when it applies: silver medal (req, stage, reason), reply to our
+    outreach (how long ago), role family, matched skills (n/required), level, city, engagement,
+    recent activity."""
     wanted = len(set(req.required_skills))
     silver_detail = pl.concat_str(
-        [pl.col("silver_stage"), pl.col("silver_reason")], separator=", ", ignore_nulls=True
+        [pl.col("silver_stage"), pl.col("silver_reason"), _ago(pl.col("silver_days_ago"))],
+        separator=", ",
+        ignore_nulls=True,
     )
     parts = [
         pl.when(pl.col("silver_medalist") > 0).then(
@@ -343,6 +388,14 @@ def reason_expr(req: ReqProfile) -> pl.Expr:
                     ),
                 ],
                 ignore_nulls=True,
+            )
+        ),
+        pl.when(pl.col("replied_to_outreach") > 0).then(
+            pl.concat_str(
+                [
+                    pl.lit("replied to our outreach "),
+                    _ago(pl.col("replied_days_ago")),
+                ]
             )
         ),
         pl.when(pl.col("role_family_fit") >= 1).then(pl.lit(f"{req.role_family} background")),

@@ -117,7 +117,10 @@ def load_pool(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         "c.last_meaningful_action_at"
     )
     sql = f"""
-        with base as (select 1){segment_cte}
+        with replies as (
+            select contact_id, max(occurred_at) as last_replied_at
+            from crm.interactions where interaction_type = 'outreach_replied'
+            group by contact_id){segment_cte}
         select
             c.contact_id, c.first_name, c.full_name, c.primary_email as best_email,
             c.location,
@@ -129,8 +132,9 @@ def load_pool(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
             {segment_col} as segment,
             coalesce(el.can_contact, false) as can_contact,
             coalesce(el.block_reasons, ['no_eligibility_record']) as block_reasons,
-            {timing_cols}
+            {timing_cols}, replies.last_replied_at
         from crm.contacts c
+        left join replies on replies.contact_id = c.contact_id
         left join segments.contact_profiles p on p.contact_id = c.contact_id
         left join gdpr.outreach_eligibility el on el.contact_id = c.contact_id
         {engagement_join}
@@ -149,6 +153,7 @@ def pool_frame(frame: pl.DataFrame) -> pl.DataFrame:
         country=pl.when(parts.list.len() > 1).then(parts.list.last()).replace("", None),
         last_hired_at=pl.col("last_hired_at").cast(pl.Datetime("us")),
         last_outreach_at=pl.col("last_outreach_at").cast(pl.Datetime("us")),
+        last_replied_at=pl.col("last_replied_at").cast(pl.Datetime("us")),
         last_meaningful_action_at=pl.col("last_meaningful_action_at").cast(pl.Datetime("us")),
     )
 
@@ -183,6 +188,7 @@ MATCH_COLUMNS = (
     "seniority_fit",
     "location_fit",
     "silver_medalist",
+    "replied_to_outreach",
     "engagement",
     "recency",
     "matched_skills",
@@ -211,14 +217,16 @@ def write_matches(
             req_id varchar, partition_key varchar, matched_at timestamp, rank bigint,
             contact_id varchar, score double, role_family_fit double, skill_overlap double,
             seniority_fit double, location_fit double, silver_medalist double,
-            engagement double, recency double, matched_skills varchar[],
-            silver_reason varchar, segment varchar, reason varchar)"""
+            replied_to_outreach double, engagement double, recency double,
+            matched_skills varchar[], silver_reason varchar, segment varchar, reason varchar)"""
     )
+    # A table created before a component existed gains its column (rows written then: null).
+    con.execute(f"alter table {MATCHES_TABLE} add column if not exists replied_to_outreach double")
     con.begin()
     try:
         con.execute(f"delete from {MATCHES_TABLE} where req_id = ?", [req_id])
         con.register("_req_matches", frame)
-        con.execute(f"insert into {MATCHES_TABLE} select * from _req_matches")
+        con.execute(f"insert into {MATCHES_TABLE} by name select * from _req_matches")
         con.unregister("_req_matches")
         con.commit()
     except BaseException:
