@@ -299,7 +299,6 @@ def sync_attendees(
                         fetch=ahead.fetch_for(keys[event_id]),
                         full_resync=full_resync,
                         cursor_key=keys[event_id],
-                        prefetch=False,
                         tables_ensured=True,
                     )
                 except SourceAuthError:

@@ -315,6 +315,36 @@ def load_cursor(
     return rows[0][0] if rows else None
 
 
+@dataclass(frozen=True)
+class PreparedRecords:
+    """Valid records in their stored form, ready for `land_prepared`: one row per distinct
+    (record id, content), with `_source_record_id`, `_record` (canonical JSON text) and
+    `_record_hash`. `n_records` counts the records before same-id-same-content rows were merged."""
+
+    frame: pl.DataFrame
+    n_records: int
+    document_bytes: int
+
+
+def prepare_records(records: Sequence[tuple[str, Any]]) -> PreparedRecords:
+    """Encode valid `(record_id, record)` pairs for landing. Pure Python and polars, no
+    DuckDB: an API sync runs it in its read-ahead thread (ingest.sync) while the previous batch
+    is written, so the encoding overlaps DuckDB's GIL-free insert work."""
+    # Column-wise: the canonical documents once as bytes; polars checks the UTF-8 of the whole
+    # column at once, and the content hash is taken from the same bytes.
+    documents = [canonical_json(rec) for _, rec in records]
+    frame = pl.DataFrame(
+        [
+            pl.Series("_source_record_id", [rid for rid, _ in records], pl.String),
+            pl.Series("_record", documents, pl.Binary).cast(pl.String),
+            content_hashes(documents),
+        ]
+    ).unique(  # same id + same content = same landing key
+        subset=["_source_record_id", "_record_hash"], keep="first", maintain_order=True
+    )
+    return PreparedRecords(frame, len(records), sum(map(len, documents)))
+
+
 def land_page(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -338,37 +368,56 @@ def land_page(
     `in_transaction=True`: the caller has begun a transaction and commits or rolls it back
     (several pages per transaction, see `ingest.sync`); otherwise the page is its own.
     """
+    return land_prepared(
+        con,
+        source=source,
+        entity=entity,
+        batch_id=batch_id,
+        prepared=prepare_records(records),
+        quarantined=quarantined,
+        fetched_at=fetched_at,
+        new_cursor=new_cursor,
+        cursor_entity=cursor_entity,
+        tables_ensured=tables_ensured,
+        in_transaction=in_transaction,
+    )
+
+
+def land_prepared(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    source: str,
+    entity: str,
+    batch_id: str,
+    prepared: PreparedRecords,
+    quarantined: Sequence[QuarantinedRecord] = (),
+    fetched_at: datetime | None = None,
+    new_cursor: str | None = None,
+    cursor_entity: str | None = None,
+    tables_ensured: bool = False,
+    in_transaction: bool = False,
+) -> BatchCounts:
+    """`land_page` for records already encoded by `prepare_records` (same rules)."""
     fetched_at = fetched_at or datetime.now(UTC).replace(tzinfo=None)
     if tables_ensured:
         table = landing_table(source, entity)
     else:
         table = ensure_landing_table(con, source, entity)
-    counts = BatchCounts(fetched=len(records) + len(quarantined), quarantined=len(quarantined))
-    # Column-wise: the canonical documents once as bytes; polars checks the UTF-8 of the whole
-    # column at once, and the content hash is taken from the same bytes.
-    documents = [canonical_json(rec) for _, rec in records]
-    counts.document_bytes = sum(map(len, documents))
-    frame = pl.DataFrame(
-        [
-            pl.Series("_source_record_id", [rid for rid, _ in records], pl.String),
-            pl.Series("_record", documents, pl.Binary).cast(pl.String),
-            content_hashes(documents),
-        ]
-    ).unique(  # same id + same content = same landing key
-        subset=["_source_record_id", "_record_hash"], keep="first", maintain_order=True
+    counts = BatchCounts(
+        fetched=prepared.n_records + len(quarantined), quarantined=len(quarantined)
     )
-
+    counts.document_bytes = prepared.document_bytes
     with contextlib.nullcontext() if in_transaction else transaction(con):
         _land_frame(
             con,
-            frame,
+            prepared.frame,
             table,
             source,
             entity,
             batch_id,
             fetched_at,
             counts,
-            len(records),
+            prepared.n_records,
             quarantined,
             new_cursor,
             cursor_entity,

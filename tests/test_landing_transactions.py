@@ -40,7 +40,7 @@ def landed_ids(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def sync_jobs(con, fetch, **limits):
-    return run_sync(con, contract=JOBS, fetch=fetch, batch_records=2, prefetch=False, **limits)
+    return run_sync(con, contract=JOBS, fetch=fetch, batch_records=2, **limits)
 
 
 def test_batches_share_transactions_and_the_cursor_commits_with_the_last_page(tmp_path):
@@ -69,16 +69,16 @@ def test_a_failed_batch_rolls_back_its_transaction_only_and_a_rerun_completes(
     sync_jobs(reference, five_pages())
 
     con = duckdb.connect(str(tmp_path / "crashed.duckdb"))
-    real_land_page = sync.land_page
+    real_land_prepared = sync.land_prepared
     calls = {"n": 0}
 
-    def failing_land_page(*args, **kwargs):
+    def failing_land_prepared(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 3:
             raise OSError("disk full (simulated)")
-        return real_land_page(*args, **kwargs)
+        return real_land_prepared(*args, **kwargs)
 
-    monkeypatch.setattr(sync, "land_page", failing_land_page)
+    monkeypatch.setattr(sync, "land_prepared", failing_land_prepared)
     with pytest.raises(OSError):
         sync_jobs(con, five_pages(), **limits)
     assert landed_ids(con) == committed
@@ -86,7 +86,7 @@ def test_a_failed_batch_rolls_back_its_transaction_only_and_a_rerun_completes(
     [(status, landed)] = con.execute("select status, landed from raw.batches").fetchall()
     assert status == "failed" and landed == len(committed)  # counts only what committed
 
-    monkeypatch.setattr(sync, "land_page", real_land_page)
+    monkeypatch.setattr(sync, "land_prepared", real_land_prepared)
     rerun = sync_jobs(con, five_pages(), **limits)
     assert rerun.counts.landed == 10 - len(committed)
     assert landed_ids(con) == landed_ids(reference)
