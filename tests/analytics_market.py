@@ -16,15 +16,16 @@ import os
 import shutil
 from pathlib import Path
 
-import dagster as dg
 import pytest
+
+from tests.sample_pipeline import DB_FILE
 
 # `make screenshots` asks for a larger market (richer pictures for the README).
 MARKET_CONTACTS = int(os.environ.get("TALENT_CRM_TEST_MARKET_CONTACTS", "500"))
 MARKET_SEED = 8
 # The market's "today": fixed, so every date rule (stale windows, months) is reproducible.
 MARKET_AS_OF = "2026-11-01"
-DB_FILE = "talent_crm.duckdb"
+
 # A test-only key for the suppression hashes: with it the market runs the suppression gate (so
 # gdpr.suppression_list exists and analytics.gdpr_health_* have a ledger to read), as make demo
 # does with its public demo pepper. Never a real secret.
@@ -32,35 +33,17 @@ MARKET_PEPPER = "analytics-test-pepper-not-a-secret"
 
 
 def _build(root: Path) -> None:
-    from ingest.sample_apis import SampleApiSettings, start_sample_apis
     from ingest.sample_market import generate_market
-    from orchestration.cli import sample_event_ids, stage_sample_drop_files
+    from tests.sample_pipeline import isolate_env, run_crm_pipeline, serving_market
 
-    data = root / "data"
-    data.mkdir(parents=True)
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("TALENT_CRM_DATA_DIR", str(data))
-        env.setenv("TALENT_CRM_DB", str(data / DB_FILE))
-        env.setenv("DAGSTER_HOME", str(data / "dagster_home"))
+        isolate_env(env, root / "data")
         env.setenv("TALENT_CRM_AS_OF", MARKET_AS_OF)
         env.setenv("TALENT_CRM_PEPPER", MARKET_PEPPER)
-        for var in list(os.environ):
-            if var.endswith(("_API_KEY", "_BASE_URL")):
-                env.delenv(var)
         market = root / "market"
         generate_market(market, contacts=MARKET_CONTACTS, seed=MARKET_SEED, as_of=MARKET_AS_OF)
-        stage_sample_drop_files(market)
-        env.setenv("EVENTBRITE_EVENT_IDS", ",".join(sample_event_ids(market)))
-        settings = SampleApiSettings(lever_rate_per_second=1e6, lever_burst=10**6, retry_after=0)
-        with start_sample_apis(market, settings) as apis:
-            for name, value in apis.env().items():
-                env.setenv(name, value)
-            from orchestration.definitions import defs
-
-            with dg.DagsterInstance.ephemeral() as instance:
-                result = defs.resolve_job_def("crm_pipeline").execute_in_process(
-                    instance=instance, raise_on_error=False
-                )
+        with serving_market(env, market):
+            result = run_crm_pipeline()
         failed_checks = [
             f"{c.asset_key.to_user_string()}:{c.check_name}"
             for c in result.get_asset_check_evaluations()

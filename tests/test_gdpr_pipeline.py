@@ -21,13 +21,12 @@ import dagster as dg
 import duckdb
 import pytest
 
-from ingest.sample_apis import SampleApiSettings, start_sample_apis
 from ingest.sample_market import generate_market
 from orchestration import cli
-from orchestration.cli import sample_event_ids, stage_sample_drop_files
 from orchestration.gdpr.access import write_access_export
 from orchestration.gdpr.purge import run_retention_purge
 from orchestration.settings import DBT_PROJECT_DIR, dbt_executable
+from tests import sample_pipeline
 
 pytestmark = pytest.mark.slow
 
@@ -48,10 +47,7 @@ def run_crm_pipeline(full_resync: bool = False) -> dg.ExecuteInProcessResult:
                 if node.name.startswith("raw__") and node.name != "raw__pdl_person_enrichments"
             }
         }
-    with dg.DagsterInstance.ephemeral() as instance:
-        return job.execute_in_process(
-            instance=instance, run_config=run_config, raise_on_error=False
-        )
+    return sample_pipeline.run_crm_pipeline(run_config=run_config)
 
 
 def rows(sql: str, params: list | None = None) -> list[tuple]:
@@ -124,13 +120,8 @@ def test_hygiene_gdpr_erasure_and_no_resurrection(isolated_env, tmp_path, monkey
     monkeypatch.setenv("TALENT_CRM_PEPPER", PEPPER)
     market = tmp_path / "market"  # the vendors' side: not our data dir
     generate_market(market, contacts=300, seed=11)
-    stage_sample_drop_files(market)
-    monkeypatch.setenv("EVENTBRITE_EVENT_IDS", ",".join(sample_event_ids(market)))
-    api_settings = SampleApiSettings(lever_rate_per_second=1e6, lever_burst=10**6, retry_after=0)
 
-    with start_sample_apis(market, api_settings) as apis:
-        for name, value in apis.env().items():
-            monkeypatch.setenv(name, value)
+    with sample_pipeline.serving_market(monkeypatch, market):
         first = run_crm_pipeline()
         assert first.success
         assert all(check.passed for check in first.get_asset_check_evaluations())

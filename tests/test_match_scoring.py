@@ -116,8 +116,7 @@ def test_ranking_components_and_reasons():
     assert row["location_fit"] == 0.3  # unknown location
     assert (
         "silver medalist for Data Engineer (Final Interview, Hired another candidate, "
-        "6 months ago)"
-        in (row["reason"])
+        "6 months ago)" in (row["reason"])
     )
     c1 = ranked.filter(pl.col("contact_id") == "c1").row(0, named=True)
     assert c1["seniority_fit"] == 1.0 and c1["location_fit"] == 1.0

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import os
 
-import dagster as dg
 import duckdb
 import polars as pl
 import pytest
 
-from ingest.sample_apis import SampleApiSettings, start_sample_apis
 from ingest.sample_market import generate_market
-from orchestration.cli import sample_event_ids, stage_sample_drop_files
 from orchestration.identity.quality import pairwise_quality
+from tests.sample_pipeline import run_crm_pipeline, serving_market
 
 pytestmark = pytest.mark.slow
 
@@ -24,18 +22,8 @@ def test_pipeline_dedup_quality_and_consent_on_a_generated_market(
 ):
     market = tmp_path / "market"
     generate_market(market, contacts=600, seed=3)
-    stage_sample_drop_files(market)
-    monkeypatch.setenv("EVENTBRITE_EVENT_IDS", ",".join(sample_event_ids(market)))
-    settings = SampleApiSettings(lever_rate_per_second=1e6, lever_burst=10**6, retry_after=0)
-    with start_sample_apis(market, settings) as apis:
-        for name, value in apis.env().items():
-            monkeypatch.setenv(name, value)
-        from orchestration.definitions import defs
-
-        with dg.DagsterInstance.ephemeral() as instance:
-            result = defs.resolve_job_def("crm_pipeline").execute_in_process(
-                instance=instance, raise_on_error=False
-            )
+    with serving_market(monkeypatch, market):
+        result = run_crm_pipeline()
     assert result.success
     assert all(check.passed for check in result.get_asset_check_evaluations())
 

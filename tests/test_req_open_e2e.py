@@ -23,9 +23,8 @@ import polars as pl
 import pytest
 
 from ingest.greenhouse_webhooks import WebhookServer, sign
-from ingest.sample_apis import SampleApiSettings, start_sample_apis
 from ingest.sample_market import generate_market
-from orchestration.cli import sample_event_ids, stage_sample_drop_files
+from tests.sample_pipeline import isolate_env, run_crm_pipeline, serving_market
 
 # One generated pipeline (module fixture) serves every test here: keep them on one xdist worker.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("req_open_e2e")]
@@ -37,32 +36,15 @@ SECRET = "e2e-webhook-secret"
 def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, object]]:
     """(data dir, running sample APIs) after one full `crm_pipeline` run."""
     root = tmp_path_factory.mktemp("req_e2e")
-    data = root / "data"
-    data.mkdir()
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("TALENT_CRM_DATA_DIR", str(data))
-        mp.setenv("TALENT_CRM_DB", str(data / "talent_crm.duckdb"))
-        mp.setenv("DAGSTER_HOME", str(data / "dagster_home"))
+        data = isolate_env(mp, root / "data")
         mp.setenv("GREENHOUSE_WEBHOOK_SECRET", SECRET)
-        from orchestration import settings
-
-        settings.dagster_home()
         market = root / "market"
         generate_market(market, contacts=2500, seed=11)
-        stage_sample_drop_files(market)
-        mp.setenv("EVENTBRITE_EVENT_IDS", ",".join(sample_event_ids(market)))
-        api_settings = SampleApiSettings(
-            lever_rate_per_second=1e6, lever_burst=10**6, retry_after=0
-        )
-        with start_sample_apis(market, api_settings) as apis:
-            for name, value in apis.env().items():
-                mp.setenv(name, value)
-            from orchestration.definitions import defs
-
+        with serving_market(mp, market) as apis:
+            # The instance in DAGSTER_HOME: the sensor ticks below read its run history.
             with dg.DagsterInstance.get() as instance:
-                result = defs.resolve_job_def("crm_pipeline").execute_in_process(
-                    instance=instance, raise_on_error=False
-                )
+                result = run_crm_pipeline(instance)
             assert result.success
             yield data, apis
 

@@ -15,14 +15,12 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import pytest
 
-from ingest.sample_apis import SampleApiSettings, start_sample_apis
 from ingest.sample_market import generate_market
-from orchestration.cli import sample_event_ids, stage_sample_drop_files
 from orchestration.settings import DBT_PROJECT_DIR, dbt_executable
+from tests.sample_pipeline import isolate_env, run_crm_pipeline, serving_market
 
 pytestmark = pytest.mark.slow
 
@@ -82,36 +80,14 @@ class Market:
 @pytest.fixture(scope="module")
 def market(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Market]:
     work = tmp_path_factory.mktemp("segments_market")
-    data = work / "data"
-    data.mkdir()
     patch = pytest.MonkeyPatch()
     try:
-        patch.setenv("TALENT_CRM_DATA_DIR", str(data))
-        patch.setenv("TALENT_CRM_DB", str(data / "talent_crm.duckdb"))
-        patch.setenv("DAGSTER_HOME", str(data / "dagster_home"))
+        data = isolate_env(patch, work / "data")
         patch.delenv("TALENT_CRM_AS_OF", raising=False)
-        for var in list(os.environ):
-            if var.endswith(("_API_KEY", "_BASE_URL")):
-                patch.delenv(var, raising=False)
-        from orchestration import settings
-
-        settings.dagster_home()
         sample = work / "market"
         generate_market(sample, contacts=700, seed=11)
-        stage_sample_drop_files(sample)
-        patch.setenv("EVENTBRITE_EVENT_IDS", ",".join(sample_event_ids(sample)))
-        api_settings = SampleApiSettings(
-            lever_rate_per_second=1e6, lever_burst=10**6, retry_after=0
-        )
-        with start_sample_apis(sample, api_settings) as apis:
-            for name, value in apis.env().items():
-                patch.setenv(name, value)
-            from orchestration.definitions import defs
-
-            with dg.DagsterInstance.ephemeral() as instance:
-                result = defs.resolve_job_def("crm_pipeline").execute_in_process(
-                    instance=instance, raise_on_error=False
-                )
+        with serving_market(patch, sample):
+            result = run_crm_pipeline()
         assert result.success
         failed = [c.check_name for c in result.get_asset_check_evaluations() if not c.passed]
         assert not failed, failed
