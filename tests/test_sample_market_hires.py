@@ -8,8 +8,27 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
+
 from ingest.sample_market import generate_market
 from ingest.sample_market.work import ROLE_FAMILIES, SENIORITY_ORDER, title_for
+
+
+@pytest.fixture(scope="module")
+def market(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One generated market for every test here (generating it is most of their time)."""
+    out = tmp_path_factory.mktemp("hires") / "market"
+    generate_market(out, contacts=3000, seed=9)
+    return out
+
+
+def _person_of(market: Path) -> dict[tuple[str, str], str]:
+    """(entity, source record id) → person id, from the generator's ground truth."""
+    with open(market / "ground_truth.csv", encoding="utf-8") as handle:
+        return {
+            (row["entity"], row["source_record_id"]): row["person_id"]
+            for row in csv.DictReader(handle)
+        }
 
 
 def _jsonl(path: Path) -> list[dict]:
@@ -17,13 +36,8 @@ def _jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in handle]
 
 
-def test_hires_join_in_the_department_of_their_req_and_apply_after_it_opened(tmp_path: Path):
-    market = tmp_path / "market"
-    generate_market(market, contacts=3000, seed=9)
-    person_of: dict[tuple[str, str], str] = {}
-    with open(market / "ground_truth.csv", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            person_of[(row["entity"], row["source_record_id"])] = row["person_id"]
+def test_hires_join_in_the_department_of_their_req_and_apply_after_it_opened(market: Path):
+    person_of = _person_of(market)
     department_of: dict[str, str] = {}
     joined_as: dict[str, str] = {}  # the job title they took with us
     for path in sorted((market / "drop" / "hris").glob("*.csv")):
@@ -63,16 +77,11 @@ def test_hires_join_in_the_department_of_their_req_and_apply_after_it_opened(tmp
     assert before_opening / len(hires) <= 0.1
 
 
-def test_warm_hires_were_known_as_a_fit_before_their_req_opened(tmp_path: Path):
+def test_warm_hires_were_known_as_a_fit_before_their_req_opened(market: Path):
     """A share of the hires come from the warm pool: before their req opened, the written feeds
     show a final-round rejection for an earlier req of the same department, or a titled
     sourcing row followed by an outreach reply — evidence a recruiter had, in source records."""
-    market = tmp_path / "market"
-    generate_market(market, contacts=3000, seed=9)
-    person_of: dict[tuple[str, str], str] = {}
-    with open(market / "ground_truth.csv", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            person_of[(row["entity"], row["source_record_id"])] = row["person_id"]
+    person_of = _person_of(market)
     jobs = {job["id"]: job for job in _jsonl(market / "greenhouse" / "jobs.jsonl")}
     apps = _jsonl(market / "greenhouse" / "applications.jsonl")
     silver: dict[str, list[tuple[str, str]]] = {}  # person → (department, rejected_at)
