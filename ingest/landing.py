@@ -21,7 +21,7 @@ import json
 import os
 import re
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -629,10 +629,6 @@ def record_batch(
                 full_resync,
             ],
         )
-
-
-def count_rows(con: duckdb.DuckDBPyConnection, tables: Iterable[str]) -> dict[str, int]:
-    return {t: scalar(con, f"select count(*) from {t}") for t in tables}
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None) -> Any:
