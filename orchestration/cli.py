@@ -92,7 +92,7 @@ def sample_dir(explicit: Path | None = None) -> Path:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from ingest.sample_market import generate_market
+    from ingest.sample.market import generate_market
 
     out = sample_dir(args.out)
     kwargs: dict[str, Any] = {"contacts": args.contacts, "seed": args.seed}
@@ -106,7 +106,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def ensure_sample_market(contacts: int, seed: int) -> Path:
     """Generate data/sample unless it already holds this exact market (re-runs are cheap)."""
-    from ingest.sample_market import generate_market
+    from ingest.sample.market import generate_market
 
     out = sample_dir()
     manifest = out / "manifest.json"
@@ -152,7 +152,7 @@ def sample_event_ids(feed_dir: Path) -> list[str]:
 
 
 def cmd_sample_apis_serve(args: argparse.Namespace) -> int:
-    from ingest.sample_apis import SampleApiSettings, serve_forever
+    from ingest.sample.apis import SampleApiSettings, serve_forever
 
     feed_dir = sample_dir(args.dir)
     if not (feed_dir / "manifest.json").exists():
@@ -237,7 +237,7 @@ def cmd_materialize(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from ingest.sample_apis import SampleApiSettings, start_sample_apis
+    from ingest.sample.apis import SampleApiSettings, start_sample_apis
 
     started = time.perf_counter()
     demo_started_at = time.time()
@@ -278,7 +278,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     apis = None
     feed_dir = sample_dir()
     if not env.get("GREENHOUSE_API_KEY") and (feed_dir / "manifest.json").exists():
-        from ingest.sample_apis import SampleApiSettings, start_sample_apis
+        from ingest.sample.apis import SampleApiSettings, start_sample_apis
 
         apis = start_sample_apis(feed_dir, SampleApiSettings())
         env.update(apis.env())

@@ -142,7 +142,7 @@ def cmd_open_sample_req(args: argparse.Namespace) -> int:
     import requests
 
     from ingest.greenhouse_webhooks import WebhookConfigError, secret_from_env, sign
-    from ingest.sample_apis import SampleApiSettings
+    from ingest.sample.apis import SampleApiSettings
 
     try:
         secret = secret_from_env()

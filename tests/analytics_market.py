@@ -33,7 +33,7 @@ MARKET_PEPPER = "analytics-test-pepper-not-a-secret"
 
 
 def _build(root: Path) -> None:
-    from ingest.sample_market import generate_market
+    from ingest.sample.market import generate_market
     from tests.sample_pipeline import isolate_env, run_crm_pipeline, serving_market
 
     with pytest.MonkeyPatch.context() as env:

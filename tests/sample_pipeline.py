@@ -16,7 +16,7 @@ from typing import Any
 import dagster as dg
 import pytest
 
-from ingest.sample_apis import SampleApis, SampleApiSettings, start_sample_apis
+from ingest.sample.apis import SampleApis, SampleApiSettings, start_sample_apis
 from orchestration.cli import sample_event_ids, stage_sample_drop_files
 
 DB_FILE = "talent_crm.duckdb"

@@ -579,7 +579,7 @@ def test_multi_batch_file_lands_like_a_single_batch_read(tmp_path):
 
 @pytest.fixture(scope="module")
 def market(tmp_path_factory) -> Path:
-    from ingest.sample_market import generate_market
+    from ingest.sample.market import generate_market
 
     out = tmp_path_factory.mktemp("market")
     generate_market(out, contacts=300, seed=1)

@@ -19,8 +19,8 @@ import pytest
 from ingest import eventbrite
 from ingest.http_client import RetryPolicy, SourceAuthError, SourceConfigError, SourceError
 from ingest.landing import load_cursor
-from ingest.sample_apis import SampleApiSettings, start_sample_apis
-from ingest.sample_market import generate_market
+from ingest.sample.apis import SampleApiSettings, start_sample_apis
+from ingest.sample.market import generate_market
 from orchestration import settings
 
 FAST_RETRY = RetryPolicy(max_attempts=4, backoff_base_seconds=0.01, backoff_max_seconds=0.05)

@@ -21,7 +21,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from ingest.sample_market import generate_market
+from ingest.sample.market import generate_market
 from orchestration import cli
 from orchestration.gdpr.access import write_access_export
 from orchestration.gdpr.purge import run_retention_purge

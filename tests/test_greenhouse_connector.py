@@ -10,7 +10,7 @@ import pytest
 from ingest import greenhouse
 from ingest.http_client import RetryPolicy, SourceAuthError, SourceConfigError, SourceError
 from ingest.landing import load_cursor
-from ingest.sample_apis import SampleApiSettings, start_sample_apis
+from ingest.sample.apis import SampleApiSettings, start_sample_apis
 from tests.greenhouse_fixtures import application, candidate, job, write_feed
 
 FAST_RETRY = RetryPolicy(max_attempts=4, backoff_base_seconds=0.01, backoff_max_seconds=0.05)

@@ -135,8 +135,8 @@ def test_open_sample_req_opens_it_in_the_sample_server_and_delivers_the_hook(
     server lists the new open job, and the receiver spools its signed job_created event."""
     import requests
 
-    from ingest.sample_apis import SampleApiSettings, start_sample_apis
-    from ingest.sample_market import generate_market
+    from ingest.sample.apis import SampleApiSettings, start_sample_apis
+    from ingest.sample.market import generate_market
     from orchestration.cli import main
 
     generate_market(tmp_path / "market", contacts=60, seed=5)

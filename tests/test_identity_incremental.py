@@ -7,10 +7,10 @@ from datetime import datetime
 import polars as pl
 import pytest
 
-from ingest.sample_market import generate_market
+from ingest.sample.identity_records import build_person_records
+from ingest.sample.market import generate_market
 from orchestration.identity.engine import resolve_identities
 from orchestration.identity.incremental import resolve_incremental
-from orchestration.identity.sample_adapter import build_person_records
 from orchestration.identity.stable_ids import assign_contact_ids, resolve_contact_id
 
 

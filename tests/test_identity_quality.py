@@ -22,11 +22,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from ingest.sample_market import generate_market
+from ingest.sample.identity_records import build_person_records, read_ground_truth
+from ingest.sample.market import generate_market
+from ingest.sample.measure_identity import main
 from orchestration.identity.engine import resolve_identities
-from orchestration.identity.measure_quality import main
 from orchestration.identity.quality import linkable_pairs, pairwise_quality
-from orchestration.identity.sample_adapter import build_person_records, read_ground_truth
 
 
 @pytest.fixture(scope="module")

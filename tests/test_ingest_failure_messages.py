@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from ingest.sample_apis import SampleApiSettings, start_sample_apis
+from ingest.sample.apis import SampleApiSettings, start_sample_apis
 from tests.greenhouse_fixtures import candidate, write_feed
 
 

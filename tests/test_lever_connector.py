@@ -25,7 +25,7 @@ import pytest
 from ingest import lever
 from ingest.http_client import RetryPolicy, SourceAuthError, SourceConfigError, SourceError
 from ingest.landing import load_cursor
-from ingest.sample_apis import SampleApis, SampleApiSettings, start_sample_apis
+from ingest.sample.apis import SampleApis, SampleApiSettings, start_sample_apis
 
 FAST_RETRY = RetryPolicy(max_attempts=4, backoff_base_seconds=0.01, backoff_max_seconds=0.05)
 DAY_MS = 86_400_000

@@ -18,7 +18,7 @@ import pytest
 
 from ingest import greenhouse, pdl
 from ingest.http_client import RetryPolicy, SourceAuthError, SourceConfigError, SourceError
-from ingest.sample_apis import SampleApiSettings, start_sample_apis
+from ingest.sample.apis import SampleApiSettings, start_sample_apis
 from orchestration import settings
 from tests.greenhouse_fixtures import candidate, write_feed
 

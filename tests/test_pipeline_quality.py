@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from ingest.sample_market import generate_market
+from ingest.sample.market import generate_market
 from orchestration.identity.quality import pairwise_quality
 from tests.sample_pipeline import run_crm_pipeline, serving_market
 

@@ -11,7 +11,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from ingest.sample_apis import SampleApiSettings, start_sample_apis
+from ingest.sample.apis import SampleApiSettings, start_sample_apis
 from tests.greenhouse_fixtures import application, candidate, job, write_feed
 
 pytestmark = pytest.mark.slow

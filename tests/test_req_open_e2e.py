@@ -23,7 +23,7 @@ import polars as pl
 import pytest
 
 from ingest.greenhouse_webhooks import WebhookServer, sign
-from ingest.sample_market import generate_market
+from ingest.sample.market import generate_market
 from tests.sample_pipeline import isolate_env, run_crm_pipeline, serving_market
 
 # One generated pipeline (module fixture) serves every test here: keep them on one xdist worker.

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import requests
 
-from ingest.sample_apis import SampleApis, SampleApiSettings, serve_forever, start_sample_apis
-from ingest.sample_apis.pdl import linkedin_slug
+from ingest.sample.apis import SampleApis, SampleApiSettings, serve_forever, start_sample_apis
+from ingest.sample.apis.pdl import linkedin_slug
 
 KEY = "test-key"
 GH_AUTH = (KEY, "")

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from ingest.sample_market import generate_market
-from ingest.sample_market.ground_truth import read_ground_truth
-from ingest.sample_market.work import AGENCIES, ROLE_MAILBOX_PREFIXES
+from ingest.sample.market import generate_market
+from ingest.sample.market.ground_truth import read_ground_truth
+from ingest.sample.market.work import AGENCIES, ROLE_MAILBOX_PREFIXES
 
 CONTACTS = 300
 SEED = 7

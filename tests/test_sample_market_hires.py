@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.sample_market import generate_market
-from ingest.sample_market.work import ROLE_FAMILIES, SENIORITY_ORDER, title_for
+from ingest.sample.market import generate_market
+from ingest.sample.market.work import ROLE_FAMILIES, SENIORITY_ORDER, title_for
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.sample_market import generate_market
+from ingest.sample.market import generate_market
 from orchestration.settings import DBT_PROJECT_DIR, dbt_executable
 from tests.sample_pipeline import isolate_env, run_crm_pipeline, serving_market
 

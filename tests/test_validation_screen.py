@@ -31,7 +31,7 @@ JUNK = [None, "", "x", -1, 0, 1.5, True, [], {}, "2024-13-45T99:00:00Z", "not-an
 
 @pytest.fixture(scope="module")
 def market(tmp_path_factory) -> Path:
-    from ingest.sample_market import generate_market
+    from ingest.sample.market import generate_market
 
     out = tmp_path_factory.mktemp("screen-market")
     generate_market(out, contacts=300, seed=5)

@@ -18,7 +18,7 @@ Figures (point in time; `talent-crm demo --contacts N --seed S`, then `run_backt
 | 2,500, 11 (CI)   |     9 |      0.78 |      0.89 |         3.5 |             1 |           1.00 |
 | 5,000, 11        |    21 |      0.71 |      0.76 |           5 |             4 |           0.94 |
 
-The sample market models warm hires (ingest/sample_market/warm.py: a team fills part of its
+The sample market models warm hires (ingest/sample/market/warm.py: a team fills part of its
 reqs from people it knew as a fit before the req opened — a silver medalist of an earlier
 same-family req, or a prospect sourced for the role who answered outreach after the Art. 14
 notice). "Excluded then" are hires the CRM could not approach when the req opened — mid-process

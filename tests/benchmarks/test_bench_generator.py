@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ingest.sample_market import generate_market
+from ingest.sample.market import generate_market
 
 # A person leaves ~2.6 source records on average, so this many people give ~1M records.
 CONTACTS_FOR_1M = 385_000

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import polars as pl
 
-from ingest.sample_market import generate_market
+from ingest.sample.identity_records import build_person_records, read_ground_truth
+from ingest.sample.market import generate_market
 from orchestration.identity.engine import resolve_identities
 from orchestration.identity.normalise import normalise_records
 from orchestration.identity.quality import linkable_pairs, pairwise_quality
-from orchestration.identity.sample_adapter import build_person_records, read_ground_truth
 
 CONTACTS_FOR_100K = 39_000
 CONTACTS_FOR_1M = 392_000

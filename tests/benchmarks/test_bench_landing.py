@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.sample_market import generate_market
+from ingest.sample.market import generate_market
 
 CONTACTS = int(os.environ.get("BENCH_LANDING_CONTACTS", "385000"))  # ≈ 1M source records
 
@@ -110,7 +110,7 @@ def test_bench_landing_over_http(market, tmp_path):
             textwrap.dedent(
                 f"""
                 from pathlib import Path
-                from ingest.sample_apis import SampleApiSettings, serve_forever
+                from ingest.sample.apis import SampleApiSettings, serve_forever
                 serve_forever(Path({str(market)!r}), SampleApiSettings(
                     greenhouse_rate_limit=10**9, lever_rate_per_second=10**9, lever_burst=10**9,
                     eventbrite_page_size=500))

@@ -11,8 +11,8 @@ import time
 import dagster as dg
 import duckdb
 
-from ingest.sample_apis import SampleApiSettings, start_sample_apis
-from ingest.sample_market import generate_market
+from ingest.sample.apis import SampleApiSettings, start_sample_apis
+from ingest.sample.market import generate_market
 from orchestration.cli import sample_event_ids, stage_sample_drop_files
 
 TARGET_SOURCE_RECORDS = 100_000

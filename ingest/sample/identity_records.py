@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 import polars as pl
 
-from .schema import PERSON_RECORD_SCHEMA
+from orchestration.identity.schema import PERSON_RECORD_SCHEMA
 
 _COUNTRY_NAMES = {
     "united states": "US",

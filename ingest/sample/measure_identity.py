@@ -1,6 +1,6 @@
 """Measure identity resolution against a generated market's ground truth, from the command line.
 
-    .venv/bin/python -m orchestration.identity.measure_quality --contacts 10000 --seed 5
+    .venv/bin/python -m ingest.sample.measure_identity --contacts 10000 --seed 5
 
 Generates the market (or reuses `--market DIR` if it already holds one), resolves it with the
 default configuration and prints the quality report: precision, recall over all pairs, the
@@ -15,11 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from ingest.sample_market import generate_market
-
-from .engine import resolve_identities
-from .quality import pairwise_quality
-from .sample_adapter import build_person_records, read_ground_truth
+from ingest.sample.identity_records import build_person_records, read_ground_truth
+from ingest.sample.market import generate_market
+from orchestration.identity.engine import resolve_identities
+from orchestration.identity.quality import pairwise_quality
 
 
 def main(argv: list[str] | None = None) -> None:
