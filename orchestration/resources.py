@@ -1,4 +1,4 @@
-"""Dagster resources: the DuckDB warehouse, source credentials and the CSV drop folders.
+"""Dagster resources: the DuckDB warehouse, source credentials, the CSV drop folders and dbt.
 
 Secrets never enter run config or the UI: source resources hold the NAMES of the env vars and
 read them when a run executes, so a missing key skips that source with a message naming the
@@ -8,7 +8,6 @@ variable instead of failing the whole code location at load time.
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,31 +15,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration import settings
-
-# How long a run waits for another process to release DuckDB's single-writer file lock.
-LOCK_WAIT_SECONDS = 300.0
-
-
-def connect_when_free(
-    path: Path, *, read_only: bool = False, wait_seconds: float = LOCK_WAIT_SECONDS
-) -> duckdb.DuckDBPyConnection:
-    """Open the database, waiting while another process holds its lock.
-
-    The `duckdb_write` pool serialises our writing steps, but a slot is released when a step
-    ends, a moment before that step's process has closed its connection; and runs launched from
-    other processes (CLI, a second `dagster dev`) can overlap too. Queue instead of crashing.
-    """
-    deadline = time.monotonic() + wait_seconds
-    delay = 0.2
-    while True:
-        try:
-            return duckdb.connect(str(path), read_only=read_only)
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
-                raise
-            time.sleep(delay)
-            delay = min(delay * 2, 5.0)
+from orchestration import database, settings
 
 
 class DuckDBWarehouse(dg.ConfigurableResource):
@@ -49,20 +24,12 @@ class DuckDBWarehouse(dg.ConfigurableResource):
     path: str = ""
 
     def resolved_path(self) -> Path:
-        if self.path:
-            p = Path(self.path)
-            return p if p.is_absolute() else settings.PROJECT_ROOT / p
-        return settings.db_path()
+        return settings.resolve(self.path) if self.path else settings.db_path()
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        path = self.resolved_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        con = connect_when_free(path, read_only=read_only)
-        try:
+        with database.opened(self.resolved_path(), read_only=read_only) as con:
             yield con
-        finally:
-            con.close()
 
 
 class SourceCredentials(dg.ConfigurableResource):
@@ -83,9 +50,8 @@ class SourceCredentials(dg.ConfigurableResource):
 
 
 def source_credentials(vendor: str) -> SourceCredentials:
-    prefix = vendor.upper()
     return SourceCredentials(
-        api_key_env_var=f"{prefix}_API_KEY", base_url_env_var=f"{prefix}_BASE_URL"
+        api_key_env_var=settings.api_key_env(vendor), base_url_env_var=settings.base_url_env(vendor)
     )
 
 
@@ -95,22 +61,16 @@ class DropFolders(dg.ConfigurableResource):
     root: str = ""
 
     def folder(self, feed: str) -> Path:
-        base = Path(self.root) if self.root else settings.data_dir() / "landing"
-        path = base if base.is_absolute() else settings.PROJECT_ROOT / base
-        return path / feed
+        return (settings.resolve(self.root) if self.root else settings.landing_dir()) / feed
 
 
 def all_resources() -> dict[str, object]:
     """Every resource the code location provides, by the key assets ask for."""
-    from orchestration.dbt_assets import dbt_cli_resource
+    from orchestration.defs.transform.dbt_project import dbt_cli_resource
 
     return {
         "warehouse": DuckDBWarehouse(),
-        "greenhouse_api": source_credentials("greenhouse"),
-        "lever_api": source_credentials("lever"),
-        "ashby_api": source_credentials("ashby"),
-        "eventbrite_api": source_credentials("eventbrite"),
-        "pdl_api": source_credentials("pdl"),
+        **{f"{vendor}_api": source_credentials(vendor) for vendor in settings.API_CREDENTIAL_ENV},
         "drop_folders": DropFolders(),
         "dbt": dbt_cli_resource(),
     }

@@ -1,4 +1,9 @@
-"""Where things are: project paths and the environment configuration from DESIGN.md.
+"""Every setting of the project: the environment variables it reads and the paths it uses.
+
+One home: no other module in orchestration/ spells an environment variable's name or builds a
+data path. The plain-Python connectors in `ingest/` cannot import orchestration and name their
+own variables in their error messages, so each defines its names once and this file re-exports
+them: every variable the project reads is listed here, and each is spelled in one place.
 
 Relative paths in TALENT_CRM_DB / TALENT_CRM_DATA_DIR are resolved against the project root, so
 the UI, the CLI, tests and dbt (which runs inside dbt_project/) all reach the same files.
@@ -11,34 +16,103 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from ingest import ashby, eventbrite, greenhouse, lever, pdl
+from ingest.landing import LANDING_MEMORY_LIMIT_ENV as LANDING_MEMORY_LIMIT_ENV
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+DBT_SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 DAGSTER_YAML_TEMPLATE = Path(__file__).resolve().parent / "dagster.yaml"
 
+# -- environment variables ----------------------------------------------------------------
 DB_ENV = "TALENT_CRM_DB"
+DATA_DIR_ENV = "TALENT_CRM_DATA_DIR"
+AS_OF_ENV = "TALENT_CRM_AS_OF"
+PEPPER_ENV = "TALENT_CRM_PEPPER"  # key of the hashed suppression entries
+DAGSTER_HOME_ENV = "DAGSTER_HOME"
+EVENTBRITE_EVENT_IDS_ENV = eventbrite.EVENT_IDS_ENV
+TELEMETRY_OFF = {"DO_NOT_TRACK": "1", "DAGSTER_DISABLE_TELEMETRY": "1"}
+
+# Vendor → (API key variable, base URL variable); unset base URL = the vendor's real one.
+API_CREDENTIAL_ENV: dict[str, tuple[str, str]] = {
+    connector.SOURCE: (connector.API_KEY_ENV, connector.BASE_URL_ENV)
+    for connector in (greenhouse, lever, ashby, eventbrite, pdl)
+}
+
+
+def api_key_env(vendor: str) -> str:
+    return API_CREDENTIAL_ENV[vendor][0]
+
+
+def base_url_env(vendor: str) -> str:
+    return API_CREDENTIAL_ENV[vendor][1]
+
+
 # Not "crm.duckdb": DuckDB names the catalog after the file, and a catalog called `crm` makes
 # every analyst query on the `crm` schema (`select * from crm.contacts`) fail as ambiguous.
 DEFAULT_DB_FILE = "talent_crm.duckdb"
-DATA_DIR_ENV = "TALENT_CRM_DATA_DIR"
-AS_OF_ENV = "TALENT_CRM_AS_OF"
 
 # All assets that write DuckDB share this Dagster concurrency pool (limit 1 in dagster.yaml):
 # DuckDB allows one writing process, so concurrent runs queue instead of crashing.
 DUCKDB_WRITE_POOL = "duckdb_write"
 
+# -- paths ----------------------------------------------------------------------------------
+# Folder names under the data dir; the erasure path walks them, so they are named once here.
+LANDING_DIR_NAME = "landing"
+EXPORTS_DIR_NAME = "exports"
+SAMPLE_DIR_NAME = "sample"
+WEBHOOK_SPOOL_NAME = "greenhouse_webhooks"
+# The CSV drop-folder feeds under landing/.
+DROP_FEEDS = ("events", "sourcing", "outreach", "hris")
 
-def _resolve(raw: str) -> Path:
+
+def resolve(raw: str | os.PathLike[str]) -> Path:
+    """A path from configuration: absolute as given, relative to the project root otherwise."""
     path = Path(raw).expanduser()
     return path if path.is_absolute() else (PROJECT_ROOT / path).resolve()
 
 
 def data_dir() -> Path:
-    return _resolve(os.environ.get(DATA_DIR_ENV) or "data")
+    return resolve(os.environ.get(DATA_DIR_ENV) or "data")
 
 
 def db_path() -> Path:
     raw = os.environ.get(DB_ENV)
-    return _resolve(raw) if raw else data_dir() / DEFAULT_DB_FILE
+    return resolve(raw) if raw else data_dir() / DEFAULT_DB_FILE
+
+
+# Folders under the data dir. Each takes the data dir as an argument for code that works on a
+# given one (the erasure path, tests); by default it is TALENT_CRM_DATA_DIR.
+
+
+def landing_dir(root: Path | None = None) -> Path:
+    """Drop folders (`<feed>/`) and spools live here."""
+    return (root or data_dir()) / LANDING_DIR_NAME
+
+
+def webhook_spool_dir(root: Path | None = None) -> Path:
+    return landing_dir(root) / WEBHOOK_SPOOL_NAME
+
+
+def exports_dir(root: Path | None = None) -> Path:
+    return (root or data_dir()) / EXPORTS_DIR_NAME
+
+
+def touchpoint_exports_dir(root: Path | None = None) -> Path:
+    return exports_dir(root) / "touchpoints"
+
+
+def report_dir(root: Path | None = None) -> Path:
+    return exports_dir(root) / "reports"
+
+
+def gdpr_access_dir(root: Path | None = None) -> Path:
+    return exports_dir(root) / "gdpr" / "access"
+
+
+def sample_dir() -> Path:
+    """Where `talent-crm generate` and `make demo` write the sample market."""
+    return data_dir() / SAMPLE_DIR_NAME
 
 
 def as_of() -> date | None:
@@ -52,20 +126,22 @@ def as_of() -> date | None:
         raise ValueError(f"{AS_OF_ENV} must be an ISO date like 2026-11-01") from exc
 
 
-def export_absolute_db_path() -> Path:
-    """Make TALENT_CRM_DB absolute in this process's environment.
+def dbt_environment() -> dict[str, str]:
+    """The environment dbt needs: profiles.yml reads TALENT_CRM_DB, and dbt runs inside
+    dbt_project/, so the path must be absolute to reach the file Python writes."""
+    return {DB_ENV: str(db_path()), **TELEMETRY_OFF}
 
-    dbt runs as a subprocess inside dbt_project/ and reads TALENT_CRM_DB from its inherited
-    environment (profiles.yml); an absolute path makes it hit the same file as Python does.
-    """
-    path = db_path()
-    os.environ[DB_ENV] = str(path)
-    return path
+
+def export_dbt_environment() -> Path:
+    """Put `dbt_environment()` into this process's environment (the dbt CLI resource passes
+    the process environment to dbt). Called where dbt is about to run, never on import."""
+    os.environ.update(dbt_environment())
+    return db_path()
 
 
 def dagster_home() -> Path:
     """DAGSTER_HOME if set, else data/dagster_home seeded with the project's dagster.yaml."""
-    raw = os.environ.get("DAGSTER_HOME")
+    raw = os.environ.get(DAGSTER_HOME_ENV)
     home = Path(raw) if raw else data_dir() / "dagster_home"
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
@@ -74,14 +150,14 @@ def dagster_home() -> Path:
     return home
 
 
+def use_project_dagster_home() -> Path:
+    """Point DAGSTER_HOME at the project's instance (unless the operator chose another)."""
+    home = dagster_home()
+    os.environ[DAGSTER_HOME_ENV] = str(home)
+    return home
+
+
 def dbt_executable() -> str:
     """The dbt installed beside this Python (the venv's), so an unactivated venv works too."""
     candidate = Path(sys.executable).parent / "dbt"
     return str(candidate) if candidate.exists() else "dbt"
-
-
-def dagster_home_env() -> Path:
-    """Point DAGSTER_HOME at the project's instance (unless the operator chose another)."""
-    home = dagster_home()
-    os.environ["DAGSTER_HOME"] = str(home)
-    return home

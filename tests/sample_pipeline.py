@@ -17,7 +17,7 @@ import dagster as dg
 import pytest
 
 from ingest.sample.apis import SampleApis, SampleApiSettings, start_sample_apis
-from orchestration.cli import sample_event_ids, stage_sample_drop_files
+from orchestration.cli.sample import sample_event_ids, stage_sample_drop_files
 
 DB_FILE = "talent_crm.duckdb"
 # Sample vendors without quotas or waits: these tests check behaviour, not rate limiting.

@@ -133,7 +133,7 @@ def test_report_asset_writes_a_self_contained_report_with_numeric_metadata(marke
     monkeypatch.setenv("TALENT_CRM_DB", str(db))
     monkeypatch.setenv("DAGSTER_HOME", str(data / "dagster_home"))
     monkeypatch.setenv("TALENT_CRM_AS_OF", MARKET_AS_OF)
-    from orchestration.assets.analytics_report import talent_crm_report
+    from orchestration.defs.analytics.assets import talent_crm_report
     from orchestration.resources import DuckDBWarehouse
 
     result = dg.materialize(

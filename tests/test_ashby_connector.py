@@ -453,11 +453,11 @@ def test_missing_key_names_the_env_var_and_plain_http_is_refused(monkeypatch):
 
 
 def materialize_ashby(db: Path) -> dict[str, dict[str, Any]]:
-    from orchestration.assets.ingest import ashby as ashby_assets
+    from orchestration.defs.ingest.assets import assets_for
     from orchestration.resources import DuckDBWarehouse, source_credentials
 
     result = dg.materialize(
-        ashby_assets.assets,
+        assets_for("ashby"),
         resources={
             "warehouse": DuckDBWarehouse(path=str(db)),
             "ashby_api": source_credentials("ashby"),
@@ -473,9 +473,9 @@ def materialize_ashby(db: Path) -> dict[str, dict[str, Any]]:
 
 
 def test_assets_skip_without_key_and_report_counts_and_resync_reason(apis, tmp_path, monkeypatch):
-    from orchestration.assets.ingest import ashby as ashby_assets
+    from orchestration.defs.ingest.assets import assets_for
 
-    specs = {spec.key.to_user_string(): spec for a in ashby_assets.assets for spec in a.specs}
+    specs = {spec.key.to_user_string(): spec for a in assets_for("ashby") for spec in a.specs}
     assert set(specs) == {"raw/ashby_candidates", "raw/ashby_jobs"}
     assert all(spec.group_name == "ingest" and spec.description for spec in specs.values())
 

@@ -630,7 +630,7 @@ def test_generated_market_drop_folders_land_every_row_with_ground_truth_ids(mark
 
 
 def test_dagster_assets_report_counts_and_tolerate_a_missing_folder(tmp_path, isolated_env):
-    from orchestration.assets.ingest import drop_folders
+    from orchestration.defs.ingest.assets import DROP_FOLDER_ASSETS
     from orchestration.resources import DropFolders, DuckDBWarehouse
 
     landing = isolated_env / "landing"
@@ -640,7 +640,7 @@ def test_dagster_assets_report_counts_and_tolerate_a_missing_folder(tmp_path, is
     (landing / "outreach" / "empty.csv").write_bytes(b"")
     # no sourcing/ or hris/ folder at all
 
-    keys = {a.key.to_user_string() for a in drop_folders.assets}
+    keys = {a.key.to_user_string() for a in DROP_FOLDER_ASSETS}
     assert keys == {
         "raw/event_csv_registrations",
         "raw/sourcing_profiles",
@@ -648,7 +648,7 @@ def test_dagster_assets_report_counts_and_tolerate_a_missing_folder(tmp_path, is
         "raw/hris_employees",
     }
     result = dg.materialize(
-        drop_folders.assets,
+        DROP_FOLDER_ASSETS,
         resources={
             "warehouse": DuckDBWarehouse(path=str(isolated_env / "talent_crm.duckdb")),
             "drop_folders": DropFolders(root=str(landing)),

@@ -8,7 +8,7 @@ import json
 
 import dagster as dg
 
-from orchestration.dbt_assets import catalog_column_types, column_schema, is_mart
+from orchestration.defs.transform.dbt_project import catalog_column_types, column_schema, is_mart
 
 
 def asset_graph():

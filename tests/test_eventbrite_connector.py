@@ -383,8 +383,10 @@ def test_buyer_profile_copies_are_flagged_and_do_not_carry_consent(tmp_path):
 
 
 def test_assets_skip_without_events_then_sync_configured_events(isolated_env, feed, monkeypatch):
-    from orchestration.assets.ingest.eventbrite import assets
+    from orchestration.defs.ingest.assets import assets_for
     from orchestration.resources import all_resources
+
+    assets = assets_for("eventbrite")
 
     with serve(feed) as apis:
         monkeypatch.setenv("EVENTBRITE_API_KEY", apis.settings.api_key)

@@ -5,8 +5,12 @@ from __future__ import annotations
 import dagster as dg
 import duckdb
 
-from orchestration.assets.gdpr import RETENTION_PURGE, SUPPRESSED_RECORDS
-from orchestration.assets.hygiene import STALE_ENRICHMENT, stale_contact_enrichment
+from orchestration.defs.hygiene_gdpr.assets import (
+    RETENTION_PURGE,
+    STALE_ENRICHMENT,
+    SUPPRESSED_RECORDS,
+    stale_contact_enrichment,
+)
 from orchestration.resources import DuckDBWarehouse, source_credentials
 
 

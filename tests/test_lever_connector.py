@@ -479,11 +479,11 @@ def test_missing_key_names_the_env_var_and_plain_http_is_refused(monkeypatch):
 
 
 def materialize_lever(db: Path) -> dict[str, dict[str, Any]]:
-    from orchestration.assets.ingest import lever as lever_assets
+    from orchestration.defs.ingest.assets import assets_for
     from orchestration.resources import DuckDBWarehouse, source_credentials
 
     result = dg.materialize(
-        lever_assets.assets,
+        assets_for("lever"),
         resources={
             "warehouse": DuckDBWarehouse(path=str(db)),
             "lever_api": source_credentials("lever"),
@@ -499,9 +499,9 @@ def materialize_lever(db: Path) -> dict[str, dict[str, Any]]:
 
 
 def test_assets_skip_without_key_and_report_counts_with_one(apis, tmp_path, monkeypatch):
-    from orchestration.assets.ingest import lever as lever_assets
+    from orchestration.defs.ingest.assets import assets_for
 
-    specs = {spec.key.to_user_string(): spec for a in lever_assets.assets for spec in a.specs}
+    specs = {spec.key.to_user_string(): spec for a in assets_for("lever") for spec in a.specs}
     assert set(specs) == {f"raw/lever_{e}" for e in lever.ENTITIES}
     assert all(spec.group_name == "ingest" and spec.description for spec in specs.values())
 

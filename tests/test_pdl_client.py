@@ -330,7 +330,9 @@ def test_malformed_answer_is_quarantined_not_landed(tmp_path, con):
 
 
 def materialize(instance: dg.DagsterInstance, config: dict[str, Any] | None = None):
-    from orchestration.assets.ingest.pdl import assets
+    from orchestration.defs.ingest.assets import assets_for
+
+    assets = assets_for("pdl")
     from orchestration.resources import all_resources
 
     run_config = {"ops": {"raw__pdl_person_enrichments": {"config": config}}} if config else None

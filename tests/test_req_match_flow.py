@@ -28,7 +28,7 @@ def crm_db(isolated_env: Path) -> Path:
 
 def sensor_tick(instance: dg.DagsterInstance, cursor: str | None):
     from orchestration.definitions import defs
-    from orchestration.sensors import req_open_sensor
+    from orchestration.defs.matching.sensors import req_open_sensor
 
     ctx = dg.build_sensor_context(instance=instance, cursor=cursor, definitions=defs)
     return req_open_sensor(ctx), ctx.cursor

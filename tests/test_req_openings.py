@@ -12,15 +12,15 @@ import duckdb
 import pytest
 
 from ingest.greenhouse_webhooks import WebhookSpool
+from orchestration.database import DatabaseBusy
 from orchestration.matching.openings import (
-    DatabaseBusy,
     OpenReq,
     SensorState,
     pending_webhook_files,
     plan_runs,
     read_open_reqs,
+    req_partition_key,
 )
-from orchestration.partitions import req_partition_key
 
 NOW = datetime(2026, 11, 20, 12, 0)
 OLD = OpenReq("greenhouse:1", "2025-01-01T00:00:00")
@@ -104,7 +104,7 @@ def test_read_open_reqs_reports_busy_when_another_process_writes(tmp_path: Path)
     try:
         assert ready.wait(60)
         with pytest.raises(DatabaseBusy):
-            read_open_reqs(db, attempts=2, wait_seconds=0.05)
+            read_open_reqs(db, wait_seconds=0.1)
     finally:
         release.set()
         writer.join(30)

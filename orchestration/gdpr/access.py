@@ -18,9 +18,8 @@ from typing import Any
 import duckdb
 
 from ingest.landing import table_exists
+from orchestration import database, settings
 from orchestration.gdpr.erasure import RAW_TABLES_BY_PREFIX, ErasureSubject, find_subject
-
-ACCESS_DIR = Path("exports") / "gdpr" / "access"
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dict[str, Any]]:
@@ -154,13 +153,13 @@ def write_access_export(
 ) -> tuple[Path, dict[str, int]]:
     """Write the access document; returns its path (named by a random request id, never by
     personal data) and counts for the operator."""
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = database.connect(db_path, read_only=True)
     try:
         subject = find_subject(con, **finder)
         document = collect(con, subject)
     finally:
         con.close()
-    out_dir = data_dir / ACCESS_DIR
+    out_dir = settings.gdpr_access_dir(data_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"access_{document['request_id']}.json"
     path.write_text(json.dumps(document, indent=2, default=str, ensure_ascii=False))

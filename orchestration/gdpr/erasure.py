@@ -50,6 +50,7 @@ import duckdb
 import polars as pl
 
 from ingest.landing import table_exists
+from orchestration import database, settings
 from orchestration.gdpr import hashing
 from orchestration.gdpr.suppression import (
     AUDIT_TABLE,
@@ -98,8 +99,6 @@ RAW_TABLES_BY_PREFIX = {
     "hris:employees": ("raw.hris_employees",),
     "outreach:events": ("raw.outreach_events",),
 }
-LANDING_DIR = "landing"
-EXPORTS_DIR = "exports"
 
 
 @dataclass
@@ -790,7 +789,7 @@ def rewrite_database(db_path: Path) -> None:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
     fresh = work / db_path.name
-    con = duckdb.connect(str(fresh))
+    con = database.connect(fresh)
     try:
         catalog = con.execute("select current_database()").fetchall()[0][0]
         con.execute(f"attach '{db_path}' as erasure_source (read_only)")
@@ -837,7 +836,7 @@ def erase_many(
     started = time.perf_counter()
     reports: list[ErasureReport] = []
     probes: set[str] = set()
-    con = duckdb.connect(str(db_path))
+    con = database.connect(db_path)
     try:
         for finder in finders:
             subject = find_subject(con, whole_contacts=whole_contacts, **finder)
@@ -852,7 +851,7 @@ def erase_many(
         con.close()
     if reports:
         residual, rewritten = verify_and_compact(db_path, sorted(probes))
-        con = duckdb.connect(str(db_path))
+        con = database.connect(db_path)
         try:
             con.execute(
                 f"update {AUDIT_TABLE} set residual_bytes_found = ?, database_rewritten = ?, "
@@ -896,7 +895,7 @@ def erase_subject(
     )
     regex = Needles(subject.needles) if subject.needles else None
 
-    landing = data_dir / LANDING_DIR
+    landing = settings.landing_dir(data_dir)
     # Reading the drop folders overlaps the deletes (a thread: file reads and byte searches
     # while DuckDB works without the GIL).
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -911,7 +910,7 @@ def erase_subject(
     try:
         added = add_hashes(con, hashes, action, now) if hashes else 0
         files = scrub_landing(con, landing, csv_rows, regex, audit_id, mentioned)
-        files += scrub_exports(data_dir / EXPORTS_DIR, regex, subject.contact_ids)
+        files += scrub_exports(settings.exports_dir(data_dir), regex, subject.contact_ids)
         report = ErasureReport(
             audit_id=audit_id,
             action=action,
@@ -950,7 +949,7 @@ def verify_and_compact(db_path: Path, probes: list[str]) -> tuple[bool, bool]:
 
     Returns (residual bytes still found after everything, database rewritten).
     """
-    con = duckdb.connect(str(db_path))
+    con = database.connect(db_path)
     try:
         con.execute("checkpoint")
     finally:

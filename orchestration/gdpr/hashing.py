@@ -14,8 +14,8 @@ import hmac
 import os
 
 from orchestration.identity.normalise import normalise_email, profile_slug
+from orchestration.settings import PEPPER_ENV
 
-PEPPER_ENV = "TALENT_CRM_PEPPER"
 KIND_EMAIL = "email"
 KIND_PROFILE = "profile"
 # A source record's own key (`greenhouse:candidates:123`): after an erasure or purge the same

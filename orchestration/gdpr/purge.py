@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
-
 from ingest.landing import table_exists
+from orchestration import database
 from orchestration.gdpr.erasure import ErasureReport, erase_many
 
 ACTION_RETENTION = "retention_purge"
@@ -28,7 +27,7 @@ ERASURE_SIGNALS = ("anonymized", "deleted")
 
 
 def contacts_due_for_purge(db_path: Path) -> list[str]:
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = database.connect(db_path, read_only=True)
     try:
         if not table_exists(con, "gdpr.retention_due"):
             return []
@@ -41,7 +40,7 @@ def contacts_due_for_purge(db_path: Path) -> list[str]:
 
 
 def records_with_erasure_signals(db_path: Path) -> list[str]:
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = database.connect(db_path, read_only=True)
     try:
         if not table_exists(con, "intermediate.int_record_consent_signals"):
             return []

@@ -16,23 +16,29 @@ handled. Re-ticks with the same state request nothing; a restart resumes from th
 from __future__ import annotations
 
 import json
-import time
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import duckdb
-
 from ingest.greenhouse_webhooks import WebhookSpool, job_from_event
-from orchestration.partitions import req_partition_key
+from orchestration import database
+
+# Partition keys end up in URLs and file names: anything outside [A-Za-z0-9._-] is replaced.
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def req_partition_key(req_id: str) -> str:
+    """`greenhouse:4100123` → `greenhouse-4100123` (stable, file-name and URL safe)."""
+    source, sep, job_id = req_id.partition(":")
+    if not sep or not source or not job_id:
+        raise ValueError(f"req_id must look like '<source>:<id>', got {req_id!r}")
+    return f"{_UNSAFE.sub('_', source.lower())}-{_UNSAFE.sub('_', job_id)}"
+
 
 # On the very first tick (no cursor) every open req is recorded, but only those opened in the
 # last few days get a run: turning the sensor on must not flood the queue with old reqs.
 BOOTSTRAP_LOOKBACK_DAYS = 7
-
-
-class DatabaseBusy(RuntimeError):
-    """The pipeline holds DuckDB's write lock; try again on the next tick."""
 
 
 @dataclass(frozen=True)
@@ -92,25 +98,12 @@ class Plan:
     state: SensorState
 
 
-def connect_read_only(
-    db_path: Path, attempts: int = 3, wait_seconds: float = 0.5
-) -> duckdb.DuckDBPyConnection:
-    """A read-only connection, retried while another process holds the write lock."""
-    last: Exception | None = None
-    for attempt in range(attempts):
-        try:
-            return duckdb.connect(str(db_path), read_only=True)
-        except duckdb.IOException as exc:  # "Could not set lock on file ..."
-            last = exc
-            if attempt + 1 < attempts:
-                time.sleep(wait_seconds)
-    raise DatabaseBusy(f"{db_path.name} is locked by a writer ({type(last).__name__})")
-
-
-def read_open_reqs(db_path: Path, attempts: int = 3, wait_seconds: float = 0.5) -> list[OpenReq]:
+def read_open_reqs(db_path: Path, wait_seconds: float = 1.5) -> list[OpenReq]:
+    """Open reqs in crm.reqs; raises `database.DatabaseBusy` when a writer holds the file
+    for longer than `wait_seconds` (a sensor tick must stay short)."""
     if not db_path.exists():
         return []
-    con = connect_read_only(db_path, attempts, wait_seconds)
+    con = database.connect(db_path, read_only=True, wait_seconds=wait_seconds)
     try:
         exists = con.execute(
             "select count(*) from information_schema.tables "

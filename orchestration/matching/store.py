@@ -17,8 +17,8 @@ import duckdb
 import polars as pl
 
 from ingest.landing import table_exists
+from orchestration.matching.openings import req_partition_key
 from orchestration.matching.scoring import ReqProfile
-from orchestration.partitions import req_partition_key
 
 MATCHES_TABLE = "matching.req_matches"
 

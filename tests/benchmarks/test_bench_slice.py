@@ -13,7 +13,7 @@ import duckdb
 
 from ingest.sample.apis import SampleApiSettings, start_sample_apis
 from ingest.sample.market import generate_market
-from orchestration.cli import sample_event_ids, stage_sample_drop_files
+from orchestration.cli.sample import sample_event_ids, stage_sample_drop_files
 
 TARGET_SOURCE_RECORDS = 100_000
 

@@ -68,7 +68,7 @@ def test_match_one_req_against_a_million_contacts(tmp_path, monkeypatch):
     monkeypatch.setenv("DAGSTER_HOME", str(data / "dagster_home"))
     from orchestration import settings
     from orchestration.definitions import defs
-    from orchestration.sensors import req_open_sensor
+    from orchestration.defs.matching.sensors import req_open_sensor
 
     settings.dagster_home()
     with dg.DagsterInstance.get() as instance:

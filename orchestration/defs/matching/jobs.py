@@ -1,0 +1,41 @@
+"""Jobs of req matching: one match per req, the refresh a web hook needs, the backtest."""
+
+import dagster as dg
+
+from orchestration.defs.ingest.assets import WEBHOOK_EVENTS
+from orchestration.defs.matching.assets import REQ_MATCHES, REQ_PROFILES
+
+req_match_job = dg.define_asset_job(
+    name="req_match",
+    selection=dg.AssetSelection.assets(REQ_MATCHES),
+    description="Match the warm pool against one req (partition) and write its outreach export.",
+)
+
+# What a web hook needs before the match can see its req: land the delivery, rebuild the
+# Greenhouse jobs staging view (it unions web-hook job versions), the classifications and the
+# req marts.
+req_refresh_job = dg.define_asset_job(
+    name="req_refresh",
+    selection=dg.AssetSelection.assets(
+        WEBHOOK_EVENTS,
+        # Selected so the run orders landing → staging view → marts (Dagster orders steps by
+        # the dependencies between SELECTED assets only).
+        dg.AssetKey(["staging", "stg_greenhouse__jobs"]),
+        dg.AssetKey(["crm", "reqs"]),
+        # A new title must be classified before the req's role family is known.
+        dg.AssetKey(["intermediate", "int_title_classifications"]),
+        dg.AssetKey(["intermediate", "int_req_classifications"]),
+        REQ_PROFILES,
+    ).without_checks(),
+    description="Land spooled Greenhouse web hooks and rebuild crm.reqs + matching.req_profiles.",
+)
+
+# The backtest re-runs a match per historical req: on demand (UI or
+# `talent-crm materialize --job match_backtest`), not inside every nightly build.
+match_backtest_job = dg.define_asset_job(
+    name="match_backtest",
+    selection=dg.AssetSelection.checks(dg.AssetCheckKey(REQ_PROFILES, "match_backtest")),
+    description="Backtest of the req match: recall@10/@50 and median rank of real hires.",
+)
+
+MATCHING_JOBS = [req_match_job, req_refresh_job, match_backtest_job]

@@ -1,0 +1,114 @@
+"""The nightly build: dbt up to the person records, identity resolution in Python, then the
+dbt models that read resolved identities (tag `post_identity`, set on marts in
+dbt_project.yml). Thin: the identity work is `orchestration.identity.store.resolve_and_store`
+(load, match, cluster, assign stable ids, write in one transaction); metadata carries counts.
+"""
+
+from datetime import UTC, datetime
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, dbt_assets
+
+from orchestration import settings
+from orchestration.defs.transform.dbt_project import TalentCrmTranslator, dbt_project
+from orchestration.identity.store import resolve_and_store
+from orchestration.resources import DuckDBWarehouse
+
+POOL = settings.DUCKDB_WRITE_POOL
+POST_IDENTITY = "tag:post_identity"
+PERSON_RECORDS = dg.AssetKey(["intermediate", "int_person_records"])
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=TalentCrmTranslator(),
+    exclude=POST_IDENTITY,
+    pool=POOL,
+    name="dbt_before_identity",
+)
+def dbt_before_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    """Seeds, staging and intermediate models (with their tests) feeding identity."""
+    settings.export_dbt_environment()
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+IDENTITY_TABLES = {
+    "record_contacts": "Every current person record → its contact_id. Ids are stable: "
+    "unchanged people keep their id; when contacts merge the oldest id survives.",
+    "record_identifiers": "Normalised identifiers (email, phone, profile slug) per record and "
+    "whether each counted as identity evidence (shared mailboxes do not).",
+    "match_edges": "Every match edge with its rule, score and evidence; refused edges (vetoed "
+    "by conflicting identifiers or size guards) are kept with applied=false.",
+    "review_pairs": "Pairs scored between the review and auto-merge thresholds, for a human.",
+    "contact_merges": "Append-only history: retired contact id → surviving id, when and why.",
+}
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            ["identity", table],
+            deps=[PERSON_RECORDS],
+            group_name="identity",
+            description=description,
+            kinds={"python", "polars", "duckdb"},
+        )
+        for table, description in IDENTITY_TABLES.items()
+    ],
+    pool=POOL,
+    name="identity_resolution",
+)
+def identity_resolution(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse):
+    """Match every person record across sources and assign stable contact ids."""
+    with warehouse.connect() as con:
+        summary = resolve_and_store(con, now=datetime.now(UTC).replace(tzinfo=None))
+    context.log.info(
+        f"identity: {summary.records} records → {summary.contacts} contacts "
+        f"({summary.new_contacts} new, {summary.merges} merges, {summary.splits} splits, "
+        f"{summary.review_pairs} pairs for review)"
+    )
+    yield dg.MaterializeResult(
+        asset_key=["identity", "record_contacts"],
+        metadata={
+            "records": summary.records,
+            "contacts": summary.contacts,
+            "new_contacts": summary.new_contacts,
+            "merges": summary.merges,
+            "splits": summary.splits,
+            "seconds_by_step": dg.MetadataValue.json(
+                {k: round(v, 2) for k, v in summary.seconds_by_step.items()}
+            ),
+        },
+    )
+    yield dg.MaterializeResult(asset_key=["identity", "record_identifiers"])
+    yield dg.MaterializeResult(
+        asset_key=["identity", "match_edges"],
+        metadata={
+            "edges_by_rule": dg.MetadataValue.json(summary.edges_by_rule),
+            "refused_edges": summary.refused_edges,
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=["identity", "review_pairs"], metadata={"pairs": summary.review_pairs}
+    )
+    yield dg.MaterializeResult(
+        asset_key=["identity", "contact_merges"], metadata={"merges_this_run": summary.merges}
+    )
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=TalentCrmTranslator(),
+    select=POST_IDENTITY,
+    pool=POOL,
+    name="dbt_after_identity",
+)
+def dbt_after_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    """Marts built on resolved identities: crm, hygiene, ... (with their tests)."""
+    settings.export_dbt_environment()
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+TRANSFORM_ASSETS = [dbt_before_identity, identity_resolution, dbt_after_identity]
