@@ -59,8 +59,8 @@ def test_recall_on_records_with_own_identity(resolved) -> None:
     assert q.recall >= 0.945  # 0.9535 measured
 
 
-def test_recall_target_from_issue_on_linkable_pairs(resolved) -> None:
-    # Issue #4: recall >= 0.97. Over ALL true pairs no engine can get there on these markets
+def test_recall_target_on_linkable_pairs(resolved) -> None:
+    # Target: recall >= 0.97. Over ALL true pairs no engine can get there on these markets
     # (the data's own ceiling, `recall_ceiling`, is ~0.95: buyer-profile seats and outreach
     # rows whose address nothing else carries), so the target is asserted on the pairs the
     # data links at all, and the overall figure and the ceiling are printed beside it.

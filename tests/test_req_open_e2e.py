@@ -258,7 +258,7 @@ def test_backtest_applies_a_dated_stop_signal_only_from_when_it_happened(pipelin
 
 
 def test_backtest_meets_the_recall_target_on_generated_data(pipeline):
-    """Issue 6's target on this module's market (2,500 people, seed 11): recall@50 ≥ 0.8 with
+    """The backtest target on this module's market (2,500 people, seed 11): recall@50 ≥ 0.8 with
     excluded hires counted as misses. Measured 8 of 9 (the miss was mid-process for another
     req when this one opened); other markets in orchestration/matching/backtest.py."""
     from orchestration.defs.matching.checks import BACKTEST_RECALL50_TARGET
