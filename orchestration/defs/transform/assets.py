@@ -19,18 +19,30 @@ POST_IDENTITY = "tag:post_identity"
 PERSON_RECORDS = dg.AssetKey(["intermediate", "int_person_records"])
 
 
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    dagster_dbt_translator=TalentCrmTranslator(),
+def build_dbt_step(name: str, description: str, **selection: str) -> dg.AssetsDefinition:
+    """One `dbt build` step over part of the project (`select=` or `exclude=` a dbt selector)."""
+
+    @dbt_assets(
+        manifest=dbt_project.manifest_path,
+        project=dbt_project,
+        dagster_dbt_translator=TalentCrmTranslator(),
+        pool=POOL,
+        name=name,
+        **selection,
+    )
+    def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        settings.export_dbt_environment()
+        yield from dbt.cli(["build"], context=context).stream()
+
+    _build.__doc__ = description
+    return _build
+
+
+dbt_before_identity = build_dbt_step(
+    "dbt_before_identity",
+    "Seeds, staging and intermediate models (with their tests) feeding identity.",
     exclude=POST_IDENTITY,
-    pool=POOL,
-    name="dbt_before_identity",
 )
-def dbt_before_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """Seeds, staging and intermediate models (with their tests) feeding identity."""
-    settings.export_dbt_environment()
-    yield from dbt.cli(["build"], context=context).stream()
 
 
 IDENTITY_TABLES = {
@@ -97,18 +109,11 @@ def identity_resolution(context: dg.AssetExecutionContext, warehouse: DuckDBWare
     )
 
 
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    dagster_dbt_translator=TalentCrmTranslator(),
+dbt_after_identity = build_dbt_step(
+    "dbt_after_identity",
+    "Marts built on resolved identities: crm, hygiene, ... (with their tests).",
     select=POST_IDENTITY,
-    pool=POOL,
-    name="dbt_after_identity",
 )
-def dbt_after_identity(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """Marts built on resolved identities: crm, hygiene, ... (with their tests)."""
-    settings.export_dbt_environment()
-    yield from dbt.cli(["build"], context=context).stream()
 
 
 TRANSFORM_ASSETS = [dbt_before_identity, identity_resolution, dbt_after_identity]
