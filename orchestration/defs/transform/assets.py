@@ -22,20 +22,19 @@ PERSON_RECORDS = dg.AssetKey(["intermediate", "int_person_records"])
 def build_dbt_step(name: str, description: str, **selection: str) -> dg.AssetsDefinition:
     """One `dbt build` step over part of the project (`select=` or `exclude=` a dbt selector)."""
 
-    @dbt_assets(
+    def build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        settings.export_dbt_environment()
+        yield from dbt.cli(["build"], context=context).stream()
+
+    build.__doc__ = description  # the step's description in the UI
+    return dbt_assets(
         manifest=dbt_project.manifest_path,
         project=dbt_project,
         dagster_dbt_translator=TalentCrmTranslator(),
         pool=POOL,
         name=name,
         **selection,
-    )
-    def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-        settings.export_dbt_environment()
-        yield from dbt.cli(["build"], context=context).stream()
-
-    _build.__doc__ = description
-    return _build
+    )(build)
 
 
 dbt_before_identity = build_dbt_step(
