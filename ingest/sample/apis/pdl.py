@@ -131,10 +131,6 @@ class PdlApi(SampleApiServer):
                     index["name_company"].setdefault(key, response)
         self._index = index
 
-    def reset_billing(self) -> None:
-        with self._billing_lock:
-            self.matches_billed = 0
-
     # ----- HTTP
 
     def error_reply(self, status: int, code: str, message: str) -> Reply:
