@@ -415,22 +415,22 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
     server: _HttpServer
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         """Silenced: the stdlib line would contain the query string (personal data)."""
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+    def do_GET(self) -> None:
         self._dispatch()
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._dispatch()
 
-    def do_PUT(self) -> None:  # noqa: N802
+    def do_PUT(self) -> None:
         self._dispatch()
 
-    def do_PATCH(self) -> None:  # noqa: N802
+    def do_PATCH(self) -> None:
         self._dispatch()
 
-    def do_DELETE(self) -> None:  # noqa: N802
+    def do_DELETE(self) -> None:
         self._dispatch()
 
     def _read_body(self) -> bytes:
@@ -664,7 +664,7 @@ class SampleApiServer:
             return self.handle(request)
         except ApiError as exc:
             return self.api_error_reply(exc)
-        except Exception as exc:  # noqa: BLE001 - a fake server must answer, not die
+        except Exception as exc:  # a fake server must answer, not die
             if self.settings.verbose:
                 print(
                     f"[sample-api {self.vendor}] internal error {type(exc).__name__}",
