@@ -263,6 +263,10 @@ class FixedWindowLimiter:
             self._roll(self._clock())
             return max(0, self.limit - self._used)
 
+    def headers(self, remaining: int) -> dict[str, str]:
+        """The X-RateLimit-* pair that announces this window (Greenhouse and PDL send it)."""
+        return {"X-RateLimit-Limit": str(self.limit), "X-RateLimit-Remaining": str(remaining)}
+
 
 class TokenBucketLimiter:
     """``rate`` tokens per second, at most ``burst`` saved up."""
@@ -695,6 +699,22 @@ class SampleApiServer:
     def fault_headers(self) -> dict[str, str]:
         """Headers every reply carries, also injected-fault replies (override)."""
         return {}
+
+    def within_window(
+        self, request: Request, limiter: FixedWindowLimiter, route: Callable[[Request], Reply]
+    ) -> Reply:
+        """Count the request against a fixed window, then route it; every reply, the 429 and
+        vendor errors included, announces the window in its X-RateLimit-* headers."""
+        allowed, remaining = limiter.acquire()
+        headers = limiter.headers(remaining)
+        if not allowed:
+            return self.rate_limited_reply(headers)
+        try:
+            reply = route(request)
+        except ApiError as exc:
+            reply = self.api_error_reply(exc)
+        reply.headers.update(headers)
+        return reply
 
     def fault_reply(self, fault: str) -> Reply:
         if fault == "429":
