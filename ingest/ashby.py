@@ -28,10 +28,10 @@ import duckdb
 from checks.ashby import CONTRACTS
 from ingest.http_client import (
     ApiClient,
-    RetryPolicy,
     SourceConfigError,
     SourceError,
-    client_from_env,
+    VendorApi,
+    basic_key_as_user,
 )
 from ingest.sync import Page, SyncResult, run_sync
 
@@ -42,6 +42,16 @@ DEFAULT_BASE_URL = "https://api.ashbyhq.com"
 API_KEY_ENV = "ASHBY_API_KEY"
 BASE_URL_ENV = "ASHBY_BASE_URL"
 MAX_LIMIT = 100
+
+# HTTP Basic auth with the API key as user name and an empty password.
+API = VendorApi(
+    source=SOURCE,
+    default_base_url=DEFAULT_BASE_URL,
+    base_url_env=BASE_URL_ENV,
+    credentials_env=API_KEY_ENV,
+    authorize=basic_key_as_user,
+)
+make_client = API.make_client
 
 ENDPOINTS: dict[str, str] = {"candidates": "candidate.list", "jobs": "job.list"}
 ENTITIES = tuple(ENDPOINTS)
@@ -62,26 +72,6 @@ class SyncStateRejected(SourceError):
 
 class AshbyApiError(SourceError):
     """Ashby answered `success: false` with an error that a resync does not fix."""
-
-
-def make_client(
-    api_key: str | None = None,
-    base_url: str | None = None,
-    retry: RetryPolicy | None = None,
-    sleep: Callable[[float], None] | None = None,
-) -> ApiClient:
-    """Build the Ashby client from arguments or the environment (Basic auth, key as user)."""
-    return client_from_env(
-        source=SOURCE,
-        api_key_env=API_KEY_ENV,
-        base_url_env=BASE_URL_ENV,
-        default_base_url=DEFAULT_BASE_URL,
-        auth_style="basic_key_as_user",
-        api_key=api_key,
-        base_url=base_url,
-        retry=retry,
-        sleep=sleep,
-    )
 
 
 def iter_pages(

@@ -187,7 +187,6 @@ class FileOutcome:
 class FolderResult:
     feed: str
     folder: Path
-    folder_exists: bool
     batch_id: str
     outcomes: list[FileOutcome] = field(default_factory=list)
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
@@ -969,7 +968,7 @@ def ingest_folder(
         raise ValueError("batch_rows must be at least 1")
     ensure_processed_files_table(con)
     ensure_landing_table(con, spec.source, spec.entity)
-    result = FolderResult(spec.feed, folder, folder.is_dir(), new_batch_id())
+    result = FolderResult(spec.feed, folder, new_batch_id())
     started_at = _now()
     known = known_files(con, spec.feed)
     status = "failed"

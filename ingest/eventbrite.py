@@ -27,11 +27,11 @@ import duckdb
 from checks.eventbrite import ATTENDEES, EVENTS
 from ingest.http_client import (
     ApiClient,
-    RetryPolicy,
     SourceAuthError,
     SourceConfigError,
     SourceError,
-    client_from_env,
+    VendorApi,
+    bearer_token,
 )
 from ingest.landing import bounded_landing, load_cursor
 from ingest.sync import FetchAhead, Page, SyncResult, ensure_tables, run_sync
@@ -44,25 +44,15 @@ EVENT_IDS_ENV = "EVENTBRITE_EVENT_IDS"
 ENTITIES = ("events", "attendees")
 DEFAULT_OVERLAP = timedelta(hours=1)
 
-
-def make_client(
-    api_key: str | None = None,
-    base_url: str | None = None,
-    retry: RetryPolicy | None = None,
-    sleep: Callable[[float], None] | None = None,
-) -> ApiClient:
-    """Build the Eventbrite client (OAuth bearer token) from arguments or the environment."""
-    return client_from_env(
-        source=SOURCE,
-        api_key_env=API_KEY_ENV,
-        base_url_env=BASE_URL_ENV,
-        default_base_url=DEFAULT_BASE_URL,
-        auth_style="bearer",
-        api_key=api_key,
-        base_url=base_url,
-        retry=retry,
-        sleep=sleep,
-    )
+# A private OAuth token, sent as a bearer token.
+API = VendorApi(
+    source=SOURCE,
+    default_base_url=DEFAULT_BASE_URL,
+    base_url_env=BASE_URL_ENV,
+    credentials_env=API_KEY_ENV,
+    authorize=bearer_token,
+)
+make_client = API.make_client
 
 
 def configured_event_ids(

@@ -21,7 +21,7 @@ import duckdb
 import requests
 
 from checks.greenhouse import CONTRACTS
-from ingest.http_client import ApiClient, RetryPolicy, SourceConfigError, client_from_env
+from ingest.http_client import ApiClient, SourceConfigError, VendorApi, basic_key_as_user
 from ingest.sync import Page, SyncResult, run_sync
 
 SOURCE = "greenhouse"
@@ -29,7 +29,18 @@ DEFAULT_BASE_URL = "https://harvest.greenhouse.io/v1"
 API_KEY_ENV = "GREENHOUSE_API_KEY"
 BASE_URL_ENV = "GREENHOUSE_BASE_URL"
 MAX_PER_PAGE = 500
-RATE_LIMIT_WINDOW_SECONDS = 10.0
+
+# Harvest v1: HTTP Basic auth with the API token as user name and an empty password; the rate
+# limit is a fixed 10-second window announced in X-RateLimit-Remaining.
+API = VendorApi(
+    source=SOURCE,
+    default_base_url=DEFAULT_BASE_URL,
+    base_url_env=BASE_URL_ENV,
+    credentials_env=API_KEY_ENV,
+    authorize=basic_key_as_user,
+    rate_limit_window_seconds=10.0,
+)
+make_client = API.make_client
 
 
 @dataclass(frozen=True)
@@ -44,30 +55,6 @@ ENTITIES: dict[str, EntitySpec] = {
     "applications": EntitySpec("applications", "last_activity_after", "last_activity_at"),
     "jobs": EntitySpec("jobs", "updated_after", "updated_at"),
 }
-
-
-def make_client(
-    api_key: str | None = None,
-    base_url: str | None = None,
-    retry: RetryPolicy | None = None,
-    sleep: Callable[[float], None] | None = None,
-) -> ApiClient:
-    """Build the Harvest client from arguments or the environment.
-
-    Harvest uses HTTP Basic auth with the API token as user name and an empty password.
-    """
-    return client_from_env(
-        source=SOURCE,
-        api_key_env=API_KEY_ENV,
-        base_url_env=BASE_URL_ENV,
-        default_base_url=DEFAULT_BASE_URL,
-        auth_style="basic_key_as_user",
-        api_key=api_key,
-        base_url=base_url,
-        retry=retry,
-        sleep=sleep,
-        rate_limit_window_seconds=RATE_LIMIT_WINDOW_SECONDS,
-    )
 
 
 def iter_pages(

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import orjson
 import requests
+import requests.auth
 
 log = logging.getLogger(__name__)
 
@@ -62,16 +63,17 @@ class ClientStats:
 class ApiClient:
     """A `requests.Session` wrapper with auth, timeouts, retries and rate-limit handling.
 
-    `source` names the vendor in errors; `key_env_var` is the env var an operator must fix on
-    401. `auth` is whatever `requests` accepts (a (user, password) tuple for Basic auth);
-    `headers` carries bearer/X-Api-Key style auth.
+    `source` names the vendor in errors; `credentials_env` is the env var an operator must fix
+    on 401. `auth` is whatever `requests` accepts (a (user, password) tuple for Basic auth, or
+    an `AuthBase`); `headers` are extra headers sent on every request.
     """
 
     source: str
     base_url: str
-    key_env_var: str
-    auth: Any = None
-    headers: Mapping[str, str] = field(default_factory=dict)
+    credentials_env: str
+    # Not in the repr: both may hold the secret, and a repr ends up in logs and tracebacks.
+    auth: Any = field(default=None, repr=False)
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)
     timeout: tuple[float, float] = (5.0, 60.0)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     sleep: Callable[[float], None] = time.sleep
@@ -155,7 +157,8 @@ class ApiClient:
             if status in (401, 403):
                 raise SourceAuthError(
                     f"{self.source}: {method} {endpoint} was refused with HTTP {status}. "
-                    f"Check the API key in env var {self.key_env_var} (and its permissions)."
+                    f"Check the credentials in env var {self.credentials_env} "
+                    "(and their permissions)."
                 )
             if status == 429:
                 self.stats.rate_limited += 1
@@ -248,46 +251,76 @@ def _short_error(response: requests.Response) -> str:
     return response.reason or "error"
 
 
-def client_from_env(
-    *,
-    source: str,
-    api_key_env: str,
-    base_url_env: str,
-    default_base_url: str,
-    auth_style: str,
-    api_key: str | None = None,
-    base_url: str | None = None,
-    retry: RetryPolicy | None = None,
-    sleep: Callable[[float], None] | None = None,
-    rate_limit_window_seconds: float | None = None,
-) -> ApiClient:
-    """A vendor's client from explicit arguments or its env vars (what every connector's
-    `make_client` does). `auth_style`: "basic_key_as_user" (key as user name, empty password:
-    Greenhouse, Lever, Ashby), "bearer" (Eventbrite) or "x_api_key" (PDL)."""
-    api_key = api_key if api_key is not None else os.environ.get(api_key_env)
-    if not api_key:
-        raise SourceConfigError(f"{source}: no credentials — set env var {api_key_env}.")
-    auth: Any = None
-    headers: dict[str, str] = {}
-    if auth_style == "basic_key_as_user":
-        auth = (api_key, "")
-    elif auth_style == "bearer":
-        headers["Authorization"] = f"Bearer {api_key}"
-    elif auth_style == "x_api_key":
-        headers["X-Api-Key"] = api_key
-    else:
-        raise ValueError(f"unknown auth_style {auth_style!r}")
-    optional: dict[str, Any] = {}
-    if retry is not None:
-        optional["retry"] = retry
-    if sleep is not None:
-        optional["sleep"] = sleep
-    return ApiClient(
-        source=source,
-        base_url=base_url or os.environ.get(base_url_env) or default_base_url,
-        key_env_var=api_key_env,
-        auth=auth,
-        headers=headers,
-        rate_limit_window_seconds=rate_limit_window_seconds,
-        **optional,
-    )
+class HeaderAuth(requests.auth.AuthBase):
+    """Sends a secret in one request header (`Authorization: Bearer …`, `X-Api-Key: …`).
+
+    A plain class, not a dataclass: its repr must never show the secret."""
+
+    def __init__(self, header: str, value: str) -> None:
+        self._header = header
+        self._value = value
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers[self._header] = self._value
+        return request
+
+
+def basic_key_as_user(secret: str) -> tuple[str, str]:
+    """HTTP Basic auth with the key as user name and an empty password."""
+    return (secret, "")
+
+
+def bearer_token(secret: str) -> HeaderAuth:
+    return HeaderAuth("Authorization", f"Bearer {secret}")
+
+
+def x_api_key(secret: str) -> HeaderAuth:
+    return HeaderAuth("X-Api-Key", secret)
+
+
+@dataclass(frozen=True)
+class VendorApi:
+    """Everything that differs between the vendors' HTTP clients, as data.
+
+    `authorize` turns the secret read from `credentials_env` into whatever `requests` accepts
+    as `auth`: a (user, password) tuple or any `requests.auth.AuthBase`. An OAuth
+    client-credentials flow is such an `AuthBase` (it swaps the client secret for a token
+    and refreshes it), so it plugs in here without touching `ApiClient` or the connectors.
+    """
+
+    source: str
+    default_base_url: str
+    base_url_env: str
+    credentials_env: str
+    authorize: Callable[[str], Any]
+    # Greenhouse-style fixed windows: pause for this long when the vendor reports none left.
+    rate_limit_window_seconds: float | None = None
+
+    def make_client(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] | None = None,
+    ) -> ApiClient:
+        """The vendor's client from explicit arguments, else its env vars, else the vendor's
+        real base URL. `api_key` is the secret `authorize` receives (key, token or client
+        secret)."""
+        secret = api_key if api_key is not None else os.environ.get(self.credentials_env)
+        if not secret:
+            raise SourceConfigError(
+                f"{self.source}: no credentials — set env var {self.credentials_env}."
+            )
+        optional: dict[str, Any] = {}
+        if retry is not None:
+            optional["retry"] = retry
+        if sleep is not None:
+            optional["sleep"] = sleep
+        return ApiClient(
+            source=self.source,
+            base_url=base_url or os.environ.get(self.base_url_env) or self.default_base_url,
+            credentials_env=self.credentials_env,
+            auth=self.authorize(secret),
+            rate_limit_window_seconds=self.rate_limit_window_seconds,
+            **optional,
+        )

@@ -30,10 +30,10 @@ import duckdb
 from checks.lever import CONTRACTS, EPOCH_MS_MAX, EPOCH_MS_MIN, as_epoch_ms
 from ingest.http_client import (
     ApiClient,
-    RetryPolicy,
     SourceConfigError,
     SourceError,
-    client_from_env,
+    VendorApi,
+    basic_key_as_user,
 )
 from ingest.sync import Page, SyncResult, run_sync
 
@@ -44,6 +44,17 @@ DEFAULT_BASE_URL = "https://api.lever.co/v1"
 API_KEY_ENV = "LEVER_API_KEY"
 BASE_URL_ENV = "LEVER_BASE_URL"
 MAX_LIMIT = 100
+
+# HTTP Basic auth with the API key as user name and an empty password. The rate limit (~10
+# requests/s with bursts) is enforced with 429 + Retry-After, which the client honours.
+API = VendorApi(
+    source=SOURCE,
+    default_base_url=DEFAULT_BASE_URL,
+    base_url_env=BASE_URL_ENV,
+    credentials_env=API_KEY_ENV,
+    authorize=basic_key_as_user,
+)
+make_client = API.make_client
 # One restart per pass when Lever rejects its own offset token; a second rejection is a fault.
 MAX_OFFSET_RESTARTS = 1
 
@@ -74,31 +85,6 @@ class PagingStats:
     """What happened while paging, for asset metadata (counts only)."""
 
     offset_restarts: int = 0
-
-
-def make_client(
-    api_key: str | None = None,
-    base_url: str | None = None,
-    retry: RetryPolicy | None = None,
-    sleep: Callable[[float], None] | None = None,
-) -> ApiClient:
-    """Build the Lever client from arguments or the environment.
-
-    Lever uses HTTP Basic auth with the API key as user name and an empty password. Its rate
-    limit (~10 requests/s with bursts) is enforced with 429 + Retry-After, which the client
-    honours.
-    """
-    return client_from_env(
-        source=SOURCE,
-        api_key_env=API_KEY_ENV,
-        base_url_env=BASE_URL_ENV,
-        default_base_url=DEFAULT_BASE_URL,
-        auth_style="basic_key_as_user",
-        api_key=api_key,
-        base_url=base_url,
-        retry=retry,
-        sleep=sleep,
-    )
 
 
 def iter_pages(

@@ -30,12 +30,7 @@ import duckdb
 
 from checks.pdl import NO_MATCHES, PERSON_ENRICHMENTS
 from checks.validation import FeedContract, validate_records
-from ingest.http_client import (
-    ApiClient,
-    RetryPolicy,
-    SourceError,
-    client_from_env,
-)
+from ingest.http_client import ApiClient, RetryPolicy, SourceError, VendorApi, x_api_key
 from ingest.landing import (
     BatchCounts,
     QuarantinedRecord,
@@ -204,6 +199,17 @@ class PdlClient:
         return EnrichmentMatch(lookup_id(query), dict(query), likelihood, data)
 
 
+# The key goes in the `X-Api-Key` header. The per-minute limit is client-side (`PdlClient`),
+# not the shared client's rate-limit window.
+API = VendorApi(
+    source=SOURCE,
+    default_base_url=DEFAULT_BASE_URL,
+    base_url_env=BASE_URL_ENV,
+    credentials_env=API_KEY_ENV,
+    authorize=x_api_key,
+)
+
+
 def make_client(
     api_key: str | None = None,
     base_url: str | None = None,
@@ -213,19 +219,10 @@ def make_client(
     window_seconds: float = 60.0,
     clock: Callable[[], float] = time.monotonic,
 ) -> PdlClient:
-    """Build the PDL client (header `X-Api-Key`) from arguments or the environment."""
-    api = client_from_env(
-        source=SOURCE,
-        api_key_env=API_KEY_ENV,
-        base_url_env=BASE_URL_ENV,
-        default_base_url=DEFAULT_BASE_URL,
-        auth_style="x_api_key",
-        api_key=api_key,
-        base_url=base_url,
-        retry=retry,
-        sleep=sleep,
+    """The rate-limited PDL client, over `API.make_client` (arguments, else the environment)."""
+    return PdlClient(
+        API.make_client(api_key, base_url, retry, sleep), requests_per_minute, window_seconds, clock
     )
-    return PdlClient(api, requests_per_minute, window_seconds, clock)
 
 
 # -- queries and lookup ids -----------------------------------------------------------------

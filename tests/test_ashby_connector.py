@@ -247,7 +247,7 @@ def canned_ashby() -> Iterator[tuple[str, list[Any]]]:
     replies: list[Any] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - stdlib naming
+        def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
             status, body = replies.pop(0)
             data = json.dumps(body).encode()

@@ -6,11 +6,7 @@ from datetime import datetime
 
 import polars as pl
 
-from orchestration.identity.stable_ids import (
-    assign_contact_ids,
-    resolve_all,
-    resolve_contact_id,
-)
+from orchestration.identity.stable_ids import assign_contact_ids, resolve_contact_id
 
 T1, T2, T3 = datetime(2026, 1, 1), datetime(2026, 2, 1), datetime(2026, 3, 1)
 
@@ -51,7 +47,6 @@ def test_merge_retires_the_younger_id_and_the_resolver_maps_it() -> None:
     assert set(r3.merges["retired_id"]) == {ids["a"], ids["b"], ids["c"]} - {survivor}
     for issued in ids.values():
         assert resolve_contact_id(issued, merges) == survivor
-    assert set(resolve_all(merges)["current_id"]) == {survivor}
 
 
 def test_oldest_id_survives_even_when_lexicographically_larger() -> None:

@@ -4,7 +4,9 @@ step with a message naming the env var to check (real HTTP 401 from the loopback
 from __future__ import annotations
 
 import dagster as dg
+import pytest
 
+from ingest import ashby, eventbrite, greenhouse, lever, pdl
 from ingest.sample.apis import SampleApiSettings, start_sample_apis
 from tests.greenhouse_fixtures import candidate, write_feed
 
@@ -36,3 +38,15 @@ def test_refused_api_key_fails_the_run_naming_the_source_and_env_var(
         assert "GREENHOUSE_API_KEY" in metadata["fix"].value
         # The secret itself never reaches the failure message.
         assert "a-revoked-key" not in error.message
+
+
+@pytest.mark.parametrize("connector", [greenhouse, lever, ashby, eventbrite])
+def test_a_client_repr_never_shows_the_secret(connector):
+    client = connector.make_client(api_key="s3cret-token", base_url="https://vendor.example")
+    assert "s3cret-token" not in repr(client)
+    assert client.credentials_env == connector.API_KEY_ENV
+
+
+def test_the_pdl_client_repr_never_shows_the_secret():
+    client = pdl.make_client(api_key="s3cret-token", base_url="https://vendor.example")
+    assert "s3cret-token" not in repr(client.api)

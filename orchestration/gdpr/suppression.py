@@ -46,7 +46,6 @@ REASON_UNSUBSCRIBE = "unsubscribe"
 REASON_SOURCE_OPT_OUT = "source_opt_out"
 REASON_OBJECTION = "objection"
 REASON_ERASURE = "erasure"
-REASON_RETENTION = "retention_purge"
 # Matches that mean "this record must not exist": any hash of an erased person, and the
 # record-key hash of any erased or purged record (a vendor re-delivering it). A purged person's
 # e-mail/profile hash only stops re-sourcing: if they apply again, that new record is welcome.

@@ -2,7 +2,7 @@
 
 The map is `record_key -> contact_id, assigned_at`. Each run turns the new clusters plus the
 previous map into a new map, merge rows (retired_id -> surviving_id) and split rows. Every id
-ever issued resolves to today's contact through `resolve_contact_id` / `resolve_all`.
+ever issued resolves to today's contact through `resolve_contact_id`.
 """
 
 from __future__ import annotations
@@ -174,12 +174,3 @@ def resolve_contact_id(contact_id: str, merges: pl.DataFrame) -> str:
             break
         seen.add(contact_id)
     return contact_id
-
-
-def resolve_all(merges: pl.DataFrame) -> pl.DataFrame:
-    """retired_id -> current_id for every retired id (the export-resolution table)."""
-    retired = merges["retired_id"].unique().sort().to_list()
-    return pl.DataFrame(
-        {"retired_id": retired, "current_id": [resolve_contact_id(r, merges) for r in retired]},
-        schema={"retired_id": pl.String, "current_id": pl.String},
-    )

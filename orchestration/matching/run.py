@@ -10,7 +10,6 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
 from ingest.landing import table_exists
 from orchestration.matching.exports import DEFAULT_TOP_K, ExportFiles, export_frame, write_export
@@ -88,8 +87,3 @@ def match_req(
         seconds=seconds,
         top_scores=[round(s, 2) for s in ranked["score"].head(5).to_list()],
     )
-
-
-def rank_of(ranked: pl.DataFrame, contact_id: str) -> int | None:
-    hit = ranked.filter(pl.col("contact_id") == contact_id)
-    return int(hit["rank"][0]) if hit.height else None

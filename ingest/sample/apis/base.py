@@ -263,6 +263,10 @@ class FixedWindowLimiter:
             self._roll(self._clock())
             return max(0, self.limit - self._used)
 
+    def headers(self, remaining: int) -> dict[str, str]:
+        """The X-RateLimit-* pair that announces this window (Greenhouse and PDL send it)."""
+        return {"X-RateLimit-Limit": str(self.limit), "X-RateLimit-Remaining": str(remaining)}
+
 
 class TokenBucketLimiter:
     """``rate`` tokens per second, at most ``burst`` saved up."""
@@ -415,22 +419,22 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
     server: _HttpServer
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         """Silenced: the stdlib line would contain the query string (personal data)."""
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+    def do_GET(self) -> None:
         self._dispatch()
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._dispatch()
 
-    def do_PUT(self) -> None:  # noqa: N802
+    def do_PUT(self) -> None:
         self._dispatch()
 
-    def do_PATCH(self) -> None:  # noqa: N802
+    def do_PATCH(self) -> None:
         self._dispatch()
 
-    def do_DELETE(self) -> None:  # noqa: N802
+    def do_DELETE(self) -> None:
         self._dispatch()
 
     def _read_body(self) -> bytes:
@@ -664,7 +668,7 @@ class SampleApiServer:
             return self.handle(request)
         except ApiError as exc:
             return self.api_error_reply(exc)
-        except Exception as exc:  # noqa: BLE001 - a fake server must answer, not die
+        except Exception as exc:  # a fake server must answer, not die
             if self.settings.verbose:
                 print(
                     f"[sample-api {self.vendor}] internal error {type(exc).__name__}",
@@ -695,6 +699,22 @@ class SampleApiServer:
     def fault_headers(self) -> dict[str, str]:
         """Headers every reply carries, also injected-fault replies (override)."""
         return {}
+
+    def within_window(
+        self, request: Request, limiter: FixedWindowLimiter, route: Callable[[Request], Reply]
+    ) -> Reply:
+        """Count the request against a fixed window, then route it; every reply, the 429 and
+        vendor errors included, announces the window in its X-RateLimit-* headers."""
+        allowed, remaining = limiter.acquire()
+        headers = limiter.headers(remaining)
+        if not allowed:
+            return self.rate_limited_reply(headers)
+        try:
+            reply = route(request)
+        except ApiError as exc:
+            reply = self.api_error_reply(exc)
+        reply.headers.update(headers)
+        return reply
 
     def fault_reply(self, fault: str) -> Reply:
         if fault == "429":

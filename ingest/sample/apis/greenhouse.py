@@ -105,14 +105,8 @@ class GreenhouseApi(SampleApiServer):
     def error_reply(self, status: int, code: str, message: str) -> Reply:
         return Reply(status, {"message": message})
 
-    def _rate_headers(self, remaining: int) -> dict[str, str]:
-        return {
-            "X-RateLimit-Limit": str(self.limiter.limit),
-            "X-RateLimit-Remaining": str(remaining),
-        }
-
     def fault_headers(self) -> dict[str, str]:
-        return self._rate_headers(self.limiter.remaining())
+        return self.limiter.headers(self.limiter.remaining())
 
     def handle(self, request: Request) -> Reply:
         credentials = basic_auth_credentials(request.headers)
@@ -122,16 +116,7 @@ class GreenhouseApi(SampleApiServer):
             reply = self.error_reply(401, "unauthorized", "Invalid Basic Auth credentials")
             reply.headers.update(self.fault_headers())
             return reply
-        allowed, remaining = self.limiter.acquire()
-        headers = self._rate_headers(remaining)
-        if not allowed:
-            return self.rate_limited_reply(headers)
-        try:
-            reply = self._route(request)
-        except ApiError as exc:
-            reply = self.api_error_reply(exc)
-        reply.headers.update(headers)
-        return reply
+        return self.within_window(request, self.limiter, self._route)
 
     def _route(self, request: Request) -> Reply:
         if not request.path.startswith(self.base_path + "/"):

@@ -131,10 +131,6 @@ class PdlApi(SampleApiServer):
                     index["name_company"].setdefault(key, response)
         self._index = index
 
-    def reset_billing(self) -> None:
-        with self._billing_lock:
-            self.matches_billed = 0
-
     # ----- HTTP
 
     def error_reply(self, status: int, code: str, message: str) -> Reply:
@@ -146,25 +142,10 @@ class PdlApi(SampleApiServer):
             },
         )
 
-    def _rate_headers(self, remaining: int) -> dict[str, str]:
-        return {
-            "X-RateLimit-Limit": str(self.limiter.limit),
-            "X-RateLimit-Remaining": str(remaining),
-        }
-
     def handle(self, request: Request) -> Reply:
         if not same_secret(request.headers.get("X-Api-Key"), self.settings.api_key):
             raise ApiError(401, "authentication_error", "Invalid or missing API key")
-        allowed, remaining = self.limiter.acquire()
-        headers = self._rate_headers(remaining)
-        if not allowed:
-            return self.rate_limited_reply(headers)
-        try:
-            reply = self._route(request)
-        except ApiError as exc:
-            reply = self.api_error_reply(exc)
-        reply.headers.update(headers)
-        return reply
+        return self.within_window(request, self.limiter, self._route)
 
     def _route(self, request: Request) -> Reply:
         if request.path.rstrip("/") != f"{self.base_path}/person/enrich":

@@ -12,8 +12,6 @@ import time
 from datetime import date
 
 DAY = 86_400
-YEAR = 365 * DAY
-MONTH = 30 * DAY
 
 
 class Clock:
@@ -25,9 +23,6 @@ class Clock:
         self.as_of = as_of
         # "Now" is the start of the as_of day; every generated timestamp is strictly earlier.
         self.now = calendar.timegm(as_of.timetuple())
-
-    def ago(self, seconds: int) -> int:
-        return self.now - seconds
 
     def past(self, rng: random.Random, lo: int, ts: int) -> int:
         """`ts` if it lies before now; else a random instant in [lo, now) so that events that

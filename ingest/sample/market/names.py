@@ -556,7 +556,3 @@ def german_fold(text: str) -> str:
         .replace("Ö", "Oe")
         .replace("Ü", "Ue")
     )
-
-
-def has_accent(text: str) -> bool:
-    return ascii_fold(text) != text.replace("'", "")
