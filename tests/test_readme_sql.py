@@ -24,10 +24,22 @@ pytestmark = pytest.mark.slow
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 SQL_BLOCK = re.compile(r"^```sql[ \t]*\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
+OTHER_BLOCK = re.compile(r"^```(?!sql\b)[^\n]*\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
+# A query handed to DuckDB inside a Python snippet: `con.sql("select ...")`.
+SQL_CALL = re.compile(r"""\.sql\(\s*(["'])(.+?)\1\s*\)""", re.DOTALL)
 
 
 def sql_blocks(markdown: str) -> list[str]:
     return SQL_BLOCK.findall(markdown)
+
+
+def readme_queries(markdown: str) -> list[str]:
+    """Every ```sql block, then every query a code snippet passes to `.sql(...)` (the
+    how-to-connect example must not drift from the marts either)."""
+    calls = [
+        m.group(2) for block in OTHER_BLOCK.findall(markdown) for m in SQL_CALL.finditer(block)
+    ]
+    return sql_blocks(markdown) + calls
 
 
 def first_line(block: str) -> str:
@@ -107,11 +119,21 @@ def readme_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 def test_readme_has_sql_blocks() -> None:
     # Guards the extraction itself: a changed fence style must not turn the test into a no-op.
-    assert len(sql_blocks(README.read_text(encoding="utf-8"))) >= 5
+    markdown = README.read_text(encoding="utf-8")
+    assert len(sql_blocks(markdown)) >= 5
+    assert len(readme_queries(markdown)) > len(sql_blocks(markdown))  # the connect snippet's
+
+
+def test_queries_inside_python_snippets_are_extracted() -> None:
+    markdown = (
+        "```bash\npython - <<'PY'\nprint(con.sql(\"select 1 as x\"))\nPY\n```\n\n"
+        "```sql\nselect 2;\n```\n"
+    )
+    assert readme_queries(markdown) == ["select 2;\n", "select 1 as x"]
 
 
 def test_every_readme_sql_block_runs_on_a_pipeline_database(readme_db: Path) -> None:
-    blocks = sql_blocks(README.read_text(encoding="utf-8"))
+    blocks = readme_queries(README.read_text(encoding="utf-8"))
     con = duckdb.connect(str(readme_db), read_only=True)
     try:
         failures = failing_blocks(con, blocks)
