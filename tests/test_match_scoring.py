@@ -246,14 +246,18 @@ def test_an_executive_req_ranks_an_executive_above_a_junior():
         city="Berlin",
         country="Germany",
     )
-    alike = pool().head(2).with_columns(
-        contact_id=pl.Series(["a-junior", "b-executive"]),
-        seniority=pl.Series(["junior", "executive"]),
-        role_family=pl.lit("data"),
-        skills=pl.lit(["sql"]),
-        city=pl.lit("Berlin"),
-        country=pl.lit("Germany"),
-        engagement_score=pl.lit(50.0),
+    alike = (
+        pool()
+        .head(2)
+        .with_columns(
+            contact_id=pl.Series(["a-junior", "b-executive"]),
+            seniority=pl.Series(["junior", "executive"]),
+            role_family=pl.lit("data"),
+            skills=pl.lit(["sql"]),
+            city=pl.lit("Berlin"),
+            country=pl.lit("Germany"),
+            engagement_score=pl.lit(50.0),
+        )
     )
     ranked, _ = match_pool(alike, rejections().head(0), req, AS_OF)
     assert ranked["contact_id"].to_list() == ["b-executive", "a-junior"]
