@@ -19,13 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
 import yaml
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+from orchestration.settings import DBT_PROJECT_DIR
+
 # The macro files Python renders (and those they call), relative to dbt_project/macros/.
 MACRO_FILES = ("as_of_date.sql", "engagement.sql", "art14.sql")
 
@@ -37,7 +37,7 @@ class _Adapter:
         self._macros = macros
 
     def dispatch(self, name: str, macro_namespace: str | None = None) -> Any:
-        for candidate in (f"duckdb__{name}", f"default__{name}", name):
+        for candidate in (f"duckdb__{name}", f"default__{name}"):
             if candidate in self._macros:
                 return self._macros[candidate]
         raise LookupError(f"no duckdb implementation of dbt macro {name!r}")
