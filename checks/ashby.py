@@ -9,21 +9,18 @@ keeps and flags it rather than losing the record.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandera.polars as pa
 import polars as pl
 
+from checks.email_address import is_well_formed_email
 from checks.validation import FeedContract, is_list_or_null, parse_iso_timestamps
 
 JOB_STATUSES = ["Open", "Closed", "Draft", "Archived"]
 
 _TS = pl.Datetime("us", "UTC")
-
-# Deliberately loose: one "@", something on both sides, a dot in the domain, no whitespace.
-_EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _candidate_frame(records: Sequence[Any]) -> pl.DataFrame:
@@ -133,7 +130,7 @@ def _email_object_ok(value: Any) -> bool:
     if not isinstance(value, Mapping):
         return False
     address = value.get("value")
-    return isinstance(address, str) and bool(_EMAIL_SHAPE.match(address.strip()))
+    return isinstance(address, str) and is_well_formed_email(address.strip())
 
 
 def _email_list_ok(value: Any) -> bool:

@@ -22,11 +22,9 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
+from checks.email_address import EMAIL_PATTERN
 from checks.validation import FeedContract
 
-# Deliberately loose: one "@", no spaces, a dot in the domain. Identity resolution normalises
-# further; this only keeps obvious garbage ("n/a", "john at acme", "a@b") out of the warehouse.
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 YEAR_PATTERN = r"^(19|20)\d{2}$"

@@ -14,12 +14,10 @@ from typing import Any
 import pandera.polars as pa
 import polars as pl
 
+from checks.email_address import EMAIL_PATTERN
 from checks.validation import FeedContract, is_list_or_null, parse_iso_timestamps
 
 _TS = pl.Datetime("us", "UTC")
-# Deliberately loose: one "@", no whitespace inside, a dot in the domain. Tighter rules would
-# quarantine real addresses; identity work normalises further.
-_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 _ISO_UTC = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$"
 _NUMERIC_ID = r"^[0-9]+$"
 
@@ -133,7 +131,9 @@ ATTENDEES = FeedContract(
             "changed": pa.Column(_TS, nullable=False),
             "created": pa.Column(_TS, nullable=False),
             "profile_is_object": pa.Column(pl.Boolean, pa.Check.isin([True])),
-            "profile_email": pa.Column(pl.String, pa.Check.str_matches(_EMAIL), nullable=True),
+            "profile_email": pa.Column(
+                pl.String, pa.Check.str_matches(EMAIL_PATTERN), nullable=True
+            ),
             "answers_is_list": pa.Column(pl.Boolean, pa.Check.isin([True])),
             "flags_are_boolean": pa.Column(pl.Boolean, pa.Check.isin([True])),
         }

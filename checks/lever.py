@@ -9,13 +9,13 @@ fields are tolerated and kept in the landed JSON; optional fields may be null.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandera.polars as pa
 import polars as pl
 
+from checks.email_address import is_well_formed_email
 from checks.validation import FeedContract, is_list_or_null
 
 POSTING_STATES = ["published", "internal", "closed", "draft", "pending"]
@@ -24,10 +24,6 @@ ARCHIVE_REASON_TYPES = ["hired", "non-hired"]
 # 2000-01-01 .. 2100-01-01 in epoch ms: anything outside is a unit or parsing mistake.
 EPOCH_MS_MIN = 946_684_800_000
 EPOCH_MS_MAX = 4_102_444_800_000
-
-# Deliberately loose: one "@", something on both sides, a dot in the domain, no whitespace.
-# Identity resolution normalises further; this only keeps garbage out of the identifier graph.
-_EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _epoch_ms_column(nullable: bool) -> pa.Column:
@@ -215,7 +211,7 @@ def _emails_well_formed(value: Any) -> bool:
     # A non-list is reported by emails_is_list; only judge the entries of a real list here.
     if not isinstance(value, list):
         return True
-    return all(isinstance(e, str) and _EMAIL_SHAPE.match(e.strip()) for e in value)
+    return all(isinstance(e, str) and is_well_formed_email(e.strip()) for e in value)
 
 
 def _archived_valid(value: Any) -> bool:

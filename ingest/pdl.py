@@ -28,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 import duckdb
 
+from checks.email_address import is_role_mailbox, is_well_formed_email
 from checks.pdl import NO_MATCHES, PERSON_ENRICHMENTS
 from checks.validation import FeedContract, validate_records
 from ingest.http_client import ApiClient, RetryPolicy, SourceError, VendorApi, x_api_key
@@ -53,27 +54,6 @@ DEFAULT_REQUESTS_PER_MINUTE = 100  # PDL's free tier; paid keys get 1,000
 DEFAULT_MIN_LIKELIHOOD = 6
 DEFAULT_MAX_CALLS = 50
 DEFAULT_REASK_AFTER_DAYS = 90
-
-# Shared mailboxes reach whoever reads them: enriching one returns a random person and bills us.
-ROLE_MAILBOX_LOCAL_PARTS = frozenset(
-    {
-        "admin",
-        "careers",
-        "contact",
-        "cv",
-        "events",
-        "hello",
-        "hr",
-        "info",
-        "jobs",
-        "office",
-        "people",
-        "recruiting",
-        "recruitment",
-        "talent",
-        "team",
-    }
-)
 
 
 # -- client ---------------------------------------------------------------------------------
@@ -274,11 +254,6 @@ def lookup_id(query: Mapping[str, str]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def is_role_mailbox(email: str) -> bool:
-    local = email.strip().lower().partition("@")[0].split("+", 1)[0]
-    return local in ROLE_MAILBOX_LOCAL_PARTS
-
-
 # -- picking look-ups from raw ATS records --------------------------------------------------
 
 
@@ -310,7 +285,9 @@ def query_for_person(
             kind = (item.get("type") if isinstance(item, dict) else None) or ""
             if (
                 isinstance(value, str)
-                and "@" in value
+                and is_well_formed_email(value.strip())
+                # Shared mailboxes reach whoever reads them: enriching one returns a random
+                # person and bills us.
                 and not is_role_mailbox(value)
                 and (preferred is None or kind.lower() == preferred)
             ):

@@ -5,6 +5,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from checks.dbt_seeds import read_seed
+from checks.email_address import EMAIL_PATTERN, is_well_formed_email
+from checks.lever import OPPORTUNITIES as LEVER_OPPORTUNITIES
 from orchestration.identity.normalise import (
     _email_key_expr,
     canonical_first_name,
@@ -43,10 +46,23 @@ def test_non_gmail_keeps_dots_and_rejects_garbage() -> None:
     assert normalise_email(None) is None
 
 
+# Shapes the feed contracts quarantine: identity must not turn them into keys either.
+MALFORMED = ["a@b", "a@b.", "a@.b", "a@b@c.io", "jane doe@acme.com", "@acme.com", "jane@"]
+
+
 def test_vectorised_email_matches_scalar() -> None:
     raws = ["Jane.Doe+cv@gmail.com", " a.b@acme.io", "x@googlemail.com", "bad", "A.B@Web.de"]
+    raws += MALFORMED
     got = pl.DataFrame({"r": raws}).select(_email_key_expr(pl.col("r")))["r"].to_list()
     assert got == [normalise_email(r) for r in raws]
+
+
+@pytest.mark.parametrize("raw", MALFORMED)
+def test_identity_and_the_contracts_share_one_email_shape(raw: str) -> None:
+    assert not is_well_formed_email(raw)
+    assert not pl.Series([raw]).str.contains(EMAIL_PATTERN)[0]  # the pandera pattern
+    assert normalise_email(raw) is None
+    assert LEVER_OPPORTUNITIES.extract([{"id": "o1", "emails": [raw]}])["emails"][0] is False
 
 
 @pytest.mark.parametrize(
@@ -145,3 +161,14 @@ def test_role_mailboxes(email: str) -> None:
 
 def test_personal_mailbox_is_not_role() -> None:
     assert not is_role_mailbox("jane.doe@acme.com")
+
+
+def test_role_mailboxes_are_the_seed_list() -> None:
+    """One list (the dbt seed) for identity and the enrichment picker: every row is a role
+    mailbox, with a digit suffix or a +tag too."""
+    local_parts = [row["local_part"] for row in read_seed("role_mailbox_local_parts")]
+    assert len(local_parts) == len(set(local_parts)) > 30
+    for local in local_parts:
+        assert is_role_mailbox(f"{local}@acme.com")
+        assert is_role_mailbox(f"{local}2@acme.com")
+        assert is_role_mailbox(f"{local}+emea@acme.com")

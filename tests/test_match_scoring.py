@@ -231,3 +231,35 @@ def test_a_silver_medal_fades_with_its_age():
     assert value(AS_OF) == 1.0
     assert abs(value(AS_OF - timedelta(days=730)) - 0.5) < 1e-9
     assert value(AS_OF - timedelta(days=1460)) < value(AS_OF - timedelta(days=730))
+
+
+def test_an_executive_req_ranks_an_executive_above_a_junior():
+    """`executive` is a level the dbt title rules emit (chief, founder, president): it must sit
+    on the ladder the score reads, or an executive req scores every level as unknown and the
+    tie goes to whoever sorts first."""
+    req = ReqProfile(
+        req_id="greenhouse:9",
+        title="Chief Data Officer",
+        role_family="data",
+        seniority="executive",
+        required_skills=("sql",),
+        city="Berlin",
+        country="Germany",
+    )
+    alike = (
+        pool()
+        .head(2)
+        .with_columns(
+            contact_id=pl.Series(["a-junior", "b-executive"]),
+            seniority=pl.Series(["junior", "executive"]),
+            role_family=pl.lit("data"),
+            skills=pl.lit(["sql"]),
+            city=pl.lit("Berlin"),
+            country=pl.lit("Germany"),
+            engagement_score=pl.lit(50.0),
+        )
+    )
+    ranked, _ = match_pool(alike, rejections().head(0), req, AS_OF)
+    assert ranked["contact_id"].to_list() == ["b-executive", "a-junior"]
+    fit = dict(zip(ranked["contact_id"], ranked["seniority_fit"], strict=True))
+    assert fit == {"b-executive": 1.0, "a-junior": 0.0}

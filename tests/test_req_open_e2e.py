@@ -272,3 +272,44 @@ def test_backtest_meets_the_recall_target_on_generated_data(pipeline):
         con.close()
     assert result.reqs >= 3
     assert result.recall_at(50) >= BACKTEST_RECALL50_TARGET
+
+
+def test_backtest_rules_give_the_marts_answers(pipeline):
+    """The engagement formula and the Art. 14 deadline are dbt macros that the marts use and
+    the backtest renders from Python. Over the marts' own facts the rendered rules give the
+    marts' answers, and the pool as of the end of today blocks exactly the contacts
+    gdpr.art14_overdue lists: a copy of either rule drifting on one side fails here."""
+    from orchestration.matching.point_in_time import load_pool_as_of
+    from orchestration.matching.sql_macros import render_macro
+
+    data, _ = pipeline
+    score = render_macro(
+        "engagement_score",
+        months_in_current_job="date_diff('month', job_start_date, as_of_date)",
+    )
+    deadlines = render_macro(
+        "art14_notice_deadlines", "gdpr.record_lawful_basis", "crm.interactions"
+    )
+    con = duckdb.connect(str(data / "talent_crm.duckdb"), read_only=True)
+    try:
+        [(scored, differing)] = con.execute(
+            f"select count(*), count(*) filter (where engagement_score <> {score}) "
+            "from segments.engagement_scores"
+        ).fetchall()
+        rendered = con.sql(
+            f"with {deadlines} select contact_id, notice_due_on from art14_deadlines "
+            "where contact_id in (select contact_id from crm.contacts)"
+        ).pl()
+        built = con.sql("select contact_id, notice_due_on from gdpr.art14_notices_due").pl()
+        overdue = set(con.sql("select contact_id from gdpr.art14_overdue").pl()["contact_id"])
+        # The marts' "today" (TALENT_CRM_AS_OF, else the build's date), to its last instant.
+        [(today,)] = con.execute(
+            "select max(as_of_date) from segments.engagement_scores"
+        ).fetchall()
+        pool = load_pool_as_of(con, datetime.combine(today, datetime.max.time()))
+    finally:
+        con.close()
+    assert scored > 0 and differing == 0
+    assert built.height > 0 and rendered.sort("contact_id").equals(built.sort("contact_id"))
+    blocked = pool.filter(pl.col("block_reasons").list.contains("art14_notice_overdue"))
+    assert overdue and set(blocked["contact_id"]) == overdue

@@ -49,6 +49,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from checks.email_address import is_role_mailbox
 from ingest.landing import table_exists
 from orchestration import database, settings
 from orchestration.gdpr import hashing
@@ -58,7 +59,7 @@ from orchestration.gdpr.suppression import (
     add_hashes,
     ensure_gdpr_tables,
 )
-from orchestration.identity.normalise import is_role_mailbox, normalise_email, profile_slug
+from orchestration.identity.normalise import normalise_email, profile_slug
 
 # Bookkeeping tables that hold no personal data, and the suppression/audit tables that must
 # survive an erasure (they hold only hashes and counts).

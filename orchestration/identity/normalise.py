@@ -18,6 +18,8 @@ from pathlib import Path
 import phonenumbers
 import polars as pl
 
+from checks.email_address import EMAIL_PATTERN, is_role_mailbox, is_well_formed_email
+
 from .schema import IdentityConfig
 
 NICKNAMES_CSV = Path(__file__).with_name("nicknames.csv")
@@ -81,53 +83,6 @@ FREEMAIL_DOMAINS = frozenset(
         "mail.com",
     }
 )
-# Local parts of team/role/agency mailboxes: many people write from them, none owns them.
-ROLE_LOCAL_PARTS = frozenset(
-    {
-        "jobs",
-        "job",
-        "info",
-        "recruiting",
-        "recruitment",
-        "recruiter",
-        "careers",
-        "career",
-        "hr",
-        "talent",
-        "hello",
-        "contact",
-        "events",
-        "event",
-        "office",
-        "team",
-        "admin",
-        "support",
-        "sales",
-        "marketing",
-        "press",
-        "cv",
-        "cvs",
-        "applications",
-        "apply",
-        "bewerbungen",
-        "bewerbung",
-        "submissions",
-        "candidates",
-        "noreply",
-        "no-reply",
-        "donotreply",
-        "people",
-        "hiring",
-        "staffing",
-        "mail",
-        "enquiries",
-        "inquiries",
-        "kontakt",
-        "emploi",
-        "rh",
-        "vacatures",
-    }
-)
 LEGAL_SUFFIXES = frozenset(
     {
         "gmbh",
@@ -184,13 +139,14 @@ _GITHUB_RESERVED = frozenset(
 
 # ---------------------------------------------------------------- email
 def normalise_email(raw: str | None) -> str | None:
-    """Trimmed, lower-cased mailbox key with gmail dots and +tags folded; None if not an email."""
+    """Trimmed, lower-cased mailbox key with gmail dots and +tags folded; None if not an email
+    (the shape is `checks.email_address`, the one the feed contracts check)."""
     if raw is None:
         return None
     text = raw.strip().lower()
-    local, at, domain = text.rpartition("@")
-    if not at or not local or "." not in domain or " " in text:
+    if not is_well_formed_email(text):
         return None
+    local, _, domain = text.partition("@")
     domain = DOMAIN_ALIASES.get(domain, domain)
     if domain in PLUS_TAG_DOMAINS:
         local = local.split("+", 1)[0]
@@ -199,18 +155,12 @@ def normalise_email(raw: str | None) -> str | None:
     return f"{local}@{domain}" if local else None
 
 
-def is_role_mailbox(email_key: str) -> bool:
-    """jobs@, info@, recruiting@ ...: shared mailboxes are never a person's identity."""
-    local = email_key.partition("@")[0]
-    return local in ROLE_LOCAL_PARTS or local.rstrip("0123456789") in ROLE_LOCAL_PARTS
-
-
 def _email_key_expr(col: pl.Expr) -> pl.Expr:
     """Vectorised `normalise_email` (kept in step with the scalar version by a unit test)."""
     text = col.str.strip_chars().str.to_lowercase()
-    local = text.str.extract(r"^(.+)@[^@]+$", 1)
+    valid = text.str.contains(EMAIL_PATTERN)
+    local = text.str.extract(r"^([^@]+)@", 1)
     domain = text.str.extract(r"@([^@]+)$", 1).replace(DOMAIN_ALIASES)
-    valid = local.is_not_null() & domain.str.contains(r"\.") & ~text.str.contains(r"\s")
     local = (
         pl.when(domain.is_in(list(PLUS_TAG_DOMAINS)))
         .then(local.str.replace(r"\+.*$", ""))

@@ -11,13 +11,15 @@ rebuilt from what existed before `as_of`:
 | role_family, seniority       | title of the freshest member record updated before it, else |
 |                              | the role family of the last req they applied to before it   |
 | skills                       | tags / enrichment skills of member records updated before it |
-| engagement_score             | the engagement_scores formula over interactions, PDL job    |
-|                              | starts and open reqs before it                               |
+| engagement_score             | the engagement formula (dbt macro `engagement_score`, the    |
+|                              | one segments.engagement_scores uses) over interactions, PDL |
+|                              | job starts and open reqs before it                           |
 | last_hired/outreach/replied/ | interactions before it                                       |
 | action                       |                                                              |
 | in_active_application        | applied before it to a req still open then, no outcome yet   |
-| art14_notice_overdue         | the art14_notices_due rule evaluated at it (records obtained |
-|                              | and notices sent before it)                                  |
+| art14_notice_overdue         | the Art. 14 deadline (dbt macro `art14_notice_deadlines`,   |
+|                              | the one gdpr.art14_notices_due uses) evaluated at it over   |
+|                              | records obtained and notices sent before it                  |
 | opted_out, consent_refused,  | stop signals (intermediate.int_record_consent_signals) seen |
 | hard_bounced                 | before it when they are dated events: an event sign-up's or |
 |                              | Eventbrite order's consent answer, an outreach unsubscribe  |
@@ -35,18 +37,28 @@ only know its latest state.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
 import duckdb
 import polars as pl
 
+from orchestration.matching.sql_macros import render_macro
 from orchestration.matching.store import pool_frame, query_frame
 
-# Same default as the dbt var `art14_notice_campaigns` of gdpr.art14_notices_due.
-ART14_NOTICE_CAMPAIGNS = ("gdpr-art14-notice",)
 # Sources whose stop signals (intermediate.int_record_consent_signals) are dated events.
 DATED_SIGNAL_SOURCES = ("eventbrite", "event_csv", "outreach")
 # Block reasons rebuilt at as_of (the others of gdpr.outreach_eligibility stay today's).
 REBUILT_BLOCK_REASONS = ("opted_out", "consent_refused", "hard_bounced", "art14_notice_overdue")
+# The facts the engagement formula (dbt macro `engagement_score`) reads: columns of `profiled`.
+ENGAGEMENT_FACTS = {
+    "days_since_meaningful_action": "action_days",
+    "outreach_sent_count": "sent",
+    "reply_count": "replies",
+    "click_count": "clicks",
+    "days_since_last_contact": "contact_days",
+    "months_in_current_job": "job_months",
+    "open_reqs_in_role_family": "open_reqs_in_family",
+}
 
 _POOL_AS_OF_SQL = """
 with
@@ -124,35 +136,9 @@ open_reqs as (
         and (closed_at is null or closed_at >= $as_of)
     group by role_family
 ),
-notices as (
-    select contact_id, max(occurred_at) as last_notice_at
-    from crm.interactions
-    where interaction_type = 'outreach_sent' and subject in ($campaigns)
-        and occurred_at < $as_of
-    group by contact_id
-),
-pending as (
-    select b.contact_id, min(b.obtained_at) as first_obtained_at
-    from gdpr.record_lawful_basis b
-    left join notices n on n.contact_id = b.contact_id
-    where not b.obtained_from_person and b.obtained_at < $as_of
-        and (n.last_notice_at is null or b.obtained_at > n.last_notice_at)
-    group by b.contact_id
-),
-first_outreach as (
-    select p.contact_id, min(i.occurred_at) as first_outreach_at
-    from pending p
-    inner join crm.interactions i
-        on i.contact_id = p.contact_id and i.interaction_type = 'outreach_sent'
-        and i.occurred_at >= p.first_obtained_at and i.occurred_at < $as_of
-    group by p.contact_id
-),
+$art14_deadlines,
 art14 as (
-    select p.contact_id
-    from pending p
-    left join first_outreach f on f.contact_id = p.contact_id
-    where least(cast(p.first_obtained_at as date) + interval 1 month,
-                cast(f.first_outreach_at as date)) < cast($as_of as date)
+    select contact_id from art14_deadlines where $art14_overdue
 ),
 consent_then as (
     -- Stop signals the CRM had seen by as_of. Dated events (an event sign-up's or Eventbrite
@@ -219,18 +205,7 @@ select
     * exclude (action_days, contact_days, job_months, sent, replies, clicks,
                open_reqs_in_family),
     len(block_reasons) = 0 as can_contact,
-    -- The segments.engagement_scores formula (same bands and points) at as_of.
-    cast(
-        case when action_days <= 30 then 40 when action_days <= 90 then 30
-             when action_days <= 180 then 20 when action_days <= 365 then 10 else 0 end
-        + case when sent = 0 then 0
-               else round(20 * least(1.0, (replies + 0.5 * clicks) / sent)) end
-        + case when contact_days <= 90 then 10 when contact_days <= 365 then 5 else 0 end
-        + case when job_months is null then 0 when job_months < 6 then 5
-               when job_months >= 24 then 15 else 0 end
-        + case when open_reqs_in_family = 0 then 0 when open_reqs_in_family <= 2 then 5
-               when open_reqs_in_family <= 5 then 10 else 15 end
-        as double) as engagement_score
+    cast($engagement_score as double) as engagement_score
 from profiled
 """
 
@@ -239,12 +214,27 @@ def _sql_strings(values: tuple[str, ...]) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
-def load_pool_as_of(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pl.DataFrame:
-    """One row per contact first seen before `as_of`, with the columns of `store.load_pool`
-    rebuilt from what the CRM knew at `as_of` (see the module docstring for what is not)."""
-    sql = (
-        _POOL_AS_OF_SQL.replace("$campaigns", _sql_strings(ART14_NOTICE_CAMPAIGNS))
+@cache
+def pool_as_of_sql() -> str:
+    """The point-in-time pool query with `$as_of` placeholders: the shared rules rendered from
+    their dbt macros (the Art. 14 deadline evaluated over what existed before as_of, the
+    engagement formula over the facts then)."""
+    deadlines = render_macro(
+        "art14_notice_deadlines", "gdpr.record_lawful_basis", "crm.interactions", before="$as_of"
+    )
+    overdue = render_macro("art14_notice_is_overdue", "notice_due_on", "cast($as_of as date)")
+    engagement = render_macro("engagement_score", **ENGAGEMENT_FACTS)
+    return (
+        _POOL_AS_OF_SQL.replace("$art14_deadlines", deadlines)
+        .replace("$art14_overdue", overdue)
+        .replace("$engagement_score", engagement)
         .replace("$dated_sources", _sql_strings(DATED_SIGNAL_SOURCES))
         .replace("$rebuilt_reasons", _sql_strings(REBUILT_BLOCK_REASONS))
     )
+
+
+def load_pool_as_of(con: duckdb.DuckDBPyConnection, as_of: datetime) -> pl.DataFrame:
+    """One row per contact first seen before `as_of`, with the columns of `store.load_pool`
+    rebuilt from what the CRM knew at `as_of` (see the module docstring for what is not)."""
+    sql = pool_as_of_sql()
     return pool_frame(query_frame(con, sql.replace("$as_of", "?"), [as_of] * sql.count("$as_of")))

@@ -11,9 +11,9 @@ Score (0..100) = weighted sum of components, each in [0, 1]:
 |                     |        | some of the req's skills: 0.5)                             |
 | skill_overlap       |     15 | share of the req's required skills the contact has (aliases|
 |                     |        | already folded to canonical skills), preferred at half     |
-| seniority_fit       |     10 | 1 − |level distance| / 3 on the seniority ladder; no titled |
-|                     |        | record: the level of the req they were a silver medalist   |
-|                     |        | for, else 0.5                                              |
+| seniority_fit       |     10 | 1 − |level distance| / 3 on the seniority ladder (seed     |
+|                     |        | taxonomy/seniority_levels); no titled record: the level of |
+|                     |        | the req they were a silver medalist for, else 0.5          |
 | location_fit        |      5 | remote req, same city (1), same country (0.5), unknown (0.3)|
 | silver_medalist     |     25 | rejected late in a process for a req of the same family    |
 |                     |        | within one level of this one (1), further away (0.5); half |
@@ -38,6 +38,8 @@ from datetime import datetime, timedelta
 
 import polars as pl
 
+from checks.dbt_seeds import read_seed
+
 WEIGHTS: dict[str, float] = {
     "role_family_fit": 20.0,
     "skill_overlap": 15.0,
@@ -50,15 +52,11 @@ WEIGHTS: dict[str, float] = {
 }
 COMPONENTS = tuple(WEIGHTS)
 
-SENIORITY_LADDER: tuple[str, ...] = (
-    "intern",
-    "junior",
-    "mid",
-    "senior",
-    "staff",
-    "manager",
-    "director",
-    "vp",
+# The ladder the dbt title rules and the models' tests use (seed taxonomy/seniority_levels),
+# lowest level first: a level missing here would silently score as unknown.
+SENIORITY_LADDER: tuple[str, ...] = tuple(
+    row["seniority"]
+    for row in sorted(read_seed("taxonomy/seniority_levels"), key=lambda row: int(row["level"]))
 )
 NEUTRAL_ENGAGEMENT = 0.5  # used when no engagement score exists for a contact
 UNKNOWN_LOCATION_FIT = 0.3

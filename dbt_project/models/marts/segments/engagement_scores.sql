@@ -1,17 +1,12 @@
 -- One row per contact: an explainable engagement score (0-100) as of `as_of_date`. Every
 -- component is its own column with the fact behind it, and `explanation` says it in words, so
--- a recruiter can see WHY someone is "high" — no black box:
---   meaningful_action_points  0-40  recency of the last thing the PERSON did: reply, click,
---                                    event attendance, application (an e-mail open is not one)
+-- a recruiter can see WHY someone is "high" — no black box. The formula (components, bands,
+-- points, levels) is macros/engagement.sql, shared with the match backtest:
+--   meaningful_action_points  0-40  recency of the last thing the PERSON did
 --   response_points           0-20  share of our e-mails they replied to (clicks count half)
---   contact_recency_points    0-10  how recently we were in touch at all (relationship alive)
---   job_change_points         0-15  enrichment (PDL) job start: 2+ years in the job = likely
---                                    open to a move; a change in the last 6 months = a reason
---                                    to reconnect, smaller weight
+--   contact_recency_points    0-10  how recently we were in touch at all
+--   job_change_points         0-15  months in the current job (PDL enrichment)
 --   demand_points             0-15  open reqs in the contact's role family (taxonomy)
--- Level: none < 10 <= low < 35 <= moderate < 60 <= high.
-{%- set recency_bands = [(30, 40), (90, 30), (180, 20), (365, 10)] %}
-{%- set contact_bands = [(90, 10), (365, 5)] %}
 with
 
 facts as (
@@ -85,68 +80,17 @@ measured as (
 scored as (
     select
         *,
-        case
-            {%- for days, points in recency_bands %}
-            when days_since_meaningful_action <= {{ days }} then {{ points }}
-            {%- endfor %}
-            else 0
-        end as meaningful_action_points,
-        case
-            when outreach_sent_count = 0 then 0
-            else cast(round(
-                20 * least(1.0, (reply_count + 0.5 * click_count) / outreach_sent_count)
-            ) as integer)
-        end as response_points,
-        case
-            {%- for days, points in contact_bands %}
-            when days_since_last_contact <= {{ days }} then {{ points }}
-            {%- endfor %}
-            else 0
-        end as contact_recency_points,
-        case
-            when months_in_current_job is null then 'unknown'
-            when months_in_current_job < 6 then 'recent_job_change'
-            when months_in_current_job >= 24 then 'long_tenure'
-            else 'settled'
-        end as job_change_signal,
-        case
-            when open_reqs_in_role_family = 0 then 0
-            when open_reqs_in_role_family <= 2 then 5
-            when open_reqs_in_role_family <= 5 then 10
-            else 15
-        end as demand_points
+        {{ engagement_job_change_signal('months_in_current_job') }} as job_change_signal,
+        {{ engagement_score(as_columns=true) }},
+        {{ engagement_score() }} as engagement_score
     from measured
-),
-
-totalled as (
-    select
-        *,
-        case job_change_signal
-            when 'long_tenure' then 15
-            when 'recent_job_change' then 5
-            else 0
-        end as job_change_points
-    from scored
-),
-
-final as (
-    select
-        *,
-        meaningful_action_points + response_points + contact_recency_points
-            + job_change_points + demand_points as engagement_score
-    from totalled
 )
 
 select
     contact_id,
     as_of_date,
     engagement_score,
-    case
-        when engagement_score >= 60 then 'high'
-        when engagement_score >= 35 then 'moderate'
-        when engagement_score >= 10 then 'low'
-        else 'none'
-    end as engagement_level,
+    {{ engagement_level('engagement_score') }} as engagement_level,
     meaningful_action_points,
     last_meaningful_action_at,
     days_since_meaningful_action,
@@ -188,4 +132,4 @@ select
                 then open_reqs_in_role_family || ' open ' || role_family || ' req(s)'
         end
     ) as explanation
-from final
+from scored

@@ -6,21 +6,15 @@ source as (
     select * from {{ source('ashby', 'candidates') }}
 ),
 
-versions as (
-    select
-        *,
-        row_number() over (
-            partition by _source_record_id
-            order by
-                {{ iso_to_utc_timestamp(json_text('_record', 'updatedAt')) }} desc,
-                _fetched_at desc,
-                _record_hash
-        ) as version_rank
-    from source
-),
-
 latest as (
-    select * from versions where version_rank = 1
+    {{ latest_version(
+        'source',
+        [
+            iso_to_utc_timestamp(json_text('_record', 'updatedAt')) ~ ' desc',
+            '_fetched_at desc',
+            '_record_hash'
+        ]
+    ) }}
 ),
 
 renamed as (

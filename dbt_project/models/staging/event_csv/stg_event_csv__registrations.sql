@@ -5,18 +5,8 @@ source as (
     select * from {{ source('event_csv', 'registrations') }}
 ),
 
-versions as (
-    select
-        *,
-        row_number() over (
-            partition by _source_record_id
-            order by _fetched_at desc, _record_hash desc
-        ) as version_rank
-    from source
-),
-
 latest as (
-    select * from versions where version_rank = 1
+    {{ latest_version('source', ['_fetched_at desc', '_record_hash desc']) }}
 ),
 
 renamed as (

@@ -5,18 +5,14 @@ source as (
     select * from {{ source('greenhouse', 'candidates') }}
 ),
 
-versions as (
-    select
-        *,
-        row_number() over (
-            partition by _source_record_id
-            order by {{ json_text('_record', 'updated_at') }} desc, _fetched_at desc
-        ) as version_rank
-    from source
-),
-
 latest as (
-    select * from versions where version_rank = 1
+    {{ latest_version(
+        'source',
+        [
+            json_text('_record', 'updated_at') ~ ' desc',
+            '_fetched_at desc'
+        ]
+    ) }}
 ),
 
 renamed as (

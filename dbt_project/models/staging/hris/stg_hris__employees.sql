@@ -31,16 +31,14 @@ renamed as (
     from source
 ),
 
-versions as (
+latest as (
     -- A newer export lists the same people under new record ids (file name is in the id), so
     -- the latest row is chosen per employee, not per record.
-    select
-        *,
-        row_number() over (
-            partition by employee_id
-            order by fetched_at desc, file_name desc, file_row_number desc, _record_hash desc
-        ) as version_rank
-    from renamed
+    {{ latest_version(
+        'renamed',
+        ['fetched_at desc', 'file_name desc', 'file_row_number desc', '_record_hash desc'],
+        record_id='employee_id'
+    ) }}
 ),
 
 final as (
@@ -69,8 +67,7 @@ final as (
         rehire_eligible,
         batch_id,
         fetched_at
-    from versions
-    where version_rank = 1
+    from latest
 )
 
 select * from final

@@ -5,19 +5,9 @@ source as (
     select * from {{ source('lever', 'archive_reasons') }}
 ),
 
-versions as (
-    select
-        *,
-        -- No updatedAt on archive reasons: the most recently fetched version wins.
-        row_number() over (
-            partition by _source_record_id
-            order by _fetched_at desc, _record_hash
-        ) as version_rank
-    from source
-),
-
 latest as (
-    select * from versions where version_rank = 1
+    -- No updatedAt on archive reasons: the most recently fetched version wins.
+    {{ latest_version('source', ['_fetched_at desc', '_record_hash']) }}
 ),
 
 renamed as (

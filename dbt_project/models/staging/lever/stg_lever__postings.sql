@@ -5,21 +5,15 @@ source as (
     select * from {{ source('lever', 'postings') }}
 ),
 
-versions as (
-    select
-        *,
-        row_number() over (
-            partition by _source_record_id
-            order by
-                try_cast({{ json_text('_record', 'updatedAt') }} as bigint) desc,
-                _fetched_at desc,
-                _record_hash
-        ) as version_rank
-    from source
-),
-
 latest as (
-    select * from versions where version_rank = 1
+    {{ latest_version(
+        'source',
+        [
+            'try_cast(' ~ json_text('_record', 'updatedAt') ~ ' as bigint) desc',
+            '_fetched_at desc',
+            '_record_hash'
+        ]
+    ) }}
 ),
 
 renamed as (
