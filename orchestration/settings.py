@@ -16,12 +16,14 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from checks.dbt_seeds import SEEDS_DIR
 from ingest import ashby, eventbrite, greenhouse, lever, pdl
 from ingest.landing import LANDING_MEMORY_LIMIT_ENV as LANDING_MEMORY_LIMIT_ENV
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
-DBT_SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
+# checks/ reads the dbt seeds from plain Python, so it owns where they are.
+DBT_SEEDS_DIR = SEEDS_DIR
+DBT_PROJECT_DIR = DBT_SEEDS_DIR.parent
 DAGSTER_YAML_TEMPLATE = Path(__file__).resolve().parent / "dagster.yaml"
 
 # -- environment variables ----------------------------------------------------------------

@@ -4,7 +4,7 @@
 -- (title_role_family_rules, title_seniority_rules). The lowest `priority` matching rule wins,
 -- so specific rules ("Product Marketing Manager" -> marketing) sit before generic ones
 -- ("product" -> product). A title no rule recognises is 'unknown', never null.
--- Contract: issue 6 (req matching) joins on `title_key`.
+-- Contract: req matching joins on `title_key`.
 with
 
 person_titles as (
