@@ -178,6 +178,8 @@ def _validate_with_pandera(
 def describe_check(column: str, check: str) -> str:
     if column.endswith("_is_list"):
         return f"{column.removesuffix('_is_list')} must be a list"
+    if column.endswith("_ok"):
+        return f"{column.removesuffix('_ok')} has an unexpected type or format"
     if check == "not_nullable":
         return f"{column} is missing or not of the expected type"
     if check.startswith("isin"):

@@ -19,11 +19,19 @@ from typing import Any
 
 import dagster as dg
 
+from checks import greenhouse_webhooks as webhook_contracts
+from checks.validation import validate_records
 from ingest import ashby, csv_drop, eventbrite, greenhouse, lever, pdl
 from ingest.csv_drop import CsvFeedSpec, FolderResult
 from ingest.greenhouse_webhooks import WebhookSpool
 from ingest.http_client import ApiClient
-from ingest.landing import ensure_landing_table, ensure_raw_schema, land_page, new_batch_id
+from ingest.landing import (
+    QuarantinedRecord,
+    ensure_landing_table,
+    ensure_raw_schema,
+    land_page,
+    new_batch_id,
+)
 from ingest.sync import SyncResult
 from orchestration import settings
 from orchestration.defs.ingest.common import (
@@ -515,17 +523,27 @@ def greenhouse_webhook_events(
 ) -> dg.MaterializeResult:
     spool = WebhookSpool(settings.webhook_spool_dir())
     events = list(spool.pending())
-    deliveries = [
-        (
-            event.event_id,
-            {
-                "event_id": event.event_id,
-                "action": event.action,
-                "received_at": event.received_at,
-                "body": event.body,
-            },
-        )
+    envelopes = [
+        {
+            "event_id": event.event_id,
+            "action": event.action,
+            "received_at": event.received_at,
+            "body": event.body,
+        }
         for event in events
+    ]
+    # The same contract step as every API record: a signed delivery can still carry a shape
+    # that would fail staging's casts every night, so it is quarantined here instead.
+    valid, rejections = validate_records(webhook_contracts.JOB_EVENTS, envelopes)
+    deliveries = [(envelopes[i]["event_id"], envelopes[i]) for i in valid]
+    quarantined = [
+        QuarantinedRecord(
+            source_record_id=envelopes[r.row]["event_id"],
+            field=r.field,
+            reason=r.reason,
+            payload=envelopes[r.row],
+        )
+        for r in rejections
     ]
     with warehouse.connect() as con:
         # The table exists even before the first delivery: staging reads it.
@@ -538,18 +556,31 @@ def greenhouse_webhook_events(
                 entity="webhook_events",
                 batch_id=new_batch_id(),
                 records=deliveries,
+                quarantined=quarantined,
                 tables_ensured=True,
             )
-            if deliveries
+            if envelopes
             else None
         )
+    # Quarantined deliveries leave incoming/ too: they are in raw.quarantine with the reason,
+    # and a replay of the same delivery id is still recognised as a duplicate.
     for event in events:
         spool.mark_landed(event)
     landed = counts.landed if counts else 0
-    context.log.info(f"web hooks: {landed} new deliveries landed from the spool")
-    return dg.MaterializeResult(
-        metadata={"landed_events": landed, "duplicates": counts.duplicates if counts else 0}
+    context.log.info(
+        f"web hooks: {landed} new deliveries landed from the spool, {len(quarantined)} quarantined"
     )
+    metadata: dict[str, Any] = {
+        "landed_events": landed,
+        "duplicates": counts.duplicates if counts else 0,
+        "quarantined": len(quarantined),
+    }
+    if rejections:
+        reasons: dict[str, int] = {}
+        for r in rejections:
+            reasons[f"{r.field}: {r.reason}"] = reasons.get(f"{r.field}: {r.reason}", 0) + 1
+        metadata["quarantine_reasons"] = dg.MetadataValue.json(reasons)
+    return dg.MaterializeResult(metadata=metadata)
 
 
 def assets_for(source: str) -> list[dg.AssetsDefinition]:

@@ -13,7 +13,7 @@ exploded as (
         elements.position as email_position,
         {{ json_text('elements.value', 'value') }} as email_original,
         lower({{ json_text('elements.value', 'type') }}) as email_type,
-        cast({{ json_text('elements.value', 'isPrimary') }} as boolean) as is_primary_flag
+        try_cast({{ json_text('elements.value', 'isPrimary') }} as boolean) as is_primary_flag
     from candidates,
         {{ json_array_elements('candidates.email_addresses_json') }} as elements
 ),

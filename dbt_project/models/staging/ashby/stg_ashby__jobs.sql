@@ -23,7 +23,7 @@ renamed as (
         {{ json_text('_record', 'customRequisitionId') }} as requisition_id,
         lower({{ json_text('_record', 'status') }}) as status,
         {{ json_text('_record', 'employmentType') }} as employment_type,
-        cast({{ json_text('_record', 'confidential') }} as boolean) as is_confidential,
+        try_cast({{ json_text('_record', 'confidential') }} as boolean) as is_confidential,
         {{ json_text('_record', 'department.name') }} as department_name,
         {{ json_text('_record', 'location.name') }} as location_name,
         {{ iso_to_utc_timestamp(json_text('_record', 'createdAt')) }} as created_at,

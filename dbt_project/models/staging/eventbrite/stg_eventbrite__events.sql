@@ -23,7 +23,7 @@ renamed as (
         nullif(trim({{ json_text('_record', 'summary') }}), '') as summary,
         {{ json_text('_record', 'url') }} as event_url,
         lower({{ json_text('_record', 'status') }}) as status,
-        cast({{ json_text('_record', 'online_event') }} as boolean) as is_online,
+        try_cast({{ json_text('_record', 'online_event') }} as boolean) as is_online,
         {{ json_text('_record', 'start.timezone') }} as timezone,
         {{ iso_to_utc_timestamp(json_text('_record', 'start.utc')) }} as starts_at,
         {{ iso_to_utc_timestamp(json_text('_record', 'end.utc')) }} as ends_at,

@@ -13,7 +13,9 @@ webhook as (
         {{ json_value('_record', 'body.payload.job') }} as _record,
         _fetched_at
     from {{ source('greenhouse', 'webhook_events') }}
-    where {{ json_text('_record', 'body.payload.job.id') }} is not null
+    -- Landing quarantines deliveries that break the job contract; a value that still is no
+    -- integer id is dropped here rather than failing the model.
+    where try_cast({{ json_text('_record', 'body.payload.job.id') }} as bigint) is not null
 ),
 
 source as (
@@ -34,11 +36,11 @@ latest as (
 
 renamed as (
     select
-        cast(_source_record_id as bigint) as job_id,
+        try_cast(_source_record_id as bigint) as job_id,
         {{ json_text('_record', 'name') }} as job_name,
         {{ json_text('_record', 'requisition_id') }} as requisition_id,
         lower({{ json_text('_record', 'status') }}) as status,
-        cast({{ json_text('_record', 'confidential') }} as boolean) as is_confidential,
+        try_cast({{ json_text('_record', 'confidential') }} as boolean) as is_confidential,
         {{ json_text('_record', 'departments[0].name') }} as department_name,
         {{ json_text('_record', 'offices[0].name') }} as office_name,
         {{ json_text('_record', 'offices[0].location.name') }} as office_location,

@@ -31,7 +31,7 @@ renamed as (
         'lever' as source,
         _source_record_id as source_record_id,
         {{ json_text('_record', 'contact') }} as contact_id,
-        coalesce(cast({{ json_text('_record', 'isAnonymized') }} as boolean), false)
+        coalesce(try_cast({{ json_text('_record', 'isAnonymized') }} as boolean), false)
             as is_anonymized,
         nullif(trim({{ json_text('_record', 'name') }}), '') as name_as_sent,
         nullif(trim({{ json_text('_record', 'headline') }}), '') as headline,
@@ -49,11 +49,11 @@ renamed as (
         {{ json_value('_record', 'applications') }} as application_ids_json,
         -- dataProtection is null for people outside its scope: null = "no recorded basis",
         -- not consent; contact.allowed = false is the person's opt-out.
-        cast({{ json_text('_record', 'dataProtection.contact.allowed') }} as boolean)
+        try_cast({{ json_text('_record', 'dataProtection.contact.allowed') }} as boolean)
             as contact_allowed,
         {{ epoch_ms_to_utc_timestamp(json_text('_record', 'dataProtection.contact.expiresAt')) }}
             as contact_allowed_expires_at,
-        cast({{ json_text('_record', 'dataProtection.store.allowed') }} as boolean)
+        try_cast({{ json_text('_record', 'dataProtection.store.allowed') }} as boolean)
             as store_allowed,
         {{ epoch_ms_to_utc_timestamp(json_text('_record', 'dataProtection.store.expiresAt')) }}
             as store_allowed_expires_at,

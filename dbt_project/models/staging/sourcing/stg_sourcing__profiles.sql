@@ -15,7 +15,7 @@ renamed as (
         'sourcing' as source,
         _source_record_id as source_record_id,
         {{ json_text('_record', 'file') }} as file_name,
-        cast({{ json_text('_record', 'row') }} as integer) as file_row_number,
+        try_cast({{ json_text('_record', 'row') }} as integer) as file_row_number,
         {{ json_text('_record', 'fields.first_name') }} as first_name,
         {{ json_text('_record', 'fields.last_name') }} as last_name,
         {{ json_text('_record', 'fields.full_name') }} as full_name_given,
@@ -29,7 +29,7 @@ renamed as (
         {{ json_text('_record', 'fields.tags') }} as tags,
         {{ json_text('_record', 'fields.project') }} as project,
         {{ json_text('_record', 'fields.sourced_by') }} as sourced_by,
-        cast({{ json_text('_record', 'fields.sourced_at') }} as date) as sourced_at,
+        try_cast({{ json_text('_record', 'fields.sourced_at') }} as date) as sourced_at,
         _batch_id as batch_id,
         _fetched_at as fetched_at
     from latest
