@@ -145,9 +145,11 @@ def test_what_each_job_runs(repo) -> None:
         "gdpr/suppression_list",
         "gdpr/retention_purge",
         "hygiene/stale_contact_enrichment",
+        "raw/pdl_person_enrichments",
         "matching/req_matches",
     }
-    ingest = {k for k, g in PYTHON_ASSETS.items() if g == "ingest"}
+    # PDL bills per match: no sync job asks it (only monthly_enrichment or an explicit run).
+    ingest = {k for k, g in PYTHON_ASSETS.items() if g == "ingest"} - {"raw/pdl_person_enrichments"}
     assert selected(repo, "ingest_all") == ingest
     assert selected(repo, "greenhouse_sync") == {
         "raw/greenhouse_candidates",

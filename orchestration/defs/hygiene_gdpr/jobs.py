@@ -11,10 +11,13 @@
 import dagster as dg
 
 from orchestration.defs.hygiene_gdpr.assets import RETENTION_PURGE, STALE_ENRICHMENT
+from orchestration.defs.ingest.jobs import BILLED_ENRICHMENT
 
 # Destructive or billed steps run only on their own schedules, never in crm_pipeline (which
 # `make demo` and every test run): a demo must not purge the sample market or spend credits.
-NOT_IN_FULL_PIPELINE = dg.AssetSelection.assets(RETENTION_PURGE, STALE_ENRICHMENT)
+NOT_IN_FULL_PIPELINE = dg.AssetSelection.assets(
+    RETENTION_PURGE, STALE_ENRICHMENT, BILLED_ENRICHMENT
+)
 
 nightly_hygiene = dg.define_asset_job(
     name="nightly_hygiene",

@@ -4,11 +4,13 @@ dbt_project.yml). Thin: the identity work is `orchestration.identity.store.resol
 (load, match, cluster, assign stable ids, write in one transaction); metadata carries counts.
 """
 
+import json
 from datetime import UTC, datetime
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from ingest.landing import RAW_SCHEMA, ensure_landing_table, ensure_raw_schema
 from orchestration import settings
 from orchestration.defs.transform.dbt_project import TalentCrmTranslator, dbt_project
 from orchestration.identity.store import resolve_and_store
@@ -19,10 +21,40 @@ POST_IDENTITY = "tag:post_identity"
 PERSON_RECORDS = dg.AssetKey(["intermediate", "int_person_records"])
 
 
-def build_dbt_step(name: str, description: str, **selection: str) -> dg.AssetsDefinition:
-    """One `dbt build` step over part of the project (`select=` or `exclude=` a dbt selector)."""
+def landing_tables_read_by_dbt() -> list[tuple[str, str]]:
+    """(source, entity) of every raw landing table a dbt source reads."""
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    return sorted(
+        {
+            (node["source_name"], node["name"])
+            for node in manifest["sources"].values()
+            if node["schema"] == RAW_SCHEMA
+            and node["identifier"] == f"{node['source_name']}_{node['name']}"
+        }
+    )
 
-    def build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+
+def ensure_landing_tables(warehouse: DuckDBWarehouse) -> None:
+    """Create the (empty) landing tables staging reads that no step has created yet.
+
+    Staging must build on whatever landed: a source whose step was not selected (the billed
+    PDL enrichment runs on its own schedule) or that failed before its first landing must not
+    fail every model with "table does not exist"."""
+    with warehouse.connect() as con:
+        ensure_raw_schema(con)
+        for source, entity in landing_tables_read_by_dbt():
+            ensure_landing_table(con, source, entity)
+
+
+def build_dbt_step(
+    name: str, description: str, *, creates_landing_tables: bool = False, **selection: str
+) -> dg.AssetsDefinition:
+    """One `dbt build` step over part of the project (`select=` or `exclude=` a dbt selector).
+    `creates_landing_tables`: first create the raw tables staging reads, if missing."""
+
+    def build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBWarehouse):
+        if creates_landing_tables:
+            ensure_landing_tables(warehouse)
         settings.export_dbt_environment()
         yield from dbt.cli(["build"], context=context).stream()
 
@@ -40,6 +72,7 @@ def build_dbt_step(name: str, description: str, **selection: str) -> dg.AssetsDe
 dbt_before_identity = build_dbt_step(
     "dbt_before_identity",
     "Seeds, staging and intermediate models (with their tests) feeding identity.",
+    creates_landing_tables=True,
     exclude=POST_IDENTITY,
 )
 
