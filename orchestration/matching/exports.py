@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from orchestration.matching.scoring import ReqProfile, draft_message
+from orchestration.spreadsheet_csv import write_spreadsheet_csv
 
 DEFAULT_TOP_K = 100
 EXPORT_COLUMNS = (
@@ -60,12 +61,10 @@ def write_export(
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"outreach_{at.strftime('%Y%m%dT%H%M%S%fZ')}"
     csv_path, parquet_path = folder / f"{stem}.csv", folder / f"{stem}.parquet"
-    # Write to temporary names first: a reader never sees a half-written list.
-    for path, write in (
-        (csv_path, frame.write_csv),
-        (parquet_path, frame.write_parquet),
-    ):
-        tmp = path.with_name(f".{path.name}.tmp")
-        write(tmp)
-        tmp.replace(path)
+    # Recruiters open the CSV in a spreadsheet: formula-like cells are escaped there; the
+    # Parquet file keeps the values as they are.
+    write_spreadsheet_csv(frame, csv_path)
+    tmp = parquet_path.with_name(f".{parquet_path.name}.tmp")  # readers never see half a file
+    frame.write_parquet(tmp)
+    tmp.replace(parquet_path)
     return ExportFiles(csv=csv_path, parquet=parquet_path, rows=frame.height)

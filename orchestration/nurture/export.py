@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.spreadsheet_csv import write_spreadsheet_csv
+
 DUE_LIST = "segments.touchpoints_due"
 ELIGIBILITY = "gdpr.outreach_eligibility"
 
@@ -62,22 +64,13 @@ def export_touchpoints(
     out_dir.mkdir(parents=True, exist_ok=True)
     csv_path = out_dir / f"{as_of.isoformat()}.csv"
     parquet_path = out_dir / f"{as_of.isoformat()}.parquet"
-    # Lists and JSON become text in the CSV (one cell each); Parquet keeps their types.
     query = f"select * from {DUE_LIST} order by segment_name, step, contact_id"
-    csv_query = f"""
-        select * replace (
-            array_to_string(also_due, '; ') as also_due,
-            array_to_string(skills, '; ') as skills
-        )
-        from ({query})
-    """
-    for path, sql, options in (
-        (csv_path, csv_query, "(format csv, header true)"),
-        (parquet_path, query, "(format parquet)"),
-    ):
-        tmp = path.with_name(path.name + ".tmp")
-        con.execute(f"copy ({sql}) to '{_sql_path(tmp)}' {options}")
-        tmp.replace(path)  # readers never see a half-written file
+    # Parquet keeps raw values and types; the CSV is for people, who open it in a spreadsheet:
+    # lists become "; "-joined text and formula-like cells are escaped.
+    tmp = parquet_path.with_name(parquet_path.name + ".tmp")
+    con.execute(f"copy ({query}) to '{_sql_path(tmp)}' (format parquet)")
+    tmp.replace(parquet_path)  # readers never see a half-written file
+    write_spreadsheet_csv(con.sql(query).pl(), csv_path)
     counts = con.execute(
         f"select segment_name || ':' || step_name, count(*) from {DUE_LIST} group by 1 order by 1"
     ).fetchall()
