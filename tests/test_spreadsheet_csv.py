@@ -85,13 +85,14 @@ def test_touchpoint_export_escapes_the_csv_and_keeps_parquet_raw(tmp_path: Path)
     )
     con.execute(
         "create table segments.touchpoints_due (as_of_date date, contact_id varchar, "
-        "segment_name varchar, step integer, first_name varchar, also_due varchar[], "
+        "segment_name varchar, step integer, step_name varchar, "
+        "first_name varchar, also_due varchar[], "
         "skills varchar[])"
     )
     for i, name in enumerate(FORMULA_NAMES[:4]):
         con.execute(
             "insert into segments.touchpoints_due values "
-            "(date '2026-12-01', ?, 'pool', 1, ?, ['x'], ['go', 'sql'])",
+            "(date '2026-12-01', ?, 'pool', 1, 'intro', ?, ['x'], ['go', 'sql'])",
             [f"c{i}", name],
         )
     export = export_touchpoints(con, tmp_path / "out", date(2026, 12, 1))
