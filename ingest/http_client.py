@@ -4,6 +4,12 @@ Why one client: every source needs the same hard parts done right — timeouts, 
 backoff on connection errors / 5xx / truncated bodies, honouring 429 + Retry-After and
 rate-limit headers, and error messages that name the source and the env var to fix without
 echoing secrets or personal data. Vendor modules only describe paging and mapping.
+
+Vendor time is bounded three ways (`TimeLimits`, configurable through env vars): a connect and
+a per-read timeout; a deadline per request (all attempts, waits and body reads of one call,
+so a server that drips a byte every few seconds still fails); and per client — one sync — a
+deadline and a budget of retries, so a dead vendor fails its sync in about a minute instead of
+every page retrying to exhaustion.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from urllib.parse import urlsplit
 import orjson
 import requests
 import requests.auth
+import urllib3
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +45,61 @@ class SourceAuthError(SourceError):
 
 class SourceConfigError(SourceError):
     """The connector is misconfigured (missing env var, unsafe URL...)."""
+
+
+CONNECT_TIMEOUT_ENV = "TALENT_CRM_HTTP_CONNECT_TIMEOUT_SECONDS"
+READ_TIMEOUT_ENV = "TALENT_CRM_HTTP_READ_TIMEOUT_SECONDS"
+REQUEST_DEADLINE_ENV = "TALENT_CRM_HTTP_REQUEST_DEADLINE_SECONDS"
+SYNC_DEADLINE_ENV = "TALENT_CRM_HTTP_SYNC_DEADLINE_SECONDS"
+RETRY_BUDGET_ENV = "TALENT_CRM_HTTP_RETRY_BUDGET"
+
+
+@dataclass(frozen=True)
+class TimeLimits:
+    """How long one vendor may take. Defaults fail a dead or hanging vendor in about a minute
+    per sync; a healthy sync of a large account stays far inside them."""
+
+    connect_seconds: float = 5.0
+    # One socket read: a server that accepts and never answers fails after this.
+    read_seconds: float = 20.0
+    # Everything one request may take: attempts, backoff, Retry-After waits and body reads.
+    # A body read is checked between reads, so it can overrun by at most one read timeout.
+    request_deadline_seconds: float = 60.0
+    # Everything one client (= one sync of one entity) may take.
+    sync_deadline_seconds: float = 3 * 3600.0
+    # Retries one client may spend over its whole sync: a flaky vendor is retried, a dead one
+    # does not get six attempts on every page.
+    retry_budget: int = 30
+
+    @classmethod
+    def from_env(cls) -> TimeLimits:
+        defaults = cls()
+
+        def number(name: str, default: float) -> float:
+            raw = os.environ.get(name, "").strip()
+            if not raw:
+                return default
+            try:
+                value = float(raw)
+            except ValueError:
+                raise SourceConfigError(f"{name} must be a number of seconds") from None
+            if value <= 0:
+                raise SourceConfigError(f"{name} must be positive")
+            return value
+
+        return cls(
+            connect_seconds=number(CONNECT_TIMEOUT_ENV, defaults.connect_seconds),
+            read_seconds=number(READ_TIMEOUT_ENV, defaults.read_seconds),
+            request_deadline_seconds=number(
+                REQUEST_DEADLINE_ENV, defaults.request_deadline_seconds
+            ),
+            sync_deadline_seconds=number(SYNC_DEADLINE_ENV, defaults.sync_deadline_seconds),
+            retry_budget=int(number(RETRY_BUDGET_ENV, defaults.retry_budget)),
+        )
+
+
+class _DeadlinePassed(Exception):
+    """Internal: the request or sync deadline passed while reading or before a retry."""
 
 
 @dataclass(frozen=True)
@@ -74,15 +136,21 @@ class ApiClient:
     # Not in the repr: both may hold the secret, and a repr ends up in logs and tracebacks.
     auth: Any = field(default=None, repr=False)
     headers: Mapping[str, str] = field(default_factory=dict, repr=False)
-    timeout: tuple[float, float] = (5.0, 60.0)
+    limits: TimeLimits = field(default_factory=TimeLimits.from_env)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     sleep: Callable[[float], None] = time.sleep
     stats: ClientStats = field(default_factory=ClientStats)
     # Proactively pause when the vendor says the window is exhausted (Greenhouse: 10 s windows).
     rate_limit_window_seconds: float | None = None
+    # The env var that sets base_url, named when the vendor answers with something that is not
+    # its API (default `<SOURCE>_BASE_URL`).
+    base_url_env: str | None = None
+    clock: Callable[[], float] = time.monotonic
 
     def __post_init__(self) -> None:
         self.base_url = self.base_url.rstrip("/")
+        self.base_url_env = self.base_url_env or f"{self.source.upper()}_BASE_URL"
+        self._sync_deadline = self.clock() + self.limits.sync_deadline_seconds
         require_https_unless_loopback(self.source, self.base_url)
         self.session = requests.Session()
         self.session.auth = self.auth
@@ -117,66 +185,101 @@ class ApiClient:
         json_body: Mapping[str, Any] | None = None,
         ok_statuses: frozenset[int] = frozenset({200}),
     ) -> tuple[Any, requests.Response]:
-        """Send one request; return (decoded JSON, response). Retries what is worth retrying."""
+        """Send one request; return (decoded JSON, response). Retries what is worth retrying,
+        within the request deadline, the sync deadline and the client's retry budget."""
         url = self.url(path_or_url)
         endpoint = urlsplit(url).path  # for messages: never the query (may hold emails)
+        deadline = min(self.clock() + self.limits.request_deadline_seconds, self._sync_deadline)
+        timeout = (self.limits.connect_seconds, self.limits.read_seconds)
         last_problem = "no attempt made"
-        for attempt in range(1, self.retry.max_attempts + 1):
-            self.stats.requests += 1
-            try:
-                response = self.session.request(
-                    method, url, params=params, json=json_body, timeout=self.timeout, stream=True
-                )
-                if response.status_code in ok_statuses:
-                    # Read the body in large reads: requests reads 10 KB at a time, and in a
-                    # sync's fetch thread every read hands the GIL back and forth with the
-                    # landing thread (~100 waits per 1 MB page).
-                    # The body is consumed here: callers get the decoded payload and use the
-                    # response only for its status and headers (Link, rate limits).
-                    body = b"".join(response.iter_content(_BODY_READ_BYTES))
-                    # orjson: decoding is the hottest step of a sync; raises on a truncated body
-                    payload = orjson.loads(body)
-                    self._respect_rate_limit_headers(response)
-                    return payload, response
-                # Read the (small) error body now: it frees the keep-alive connection for the
-                # retry, and a broken body is retried like any other network error.
-                response.content  # noqa: B018
-            except (
-                requests.ConnectionError,
-                requests.Timeout,
-                requests.exceptions.ChunkedEncodingError,
-                json.JSONDecodeError,
-                orjson.JSONDecodeError,
-                requests.exceptions.JSONDecodeError,
-            ) as exc:
-                last_problem = f"{type(exc).__name__} (network error or truncated body)"
-                self._backoff(attempt, endpoint, last_problem)
-                continue
+        attempt = 0
+        try:
+            for attempt in range(1, self.retry.max_attempts + 1):
+                self._check_deadline(deadline)
+                self.stats.requests += 1
+                try:
+                    response = self.session.request(
+                        method, url, params=params, json=json_body, timeout=timeout, stream=True
+                    )
+                    if response.status_code in ok_statuses:
+                        body = self._read_body(response, deadline)
+                        if _looks_like_html(response, body):
+                            # A login page, a proxy's error page, the vendor's web site: not
+                            # an outage, a wrong URL. Retrying would only hide it.
+                            raise SourceConfigError(
+                                f"{self.source}: {method} {endpoint} answered with an HTML "
+                                f"page, not JSON: check {self.base_url_env} (it should be the "
+                                "API's base URL)."
+                            )
+                        # orjson: decoding is the hottest step of a sync; raises on a
+                        # truncated body
+                        payload = orjson.loads(body)
+                        self._respect_rate_limit_headers(response)
+                        return payload, response
+                    # Read the (small) error body now: it frees the keep-alive connection for
+                    # the retry, and a broken body is retried like any other network error.
+                    self._read_body(response, deadline)
+                except (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError) as exc:
+                    kind = "connect" if isinstance(exc, requests.ConnectTimeout) else "read"
+                    limit = (
+                        self.limits.connect_seconds
+                        if kind == "connect"
+                        else self.limits.read_seconds
+                    )
+                    last_problem = f"no answer within the {kind} timeout of {limit:g}s"
+                    self._backoff(attempt, endpoint, last_problem, deadline)
+                    continue
+                except (
+                    requests.ConnectionError,
+                    requests.exceptions.ChunkedEncodingError,
+                    urllib3.exceptions.HTTPError,
+                ) as exc:
+                    last_problem = f"{type(exc).__name__} (connection failed or was cut)"
+                    self._backoff(attempt, endpoint, last_problem, deadline)
+                    continue
+                except (
+                    json.JSONDecodeError,
+                    orjson.JSONDecodeError,
+                    requests.exceptions.JSONDecodeError,
+                ):
+                    last_problem = "the body was not complete JSON (truncated or cut off)"
+                    self._backoff(attempt, endpoint, last_problem, deadline)
+                    continue
 
-            status = response.status_code
-            if status in (401, 403):
-                raise SourceAuthError(
-                    f"{self.source}: {method} {endpoint} was refused with HTTP {status}. "
-                    f"Check the credentials in env var {self.credentials_env} "
-                    "(and their permissions)."
+                status = response.status_code
+                if status in (401, 403):
+                    raise SourceAuthError(
+                        f"{self.source}: {method} {endpoint} was refused with HTTP {status}. "
+                        f"Check the credentials in env var {self.credentials_env} "
+                        "(and their permissions)."
+                    )
+                if status == 429:
+                    self.stats.rate_limited += 1
+                    wait = self._retry_after(response)
+                    last_problem = f"HTTP 429 rate limited (Retry-After {wait:g}s)"
+                    if attempt < self.retry.max_attempts:
+                        self._spend_retry(last_problem)
+                        # A wait the vendor asks for is not vendor slowness: it extends this
+                        # request's deadline (it is bounded by max_retry_after_seconds and
+                        # still counts against the sync deadline).
+                        self._wait(wait)
+                        deadline += wait
+                    continue
+                if status >= 500:
+                    last_problem = f"HTTP {status} server error"
+                    self._backoff(attempt, endpoint, last_problem, deadline)
+                    continue
+                # Other 4xx: our request is wrong; retrying will not help.
+                raise SourceError(
+                    f"{self.source}: {method} {endpoint} failed with HTTP {status}: "
+                    f"{_short_error(response, self.base_url_env)}"
                 )
-            if status == 429:
-                self.stats.rate_limited += 1
-                wait = self._retry_after(response)
-                last_problem = f"HTTP 429 rate limited (Retry-After {wait:g}s)"
-                if attempt < self.retry.max_attempts:
-                    self._wait(wait)
-                    self.stats.retries += 1
-                continue
-            if status >= 500:
-                last_problem = f"HTTP {status} server error"
-                self._backoff(attempt, endpoint, last_problem)
-                continue
-            # Other 4xx: our request is wrong; retrying will not help.
+        except _DeadlinePassed as passed:
             raise SourceError(
-                f"{self.source}: {method} {endpoint} failed with HTTP {status}: "
-                f"{_short_error(response)}"
-            )
+                f"{self.source}: {method} {endpoint} gave up after {attempt} attempt(s): "
+                f"{passed} (last problem: {last_problem}). The vendor may be down or slow; "
+                "re-run later — nothing past the last landed page was recorded as synced."
+            ) from None
         raise SourceError(
             f"{self.source}: {method} {endpoint} still failing after "
             f"{self.retry.max_attempts} attempts ({last_problem}). The vendor may be down; "
@@ -185,9 +288,59 @@ class ApiClient:
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _backoff(self, attempt: int, endpoint: str, problem: str) -> None:
+    def _check_deadline(self, deadline: float) -> None:
+        now = self.clock()
+        if now >= self._sync_deadline:
+            raise _DeadlinePassed(
+                f"the sync deadline of {self.limits.sync_deadline_seconds:g}s passed "
+                f"({SYNC_DEADLINE_ENV})"
+            )
+        if now >= deadline:
+            raise _DeadlinePassed(
+                f"the request deadline of {self.limits.request_deadline_seconds:g}s passed "
+                f"({REQUEST_DEADLINE_ENV})"
+            )
+
+    def _read_body(self, response: requests.Response, deadline: float) -> bytes:
+        """The whole body, checking the deadline between socket reads: the read timeout
+        applies to one read, so a server sending a byte every few seconds would otherwise
+        never time out.
+
+        `read1` returns what one socket read delivered (up to 1 MB): large reads, so in a
+        sync's fetch thread the GIL is not handed back and forth with the landing thread on
+        every 10 KB (requests' default chunk), and a slow body is noticed between reads.
+        """
+        if getattr(response, "_content_consumed", False) and isinstance(response._content, bytes):
+            return response._content  # a response hook (session.hooks) already read it
+        raw = response.raw
+        chunks: list[bytes] = []
+        try:
+            while True:
+                chunk = raw.read1(_BODY_READ_BYTES, decode_content=True)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                if self.clock() >= deadline:
+                    raw.close()  # the rest of the body is abandoned with the connection
+                    self._check_deadline(deadline)
+        finally:
+            response._content_consumed = True  # type: ignore[attr-defined]
+        body = b"".join(chunks)
+        response._content = body  # type: ignore[attr-defined]
+        return body
+
+    def _spend_retry(self, problem: str) -> None:
+        if self.stats.retries >= self.limits.retry_budget:
+            raise _DeadlinePassed(
+                f"this sync spent its budget of {self.limits.retry_budget} retries "
+                f"({RETRY_BUDGET_ENV})"
+            )
+        self.stats.retries += 1
+
+    def _backoff(self, attempt: int, endpoint: str, problem: str, deadline: float) -> None:
         if attempt >= self.retry.max_attempts:
             return
+        self._spend_retry(problem)
         delay = min(
             self.retry.backoff_max_seconds, self.retry.backoff_base_seconds * 2 ** (attempt - 1)
         )
@@ -195,8 +348,7 @@ class ApiClient:
         log.warning(
             "%s: %s on %s; retry %d in %.1fs", self.source, problem, endpoint, attempt, delay
         )
-        self.stats.retries += 1
-        self._wait(delay)
+        self._wait(delay, deadline)
 
     def _retry_after(self, response: requests.Response) -> float:
         raw = response.headers.get("Retry-After", "")
@@ -220,7 +372,11 @@ class ApiClient:
             except ValueError:
                 pass
 
-    def _wait(self, seconds: float) -> None:
+    def _wait(self, seconds: float, deadline: float | None = None) -> None:
+        limit = self._sync_deadline if deadline is None else min(deadline, self._sync_deadline)
+        if self.clock() + seconds >= limit:
+            # Waiting would end past the deadline: give up now rather than sleep for nothing.
+            self._check_deadline(self.clock())
         self.stats.waited_seconds += seconds
         self.sleep(seconds)
 
@@ -238,8 +394,15 @@ def require_https_unless_loopback(source: str, base_url: str) -> None:
     )
 
 
-def _short_error(response: requests.Response) -> str:
+def _looks_like_html(response: requests.Response, body: bytes) -> bool:
+    content_type = response.headers.get("Content-Type", "").lower()
+    return "html" in content_type or body.lstrip()[:1] == b"<"
+
+
+def _short_error(response: requests.Response, base_url_env: str | None = None) -> str:
     """The vendor's error type/message, truncated; vendors do not echo personal data here."""
+    if _looks_like_html(response, response.content or b""):
+        return f"an HTML page, not the API: check {base_url_env or 'the base URL'}"
     try:
         body = response.json()
     except ValueError:

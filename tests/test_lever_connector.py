@@ -8,6 +8,7 @@ the dbt staging models over what the connector landed.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import socket
@@ -319,8 +320,8 @@ def test_timeouts_are_retried_then_fail_clearly_without_a_cursor(black_hole, con
     client = lever.make_client(
         api_key="k", base_url=black_hole, retry=FAST_RETRY, sleep=sleeps.append
     )
-    client.timeout = (1.0, 0.2)
-    with pytest.raises(SourceError, match="still failing after 4 attempts.*Timeout"):
+    client.limits = dataclasses.replace(client.limits, connect_seconds=1.0, read_seconds=0.2)
+    with pytest.raises(SourceError, match="still failing after 4 attempts.*read timeout of 0.2s"):
         lever.sync_entity(con, client, "opportunities")
     assert len(sleeps) == 3  # backoff between the 4 attempts
     assert load_cursor(con, "lever", "opportunities") is None
