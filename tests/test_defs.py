@@ -79,6 +79,14 @@ PYTHON_CHECKS = {
         for key, g in PYTHON_ASSETS.items()
         if g == "ingest"
     ),
+    # Nightly vendor feeds: a failed sync is reported by this check, not by a failed step.
+    *(
+        (key, "last_sync_succeeded")
+        for key, g in PYTHON_ASSETS.items()
+        if g == "ingest"
+        and key.split("/")[1].startswith(("greenhouse_", "lever_", "ashby_", "eventbrite_"))
+        and key != "raw/greenhouse_webhook_events"
+    ),
 }
 
 

@@ -7,7 +7,8 @@ slowly emptying CRM. WARN severity: landing the valid rest is still the right th
 
 import dagster as dg
 
-from orchestration.defs.ingest.assets import INGEST_ASSETS
+from orchestration.defs.ingest.assets import INGEST_ASSETS, VENDOR_FEED_ASSETS
+from orchestration.defs.ingest.common import SYNC_FAILED
 from orchestration.resources import DuckDBWarehouse
 from orchestration.settings import DUCKDB_WRITE_POOL
 
@@ -66,3 +67,38 @@ def build_quarantine_check(asset_key: dg.AssetKey) -> dg.AssetChecksDefinition:
 
 
 INGEST_CHECKS = [build_quarantine_check(key) for asset in INGEST_ASSETS for key in asset.keys]
+
+
+def build_sync_check(asset_key: dg.AssetKey) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=asset_key,
+        name="last_sync_succeeded",
+        description="The latest sync of this source reached the vendor and landed what it "
+        "returned. When it failed, the other sources and every model were still rebuilt; this "
+        "check fails (and with it the run) naming the fix and the last successful sync.",
+    )
+    def _check(context: dg.AssetCheckExecutionContext):
+        event = context.instance.get_latest_materialization_event(asset_key)
+        metadata = (
+            event.asset_materialization.metadata if event and event.asset_materialization else {}
+        )
+        failed = metadata.get(SYNC_FAILED)
+        if failed is None or not failed.value:
+            yield dg.AssetCheckResult(passed=True)
+            return
+        details = {
+            name: metadata[name]
+            for name in ("source", "error", "fix", "last_successful_sync")
+            if name in metadata
+        }
+        yield dg.AssetCheckResult(
+            passed=False, severity=dg.AssetCheckSeverity.ERROR, metadata=details
+        )
+        # After the result: the check shows red with its facts, and the run ends failed for
+        # this source (nothing downstream depends on a check, so nothing is skipped).
+        raise dg.Failure(description=metadata["failure"].value, metadata=details)
+
+    return _check
+
+
+SYNC_CHECKS = [build_sync_check(key) for asset in VENDOR_FEED_ASSETS for key in asset.keys]

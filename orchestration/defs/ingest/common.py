@@ -114,6 +114,64 @@ def explain_source_failures(source: str) -> Callable[[Callable[..., Any]], Calla
     return decorate
 
 
+SYNC_FAILED = "sync_failed"
+
+
+def last_successful_sync(warehouse: DuckDBWarehouse, source: str, entity: str) -> str:
+    """When `source`/`entity` last synced without error (per-event cursors included)."""
+    with warehouse.connect() as con:
+        ensure_raw_schema(con)
+        ensure_landing_table(con, source, entity)
+        row = con.execute(
+            "select max(finished_at) from raw.batches where source = ? and status = 'succeeded' "
+            "and (entity = ? or entity like ? || ':%')",
+            [source, entity, entity],
+        ).fetchone()
+    return row[0].isoformat(timespec="seconds") if row and row[0] else "never"
+
+
+def report_source_failures(
+    source: str, entity: str
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorate a nightly feed asset: a connector error does not fail the step, so the steps
+    downstream (dbt, identity, every mart) still run on what the other sources — and this one,
+    up to its last landed page — hold. Dagster skips everything downstream of a failed step,
+    which turned one vendor outage into a night without any rebuilt mart.
+
+    Instead the step lands nothing more, keeps its landing table, and reports the failure as
+    materialization metadata (`sync_failed`, the message, the fix, the last successful sync);
+    the asset check `last_sync_succeeded` then fails, which marks the source red in the UI and
+    fails the run — for that source only."""
+
+    def decorate(body: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(body)  # Dagster reads the body's parameters through __wrapped__
+        def run(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return body(*args, **kwargs)
+            except SourceError as exc:
+                context = kwargs.get("context", args[0] if args else None)
+                fix = failure_fix(source, exc)
+                message = f"{exc} Fix: {fix}"
+                context.log.error(message)
+                warehouse = kwargs.get("warehouse") or context.resources.warehouse
+                return dg.MaterializeResult(
+                    metadata={
+                        SYNC_FAILED: True,
+                        "source": dg.MetadataValue.text(source),
+                        "error": dg.MetadataValue.text(type(exc).__name__),
+                        "failure": dg.MetadataValue.text(message),
+                        "fix": dg.MetadataValue.text(fix),
+                        "last_successful_sync": dg.MetadataValue.text(
+                            last_successful_sync(warehouse, source, entity)
+                        ),
+                    }
+                )
+
+        return run
+
+    return decorate
+
+
 class PdlEnrichmentConfig(dg.Config):
     """Run-time options of a PDL enrichment run, editable in the Launchpad."""
 
