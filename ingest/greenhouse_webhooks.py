@@ -16,7 +16,6 @@ so the file name is derived from it and a replay is acknowledged without a secon
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import json
@@ -26,7 +25,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -60,8 +58,11 @@ def signature_is_valid(body: bytes, header: str | None, secret: bytes) -> bool:
     scheme, _, digest = header.strip().partition(" ")
     if scheme.lower() != "sha256" or not digest:
         return False
+    digest = digest.strip().lower()
+    if not digest.isascii():  # a header is attacker-controlled text: no 500 on odd bytes
+        return False
     expected = hmac.new(secret, body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected.encode("ascii"), digest.strip().lower().encode("ascii"))
+    return hmac.compare_digest(expected.encode("ascii"), digest.encode("ascii"))
 
 
 def event_file_name(event_id: str) -> str:
@@ -150,80 +151,188 @@ def job_from_event(body: dict[str, Any]) -> dict[str, Any] | None:
     return job
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: WebhookServer
-    protocol_version = "HTTP/1.1"
+# -- the receiver: uvicorn + Starlette ---------------------------------------------------------
+#
+# Why not the stdlib `http.server`: one thread per connection, no socket timeout and a listen
+# backlog of 5 meant a slow client was never closed, idle connections each cost a thread and a
+# burst of deliveries got connection resets, which a sender may not retry. Here one event loop
+# serves every connection, and each way a client can hold the server is bounded:
+# - headers: a connection must complete its request headers within `header_timeout` (uvicorn
+#   itself only times out idle keep-alive connections, not a request dripped byte by byte);
+# - body: the body must arrive within `body_timeout` (408), and a declared or streamed body
+#   over `max_body_bytes` is refused before it is buffered (413);
+# - connections: above `max_connections` a new connection is answered at once with
+#   `503 Service Unavailable` and `Retry-After`, so Greenhouse retries the delivery later —
+#   never a reset, which it could count as a failed delivery of a different kind;
+# - anything malformed is a 4xx (a header that is not ASCII, JSON nested too deep), never 500.
 
-    def log_message(self, format: str, *args: Any) -> None:
-        # The default logs the client address and path to stderr; deliveries carry candidate
-        # data, so we log nothing per request (counts are on the server object).
-        return
+DEFAULT_HEADER_TIMEOUT_SECONDS = 10.0
+DEFAULT_BODY_TIMEOUT_SECONDS = 30.0
+DEFAULT_MAX_CONNECTIONS = 256
+DEFAULT_BACKLOG = 2048
+RETRY_AFTER_SECONDS = 5
+_OVERLOADED_BODY = b'{"status": 503, "message": "overloaded, retry later"}'
+_OVERLOADED = (
+    b"HTTP/1.1 503 Service Unavailable\r\n"
+    + f"Retry-After: {RETRY_AFTER_SECONDS}\r\n".encode()
+    + b"Content-Type: application/json\r\n"
+    + f"Content-Length: {len(_OVERLOADED_BODY)}\r\n".encode()
+    + b"Connection: close\r\n\r\n"
+    + _OVERLOADED_BODY
+)
 
-    def _reply(self, status: HTTPStatus, message: str) -> None:
-        body = json.dumps({"status": status.value, "message": message}).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        if status >= 400:
-            self.send_header("Connection", "close")
-            self.close_connection = True
-        self.end_headers()
-        self.wfile.write(body)
-        self.server.count(status)
 
-    def do_POST(self) -> None:
+class _BodyTooLarge(Exception):
+    pass
+
+
+def _reply(server: WebhookServer, status: HTTPStatus, message: str) -> Any:
+    from starlette.responses import JSONResponse
+
+    server.count(status)
+    headers = {"Connection": "close"} if status >= 400 else {}
+    if status == HTTPStatus.SERVICE_UNAVAILABLE:
+        headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return JSONResponse({"status": status.value, "message": message}, status, headers)
+
+
+async def _read_body(request: Any, limit: int) -> bytes:
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _BodyTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def build_app(server: WebhookServer) -> Any:
+    """The Starlette app: verify, dedupe, spool (the same rules as before, over ASGI)."""
+    import asyncio
+
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+
+    async def receive(request: Any) -> Any:
+        raw_length = request.headers.get("content-length")
+        if raw_length is not None:
+            if not raw_length.isdigit():
+                return _reply(server, HTTPStatus.BAD_REQUEST, "bad Content-Length header")
+            if int(raw_length) > server.max_body_bytes:
+                # Refused before a byte of the body is read.
+                return _reply(server, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body too large")
         try:
-            self._handle()
-        except Exception:  # never let one delivery take the receiver down
-            with contextlib.suppress(OSError):
-                self._reply(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error")
+            body = await asyncio.wait_for(
+                _read_body(request, server.max_body_bytes), server.body_timeout
+            )
+        except _BodyTooLarge:
+            return _reply(server, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body too large")
+        except TimeoutError:
+            return _reply(server, HTTPStatus.REQUEST_TIMEOUT, "body not received in time")
+        status, message = handle_delivery(
+            server.spool,
+            server.secret,
+            body,
+            request.headers.get(SIGNATURE_HEADER),
+            request.headers.get(EVENT_ID_HEADER),
+        )
+        return _reply(server, status, message)
 
-    def _handle(self) -> None:
-        raw_length = self.headers.get("Content-Length")
-        try:
-            length = int(raw_length) if raw_length is not None else -1
-        except ValueError:
-            length = -1
-        if length < 0:
-            self._reply(HTTPStatus.LENGTH_REQUIRED, "Content-Length header required")
-            return
-        if length > self.server.max_body_bytes:
-            # Do not read it: answer and close the connection.
-            self._reply(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body too large")
-            return
-        body = self.rfile.read(length)
-        if not signature_is_valid(body, self.headers.get(SIGNATURE_HEADER), self.server.secret):
-            self._reply(HTTPStatus.UNAUTHORIZED, "bad or missing Signature header")
-            return
-        event_id = (self.headers.get(EVENT_ID_HEADER) or "").strip()
-        if not event_id:
-            self._reply(HTTPStatus.BAD_REQUEST, f"missing {EVENT_ID_HEADER} header")
-            return
-        try:
-            parsed = json.loads(body)
-        except (UnicodeDecodeError, ValueError):
-            self._reply(HTTPStatus.BAD_REQUEST, "body is not valid JSON")
-            return
-        if not isinstance(parsed, dict) or not isinstance(parsed.get("action"), str):
-            self._reply(HTTPStatus.BAD_REQUEST, "body must be an object with an 'action'")
-            return
-        action = parsed["action"]
-        if action not in JOB_ACTIONS:
-            self._reply(HTTPStatus.ACCEPTED, f"action {action!r} ignored")
-            return
-        if job_from_event(parsed) is None:
-            self._reply(HTTPStatus.BAD_REQUEST, "job event without payload.job.id")
-            return
-        if self.server.spool.write(event_id, action, parsed):
-            self._reply(HTTPStatus.OK, "spooled")
-        else:
-            self._reply(HTTPStatus.OK, "duplicate delivery ignored")
+    return Starlette(routes=[Route("/{path:path}", receive, methods=["POST"])])
 
 
-class WebhookServer(ThreadingHTTPServer):
-    """The receiver: `WebhookServer(("127.0.0.1", 0), spool, secret).serve_forever()`."""
+def handle_delivery(
+    spool: WebhookSpool,
+    secret: bytes,
+    body: bytes,
+    signature: str | None,
+    event_id: str | None,
+) -> tuple[HTTPStatus, str]:
+    """What one delivery gets: verify the signature over the raw bytes BEFORE parsing, then
+    dedupe on the event id and spool job events. Every outcome is a status, never an error."""
+    if not signature_is_valid(body, signature, secret):
+        return HTTPStatus.UNAUTHORIZED, "bad or missing Signature header"
+    event_id = (event_id or "").strip()
+    if not event_id:
+        return HTTPStatus.BAD_REQUEST, f"missing {EVENT_ID_HEADER} header"
+    try:
+        parsed = json.loads(body)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return HTTPStatus.BAD_REQUEST, "body is not valid JSON"
+    if not isinstance(parsed, dict) or not isinstance(parsed.get("action"), str):
+        return HTTPStatus.BAD_REQUEST, "body must be an object with an 'action'"
+    action = parsed["action"]
+    if action not in JOB_ACTIONS:
+        return HTTPStatus.ACCEPTED, "action ignored"
+    if job_from_event(parsed) is None:
+        return HTTPStatus.BAD_REQUEST, "job event without payload.job.id"
+    # The shape of the job itself is checked by the landing contract, which quarantines a bad
+    # delivery with the reason: answering 400 here would only make Greenhouse retry it.
+    if spool.write(event_id, action, parsed):
+        return HTTPStatus.OK, "spooled"
+    return HTTPStatus.OK, "duplicate delivery ignored"
 
-    daemon_threads = True
+
+def _protocol_class(server: WebhookServer) -> type:
+    """uvicorn's h11 protocol with a header deadline per request and a connection bound."""
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class WebhookProtocol(H11Protocol):
+        _rejected = False
+        _header_timer: Any = None
+
+        def connection_made(self, transport: Any) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            if len(self.connections) > server.max_connections:
+                # Answer before reading: the sender learns to come back, nothing is reset.
+                self._rejected = True
+                server.count(HTTPStatus.SERVICE_UNAVAILABLE)
+                transport.write(_OVERLOADED)
+                self._linger_then_close()
+                return
+            self._start_header_deadline()
+
+        def data_received(self, data: bytes) -> None:
+            if self._rejected:
+                return  # discarded: closing with unread data would reset the connection
+            super().data_received(data)
+
+        def eof_received(self) -> None:
+            if self._rejected:
+                self.transport.close()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self._start_header_deadline()  # the next request on this connection
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+            super().connection_lost(exc)
+
+        def _linger_then_close(self) -> None:
+            self.loop.call_later(server.header_timeout, self.transport.close)
+
+        def _start_header_deadline(self) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+            cycle = self.cycle
+            self._header_timer = self.loop.call_later(
+                server.header_timeout, self._header_deadline_passed, cycle
+            )
+
+        def _header_deadline_passed(self, cycle_at_start: Any) -> None:
+            # No new request began since the deadline started: a slow or idle client.
+            if self.cycle is cycle_at_start and not self.transport.is_closing():
+                server.count(HTTPStatus.REQUEST_TIMEOUT)
+                self.transport.close()
+
+    return WebhookProtocol
+
+
+class WebhookServer:
+    """The receiver: `WebhookServer(("127.0.0.1", 0), spool, secret).serve_forever()`;
+    `shutdown()` from another thread stops it."""
 
     def __init__(
         self,
@@ -231,16 +340,62 @@ class WebhookServer(ThreadingHTTPServer):
         spool: WebhookSpool,
         secret: bytes,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        *,
+        header_timeout: float = DEFAULT_HEADER_TIMEOUT_SECONDS,
+        body_timeout: float = DEFAULT_BODY_TIMEOUT_SECONDS,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        backlog: int = DEFAULT_BACKLOG,
     ) -> None:
+        import socket
+
+        import uvicorn
+
         if not secret:
             raise WebhookConfigError(f"{SECRET_ENV} is empty")
-        super().__init__(address, _Handler)
         self.spool = spool
         self.secret = secret
         self.max_body_bytes = max_body_bytes
+        self.header_timeout = header_timeout
+        self.body_timeout = body_timeout
+        self.max_connections = max_connections
         self.status_counts: dict[int, int] = {}
         self._lock = threading.Lock()
         spool.ensure()
+        family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        self.socket = socket.socket(family, socket.SOCK_STREAM)
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.socket.bind(address)
+        self.socket.listen(backlog)
+        self.server_address = self.socket.getsockname()
+        config = uvicorn.Config(
+            build_app(self),
+            http=_protocol_class(self),
+            lifespan="off",
+            # Deliveries carry candidate data: no access log (counts are on this object).
+            access_log=False,
+            log_level="warning",
+            timeout_keep_alive=int(max(1, header_timeout)),
+            backlog=backlog,
+            # Header block limit of h11 (bytes): far above what Greenhouse sends.
+            h11_max_incomplete_event_size=16 * 1024,
+        )
+        self._uvicorn = uvicorn.Server(config)
+        self._stopped = threading.Event()
+
+    def serve_forever(self) -> None:
+        import asyncio
+
+        try:
+            asyncio.run(self._uvicorn.serve(sockets=[self.socket]))
+        finally:
+            self._stopped.set()
+
+    def shutdown(self) -> None:
+        self._uvicorn.should_exit = True
+        self._stopped.wait(30)
+
+    def server_close(self) -> None:
+        self.socket.close()
 
     def count(self, status: int) -> None:
         with self._lock:
