@@ -168,7 +168,7 @@ def job_from_event(body: dict[str, Any]) -> dict[str, Any] | None:
 
 DEFAULT_HEADER_TIMEOUT_SECONDS = 10.0
 DEFAULT_BODY_TIMEOUT_SECONDS = 30.0
-DEFAULT_MAX_CONNECTIONS = 256
+DEFAULT_MAX_CONNECTIONS = 512
 DEFAULT_BACKLOG = 2048
 RETRY_AFTER_SECONDS = 5
 _OVERLOADED_BODY = b'{"status": 503, "message": "overloaded, retry later"}'
