@@ -14,6 +14,10 @@ Files
 - Decoding: UTF-8 (with or without BOM); when that fails, Windows-1252 (what Excel writes on
   German/French Windows). Both strict — a byte neither can decode rejects the file instead of
   silently turning characters into "?". UTF-16 with BOM ("Unicode text" exports) also works.
+  A file whose lines mix both (UTF-8 lines with accents AND lines that are not UTF-8: rows
+  pasted together from two exports) is decoded line by line (`MIXED_ENCODING`): decoding it
+  all as Windows-1252 would turn every UTF-8 "José" into "JosÃ©" without a warning. The lines
+  that needed Windows-1252 are counted in the file's outcome and the run metadata.
 - Delimiter: comma, semicolon or tab, sniffed from the header line (outside quotes).
 - Header mapping: case, spaces, punctuation and accents are ignored ("E-mail Address",
   "email_address", "EMAIL ADDRESS" are one key); a feed's alias table maps keys to canonical
@@ -181,6 +185,7 @@ class FileOutcome:
     unchanged: int = 0  # valid rows already landed earlier (same id and content)
     quarantined: int = 0
     blank: int = 0
+    windows_1252_lines: int = 0  # lines of a mixed-encoding file read as Windows-1252
 
 
 @dataclass
@@ -268,6 +273,36 @@ def map_header(spec: CsvFeedSpec, header: Sequence[str], file_name: str) -> Head
 # --- decoding and parsing --------------------------------------------------------------------
 
 
+MIXED_ENCODING = "utf-8+cp1252"
+_CP1252_FALLBACK = "talent_crm_cp1252_fallback"
+
+
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: bytes that are not UTF-8 are read as Windows-1252 (strictly: a
+    byte undefined there still fails). Only used for files `scan_file` found to mix both."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return error.object[error.start : error.end].decode("cp1252"), error.end
+
+
+codecs.register_error(_CP1252_FALLBACK, _cp1252_fallback)
+
+
+def _line_kinds(lines: Iterable[bytes]) -> tuple[int, int]:
+    """(lines that are UTF-8 with non-ASCII text, lines that are not UTF-8)."""
+    utf8_non_ascii = not_utf8 = 0
+    for line in lines:
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            not_utf8 += 1
+        else:
+            utf8_non_ascii += 1
+    return utf8_non_ascii, not_utf8
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """(text, encoding). Strict: raises FileRejected rather than replace any character."""
     try:
@@ -284,6 +319,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     try:
+        utf8_lines, other_lines = _line_kinds(data.split(b"\n"))
+        if utf8_lines and other_lines:
+            return data.decode("utf-8", errors=_CP1252_FALLBACK), MIXED_ENCODING
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as error:
         raise FileRejected(
@@ -332,6 +370,8 @@ class ScannedFile:
     # (size, mtime) when the scan began: the rows are read in later passes, so a file still
     # being written meanwhile is caught by comparing (`changed_since_scan`).
     stat_key: tuple[int, int] | None = None
+    # MIXED_ENCODING only: how many lines needed the Windows-1252 fallback.
+    fallback_lines: int = 0
 
 
 def _stat_key(path: Path) -> tuple[int, int]:
@@ -386,6 +426,13 @@ def scan_file(path: Path) -> ScannedFile:
         return ScannedFile(sha, size, bom, problem, stat_key)
     if utf8_ok:
         return ScannedFile(sha, size, "utf-8", stat_key=stat_key)
+    with path.open("rb") as handle:
+        utf8_lines, other_lines = _line_kinds(handle)
+    if utf8_lines and other_lines:
+        problem = _undecodable(path, MIXED_ENCODING)
+        if problem is not None:
+            problem = f"lines in UTF-8 and lines in neither UTF-8 nor Windows-1252: {problem}"
+        return ScannedFile(sha, size, MIXED_ENCODING, problem, stat_key, fallback_lines=other_lines)
     problem = _undecodable(path, "cp1252")
     if problem is not None:
         problem = f"neither UTF-8 nor Windows-1252: {problem}"
@@ -394,7 +441,10 @@ def scan_file(path: Path) -> ScannedFile:
 
 def _undecodable(path: Path, encoding: str) -> str | None:
     """None when all of `path` decodes as `encoding`, else the decoder's complaint."""
-    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    if encoding == MIXED_ENCODING:
+        decoder = codecs.getincrementaldecoder("utf-8")(_CP1252_FALLBACK)
+    else:
+        decoder = codecs.getincrementaldecoder(encoding)("strict")
     offset = 0
     try:
         with path.open("rb") as handle:
@@ -412,6 +462,10 @@ def _undecodable(path: Path, encoding: str) -> str | None:
 def open_text(path: Path, encoding: str) -> io.TextIOWrapper:
     """The file as text for csv.reader (`newline=""`: quoted newlines stay in their cell).
     The utf-8-sig / utf-16 codecs drop the byte-order mark."""
+    if encoding == MIXED_ENCODING:
+        return io.TextIOWrapper(
+            path.open("rb"), encoding="utf-8", errors=_CP1252_FALLBACK, newline=""
+        )
     return io.TextIOWrapper(path.open("rb"), encoding=encoding, errors="strict", newline="")
 
 
@@ -839,6 +893,7 @@ def ingest_file(
     if scanned.encoding is None:
         return _finish_without_rows(con, spec, outcome, STATUS_EMPTY, "0 bytes", batch_id, txn)
     outcome.encoding = scanned.encoding
+    outcome.windows_1252_lines = scanned.fallback_lines
     with contextlib.ExitStack() as stack:
         try:
             if scanned.problem is not None:

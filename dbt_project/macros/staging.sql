@@ -17,3 +17,21 @@
     ) as versions
     where version_rank = 1
 {%- endmacro %}
+
+{#- Text as a person should see it: NUL and the other C0/C1 control characters removed (a NUL
+    cuts a name short in many tools, a stray escape code garbles a list), and the
+    bidirectional embedding/override/isolate characters (U+202A-U+202E, U+2066-U+2069), which
+    make a name or company DISPLAY as something other than what it is. Empty after cleaning
+    becomes null. -#}
+{% macro displayable_text(expression) -%}
+    {{ return(adapter.dispatch('displayable_text', 'talent_crm')(expression)) }}
+{%- endmacro %}
+
+{% macro default__displayable_text(expression) -%}
+    nullif(
+        regexp_replace(
+            {{ expression }}, '[\x00-\x1f\x7f-\x9f\x{202a}-\x{202e}\x{2066}-\x{2069}]', '', 'g'
+        ),
+        ''
+    )
+{%- endmacro %}

@@ -447,11 +447,15 @@ def folder_metadata(result: FolderResult) -> dict[str, dg.MetadataValue]:
                     "unchanged": o.unchanged,
                     "quarantined": o.quarantined,
                     "encoding": o.encoding,
+                    "windows_1252_lines": o.windows_1252_lines,
                     "delimiter": o.delimiter,
                 }
                 for o in landed
             }
         )
+    meta["lines_decoded_as_windows_1252"] = dg.MetadataValue.int(
+        sum(o.windows_1252_lines for o in result.outcomes)
+    )
     if result.quarantine_reasons:
         meta["quarantine_reasons"] = dg.MetadataValue.json(result.quarantine_reasons)
     return meta
@@ -501,6 +505,13 @@ def build_drop_folder_asset(spec: CsvFeedSpec) -> dg.AssetsDefinition:
         )
         for outcome in rejected + result.files(csv_drop.STATUS_CHANGED):
             context.log.warning(f"{spec.feed}: {outcome.status} {outcome.reason}")
+        for outcome in result.outcomes:
+            if outcome.windows_1252_lines:
+                context.log.warning(
+                    f"{spec.feed}: {outcome.file_name} mixes encodings; "
+                    f"{outcome.windows_1252_lines} line(s) were read as Windows-1252, the "
+                    "rest as UTF-8"
+                )
         return dg.MaterializeResult(metadata=folder_metadata(result))
 
     return _ingest

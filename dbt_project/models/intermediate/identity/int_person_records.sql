@@ -230,7 +230,16 @@ unioned as (
 )
 
 select
-    *,
+    -- Names and companies as they display: control and bidi-override characters removed
+    -- (every person-bearing feed passes here on its way to identity and crm.contacts).
+    * replace (
+        {{ displayable_text('first_name') }} as first_name,
+        {{ displayable_text('last_name') }} as last_name,
+        {{ displayable_text('full_name') }} as full_name,
+        {{ displayable_text('company') }} as company,
+        {{ displayable_text('title') }} as title,
+        {{ displayable_text('location') }} as location
+    ),
     -- Default region for national phone formats; the engine derives it from `location` when
     -- a source does not say (no source here states a country code explicitly).
     cast(null as varchar) as country_hint
