@@ -44,7 +44,9 @@ class ResolutionSummary:
 
 def load_person_records(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """int_person_records as the engine's typed frame, with country hints from locations."""
-    frame = con.sql(f"select * from {PERSON_RECORDS_TABLE}").pl()
+    # Ordered: the engine numbers records in load order, and a table scan is parallel, so an
+    # unordered read made identical runs produce different (equivalent) edge lists.
+    frame = con.sql(f"select * from {PERSON_RECORDS_TABLE} order by record_key").pl()
     frame = frame.select([pl.col(name).cast(dtype) for name, dtype in PERSON_RECORD_SCHEMA.items()])
     locations = frame["location"].drop_nulls().unique()
     hints = {loc: country_from_location(loc) for loc in locations.to_list()}
