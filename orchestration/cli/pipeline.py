@@ -93,19 +93,45 @@ def run_job(job_name: str, full_resync: bool = False, quiet: bool = False) -> bo
     return result.success
 
 
+def contacts_in_table() -> int | None:
+    """Rows of crm.contacts now (None when the table is not there or the file is busy)."""
+    try:
+        con = database.connect(settings.db_path(), read_only=True, wait_seconds=5)
+    except Exception:  # a report line is not worth failing a finished run
+        return None
+    try:
+        return int(con.execute("select count(*) from crm.contacts").fetchall()[0][0])
+    except Exception:
+        return None
+    finally:
+        con.close()
+
+
 def print_run_report(result: Any) -> None:
     """One line per materialized asset with its counts (metadata holds no personal data)."""
     print(f"run {result.run_id}: {'succeeded' if result.success else 'FAILED'}")
+    erased = sum(
+        int(event.materialization.metadata["redelivered_records_erased"].value)
+        for event in result.get_asset_materialization_events()
+        if event.asset_key.to_user_string() == "gdpr/suppressed_records"
+        and "redelivered_records_erased" in event.materialization.metadata
+    )
     for event in result.get_asset_materialization_events():
         key = event.asset_key.to_user_string()
         meta = event.materialization.metadata
         if key == "identity/record_contacts":
             meta_values = {name: value.value for name, value in meta.items()}
+            # Identity counts what it resolved; the suppression gate runs after it and erases
+            # records re-delivered for an erased person, so the table is the number to print.
+            held = contacts_in_table()
+            contacts = held if held is not None else meta_values.get("contacts", 0)
             print(
                 f"  identity: {meta_values.get('records', 0):,} person records → "
-                f"{meta_values.get('contacts', 0):,} contacts "
-                f"({meta_values.get('new_contacts', 0):,} new, "
-                f"{meta_values.get('merges', 0)} merges)"
+                f"{contacts:,} contacts in crm.contacts "
+                f"({meta_values.get('new_contacts', 0):,} new ids, "
+                f"{meta_values.get('merges', 0)} merges"
+                + (f", {erased} re-delivered records erased" if erased else "")
+                + ")"
             )
             continue
         if not key.startswith("raw/"):
