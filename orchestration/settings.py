@@ -18,6 +18,11 @@ from pathlib import Path
 
 from checks.dbt_seeds import SEEDS_DIR
 from ingest import ashby, eventbrite, greenhouse, lever, pdl
+from ingest.http_client import CONNECT_TIMEOUT_ENV as CONNECT_TIMEOUT_ENV
+from ingest.http_client import READ_TIMEOUT_ENV as READ_TIMEOUT_ENV
+from ingest.http_client import REQUEST_DEADLINE_ENV as REQUEST_DEADLINE_ENV
+from ingest.http_client import RETRY_BUDGET_ENV as RETRY_BUDGET_ENV
+from ingest.http_client import SYNC_DEADLINE_ENV as SYNC_DEADLINE_ENV
 from ingest.landing import LANDING_MEMORY_LIMIT_ENV as LANDING_MEMORY_LIMIT_ENV
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
