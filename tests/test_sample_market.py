@@ -476,3 +476,12 @@ def test_linkedin_urls_come_in_many_forms(market: Path) -> None:
     assert any(u.startswith("https://www.linkedin.com/in/") and u.endswith("/") for u in urls)
     assert any("?" in u for u in urls)
     assert any(u.startswith("LinkedIn.com/in/") for u in urls)
+
+
+def test_lever_headlines_follow_lever_documentation(market: Path) -> None:
+    # Lever documents `headline` as free text listing past companies or schools, sometimes a
+    # title; the generator must not hand identity a parseable "<title> at <company>".
+    headlines = [o["headline"] for o in _jsonl(market / "lever/opportunities.jsonl")]
+    assert not [h for h in headlines if " at " in h]
+    assert any("," in h or "|" in h or ";" in h for h in headlines)
+    assert any(not h for h in headlines)
