@@ -28,14 +28,23 @@ EDGE_SCHEMA = {
     "evidence": pl.String,
     "rank": pl.Int32,
 }
-# rule -> (rank, score): lower rank merges first.
+# rule -> (rank, score): lower rank merges first. Each rule and the situation it handles:
 DETERMINISTIC_RULES = {
+    # The source itself says the records are one person (Greenhouse applications of a
+    # candidate, Lever opportunities of one contact).
     "spk": ("source_person_key", 0, 1.0),
+    # A LinkedIn profile URL is issued to one member: the same slug in two systems (an ATS
+    # record and a sourcing export) is the same person.
     "linkedin": ("linkedin_exact", 1, 1.0),
     # GitHub handles are re-typed by hand and collide between namesakes: weak evidence.
     "github": ("github_exact", 5, 0.97),
+    # A personal (free-mail) address belongs to one person and outlives job changes.
     "email": ("email_exact", 2, 1.0),
+    # A mobile number follows its owner across applications; shared office lines are caught
+    # by the carrier limits and name groups in `screen_identifiers`.
     "phone": ("phone_exact", 3, 0.99),
+    # A work address is issued to one person at a time but re-issued after they leave
+    # (rarely, after a gap): strong, yet vetoed by conflicting personal identifiers.
     "email_corporate": ("work_email_exact", 4, 0.98),
 }
 FUZZY_RANK = 10
