@@ -265,3 +265,61 @@ def test_common_name_needs_more_than_a_rare_name_to_merge() -> None:
     assert c["greenhouse:candidates:js"] != c["events:signups:e.csv:js"]
     held = res.review.filter(pl.col("record_key_a") == "greenhouse:candidates:js")
     assert held["evidence"].str.contains("hold:common_name").any()
+
+
+def test_a_shared_work_address_merges_whatever_the_titles_say() -> None:
+    # One person's work mailbox on an ATS record and a sourcing row: the titles differ
+    # (a promotion, a recruiter's paraphrase), the address and the name do not.
+    c = _clusters(
+        [
+            _rec(
+                "greenhouse:candidates:1",
+                first_name="Laura",
+                last_name="Garcia",
+                company="Acme",
+                title="Data Engineer",
+                emails=["laura.garcia@acme.example"],
+            ),
+            _rec(
+                "sourcing:profiles:s.csv:2",
+                first_name="Laura",
+                last_name="García",
+                company="Acme",
+                title="Head of Analytics Platform",
+                emails=["Laura.Garcia@acme.example"],
+            ),
+            _rec(
+                "ashby:candidates:3",
+                full_name="Laura Garcia",
+                title="Product Manager",
+                emails=["laura.garcia@acme.example"],
+            ),
+        ]
+    )
+    assert len(set(c.values())) == 1
+
+
+def test_namesake_colleagues_with_their_own_mailboxes_stay_apart() -> None:
+    # A second Laura Garcia at acme is issued laura.garcia2@: same name, company and city,
+    # two people (the namesake guard holds name + company + city for such a common pair).
+    c = _clusters(
+        [
+            _rec(
+                "greenhouse:candidates:1",
+                first_name="Laura",
+                last_name="Garcia",
+                company="Acme",
+                location="Madrid, Spain",
+                emails=["laura.garcia@acme.example"],
+                phones=["+34 612 345 678"],
+            ),
+            _rec(
+                "lever:opportunities:2",
+                full_name="Laura Garcia",
+                location="Madrid",
+                emails=["laura.garcia2@acme.example"],
+                phones=["+34 699 111 222"],
+            ),
+        ]
+    )
+    assert c["greenhouse:candidates:1"] != c["lever:opportunities:2"]

@@ -43,7 +43,7 @@ def opportunity(n: int, updated: int | None = None, **extra: Any) -> dict[str, A
         "id": f"opp-{n:04d}",
         "name": f"Person {n}",
         "contact": f"contact-{n // 2:04d}",  # two opportunities per person
-        "headline": "Data Engineer at Acme",
+        "headline": "Acme, Globex, TU Berlin",
         "stage": "applicant-new",
         "confidentiality": "non-confidential",
         "location": "Berlin",

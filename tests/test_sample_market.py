@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import random
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -15,7 +16,9 @@ from typing import Any
 import pytest
 
 from ingest.sample.market import generate_market
+from ingest.sample.market.clock import Clock
 from ingest.sample.market.ground_truth import read_ground_truth
+from ingest.sample.market.people import MAILBOX_RECYCLE_GAP, PeopleFactory
 from ingest.sample.market.work import AGENCIES, ROLE_MAILBOX_PREFIXES
 
 CONTACTS = 300
@@ -476,3 +479,36 @@ def test_linkedin_urls_come_in_many_forms(market: Path) -> None:
     assert any(u.startswith("https://www.linkedin.com/in/") and u.endswith("/") for u in urls)
     assert any("?" in u for u in urls)
     assert any(u.startswith("LinkedIn.com/in/") for u in urls)
+
+
+def test_lever_headlines_follow_lever_documentation(market: Path) -> None:
+    # Lever documents `headline` as free text listing past companies or schools, sometimes a
+    # title; the generator must not hand identity a parseable "<title> at <company>".
+    headlines = [o["headline"] for o in _jsonl(market / "lever/opportunities.jsonl")]
+    assert not [h for h in headlines if " at " in h]
+    assert any("," in h or "|" in h or ";" in h for h in headlines)
+    assert any(not h for h in headlines)
+
+
+def test_work_mailboxes_have_one_holder_at_a_time() -> None:
+    # Mail servers issue an address to one person; a namesake colleague gets a suffix, and
+    # an address is re-issued only after its holder has been gone for a while.
+    factory = PeopleFactory(Clock(date(2026, 6, 1)))
+    rng = random.Random(11)
+    people: list = []
+    for i in range(3000):
+        people.append(factory.make(rng, i + 1, people))
+    held: dict[str, list[tuple[int, int, int]]] = {}
+    for idx, person in enumerate(people):
+        for job in person.jobs:
+            address = person.work_email(job)
+            if address is not None:
+                end = job.end if job.end is not None else 1 << 62
+                held.setdefault(address, []).append((idx, job.start, end))
+    suffixed = [a for a in held if a.split("@")[0][-1].isdigit()]
+    assert suffixed, "a market this size has namesake colleagues"
+    for holders in held.values():
+        for i, (p1, s1, e1) in enumerate(holders):
+            for p2, s2, e2 in holders[i + 1 :]:
+                if p1 != p2:
+                    assert s2 >= e1 + MAILBOX_RECYCLE_GAP or s1 >= e2 + MAILBOX_RECYCLE_GAP

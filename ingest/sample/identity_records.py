@@ -128,15 +128,13 @@ def _greenhouse(root: Path) -> Iterator[dict[str, Any]]:
 
 def _lever(root: Path) -> Iterator[dict[str, Any]]:
     for o in _jsonl(root / "lever" / "opportunities.jsonl"):
-        headline = o.get("headline") or ""
-        title, _, company = headline.partition(" at ")
+        # Lever has no company or title field; `headline` is free text (past companies,
+        # schools, sometimes a title: docs/sources.md), so it is not read as either.
         yield _row(
             "lever",
             "opportunities",
             o["id"],
             full=o.get("name"),
-            company=company or None,
-            title=title or None,
             location=o.get("location"),
             emails=list(o.get("emails") or []),
             phones=[p["value"] for p in o.get("phones") or []],

@@ -28,14 +28,23 @@ EDGE_SCHEMA = {
     "evidence": pl.String,
     "rank": pl.Int32,
 }
-# rule -> (rank, score): lower rank merges first.
+# rule -> (rank, score): lower rank merges first. Each rule and the situation it handles:
 DETERMINISTIC_RULES = {
+    # The source itself says the records are one person (Greenhouse applications of a
+    # candidate, Lever opportunities of one contact).
     "spk": ("source_person_key", 0, 1.0),
+    # A LinkedIn profile URL is issued to one member: the same slug in two systems (an ATS
+    # record and a sourcing export) is the same person.
     "linkedin": ("linkedin_exact", 1, 1.0),
     # GitHub handles are re-typed by hand and collide between namesakes: weak evidence.
     "github": ("github_exact", 5, 0.97),
+    # A personal (free-mail) address belongs to one person and outlives job changes.
     "email": ("email_exact", 2, 1.0),
+    # A mobile number follows its owner across applications; shared office lines are caught
+    # by the carrier limits and name groups in `screen_identifiers`.
     "phone": ("phone_exact", 3, 0.99),
+    # A work address is issued to one person at a time but re-issued after they leave
+    # (rarely, after a gap): strong, yet vetoed by conflicting personal identifiers.
     "email_corporate": ("work_email_exact", 4, 0.98),
 }
 FUZZY_RANK = 10
@@ -115,8 +124,11 @@ def screen_identifiers(
     usable = named.filter(pl.col("n_groups") < config.max_name_groups).with_columns(
         pl.when(pl.col("n_groups") == 1).then(0).otherwise(pl.col("name_group")).alias("name_group")
     )
-    # With several name groups an unnamed carrier (an outreach row) cannot be placed.
-    usable = _split_by_role(usable.drop_nulls("name_group"), people)
+    # With several name groups an unnamed carrier (an outreach row) cannot be placed. Titles
+    # never split a name group: they drift across systems and over time, and a mailbox is
+    # issued to one person at a time (a namesake colleague gets laura.garcia2@), so records
+    # sharing an address under compatible names are one person whatever their titles say.
+    usable = usable.drop_nulls("name_group")
     status = pl.concat(
         [
             too_many.select("kind", "value")
@@ -126,39 +138,6 @@ def screen_identifiers(
         ]
     )
     return usable.select("idx", "kind", "value", "corporate", "name_group"), status
-
-
-def _split_by_role(usable: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
-    """Split a re-usable identifier's name group by the role its carriers held.
-
-    A work mailbox like `laura@acme.com` or a GitHub handle like `rsanchez` can belong to two
-    namesakes; one address at one employer means one job, so its carriers should agree on the
-    role (title without seniority words: promotions keep it). Carriers whose known roles differ
-    are split into one group per role; a carrier without a title cannot then be placed and is
-    dropped, as an unnamed carrier of a split name group is. Personal identifiers (free-mail
-    addresses, phones, profiles) are not split: a person's own mailbox outlives job changes.
-    """
-    weak = (pl.col("kind") == "github") | ((pl.col("kind") == "email") & pl.col("corporate"))
-    roles = people.select("idx").with_columns(role_keys(people["title_key"]))
-    u = usable.join(roles, on="idx", how="left").with_columns(weak.alias("_weak"))
-    n_roles = (
-        u.filter(pl.col("_weak"))
-        .group_by("kind", "value", "name_group")
-        .agg(pl.col("role_key").drop_nulls().n_unique().alias("n_roles"))
-        .filter(pl.col("n_roles") > 1)
-    )
-    if n_roles.is_empty():
-        return usable
-    u = u.join(n_roles, on=["kind", "value", "name_group"], how="left")
-    split = pl.col("n_roles").is_not_null()
-    role_group = pl.col("role_key").rank("dense").over("kind", "value", "name_group").cast(pl.Int32)
-    u = u.with_columns(
-        pl.when(split)
-        .then(pl.col("name_group") * 1000 + role_group)
-        .otherwise(pl.col("name_group"))
-        .alias("name_group")
-    ).filter(~split | pl.col("role_key").is_not_null())
-    return u.select(usable.columns)
 
 
 def deterministic_edges(usable: pl.DataFrame) -> pl.DataFrame:

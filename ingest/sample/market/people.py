@@ -33,6 +33,9 @@ class Job:
     title: str
     start: int  # epoch seconds
     end: int | None  # None = current job
+    # Local part of the work address the employer issued for this job (`PeopleFactory`
+    # allocates it: one holder at a time, so a namesake colleague gets laura.garcia2@).
+    mailbox: str | None = None
 
 
 @dataclass(slots=True)
@@ -93,17 +96,25 @@ class Person:
         """Work address at `job`'s company; always exists at our company (HRIS issues it)."""
         if job is None or not (self.has_work_email or job.company is OUR_COMPANY):
             return None
-        first, last = self.folded_first.replace(" ", ""), self.folded_last.replace(" ", "")
-        pattern = job.company.email_pattern
-        if pattern == 0:
-            local = f"{first}.{last}"
-        elif pattern == 1:
-            local = f"{first[:1]}{last}"
-        elif pattern == 2:
-            local = first
-        else:
-            local = f"{first}_{last}"
+        local = job.mailbox or work_local(self.folded_first, self.folded_last, job.company)
         return f"{local}@{job.company.domain}"
+
+
+def work_local(folded_first: str, folded_last: str, company: Company) -> str:
+    """The local part `company`'s naming scheme gives a person (before de-duplication)."""
+    first, last = folded_first.replace(" ", ""), folded_last.replace(" ", "")
+    pattern = company.email_pattern
+    if pattern == 0:
+        return f"{first}.{last}"
+    if pattern == 1:
+        return f"{first[:1]}{last}"
+    if pattern == 2:
+        return first
+    return f"{first}_{last}"
+
+
+# An employer re-issues a departed person's address only after it has bounced for a while.
+MAILBOX_RECYCLE_GAP = 2 * 365 * DAY
 
 
 def _cum(weights: tuple[tuple[str, int], ...]) -> tuple[list[str], list[int]]:
@@ -125,6 +136,8 @@ class PeopleFactory:
         self._german_folded: dict[str, str] = {}
         # Folded mailbox keys (gmail without dots) and slugs already taken by someone.
         self._taken_mailboxes: set[str] = set()
+        # (domain, work local part) -> (person index, start, end) of each holder.
+        self._work_mailboxes: dict[tuple[str, str], list[tuple[int, int, int]]] = {}
         self._taken_slugs: set[str] = set()
 
     def _fold(self, name: str) -> str:
@@ -180,6 +193,7 @@ class PeopleFactory:
             current.company = namesake.current_job.company
 
         folded_first, folded_last = self._fold(first), self._fold(last)
+        self._issue_work_mailboxes(index, folded_first, folded_last, jobs)
         local, domain = self._personal_mailbox(rng, country, first, last, nickname, index)
         slug = self._linkedin_slug(rng, folded_first, folded_last)
         github = None
@@ -236,6 +250,32 @@ class PeopleFactory:
             folded_last=folded_last,
         )
         return person
+
+    def _issue_work_mailboxes(
+        self, index: int, folded_first: str, folded_last: str, jobs: list[Job]
+    ) -> None:
+        """Give each job a work address no one else holds at the time, as mail servers do.
+
+        A second Laura Garcia at acme gets laura.garcia2@; an address is re-issued to someone
+        else only `MAILBOX_RECYCLE_GAP` after its holder left.
+        """
+        for job in jobs:
+            base = work_local(folded_first, folded_last, job.company)
+            end = job.end if job.end is not None else 1 << 62
+            n = 1
+            while True:
+                local = base if n == 1 else f"{base}{n}"
+                holders = self._work_mailboxes.setdefault((job.company.domain, local), [])
+                if all(
+                    who == index
+                    or job.start >= h_end + MAILBOX_RECYCLE_GAP
+                    or h_start >= end + MAILBOX_RECYCLE_GAP
+                    for who, h_start, h_end in holders
+                ):
+                    break
+                n += 1
+            holders.append((index, job.start, end))
+            job.mailbox = local
 
     def _career(
         self, rng: random.Random, family: str, seniority: str, grad_year: int | None

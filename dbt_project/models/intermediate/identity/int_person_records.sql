@@ -40,9 +40,11 @@ lever as (
         cast(null as varchar),
         cast(null as varchar),
         full_name,
-        -- Lever headlines read "<title> at <company>".
-        nullif(trim(split_part(headline, ' at ', 2)), ''),
-        nullif(trim(split_part(headline, ' at ', 1)), ''),
+        -- Lever has no company or title field. `headline` is free text, "typically a list of
+        -- previous companies ... or schools", sometimes a title (docs/sources.md): reading it
+        -- as "<title> at <company>" invents facts, so Lever records carry neither.
+        cast(null as varchar),
+        cast(null as varchar),
         location,
         {{ json_array_texts('emails_json') }},
         {{ json_array_texts('phones_json', 'value') }},

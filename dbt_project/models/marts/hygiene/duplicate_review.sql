@@ -29,7 +29,20 @@ select
     rb.company as company_b,
     pairs.rule,
     pairs.score,
-    pairs.evidence
+    pairs.evidence,
+    -- Why the pair was held instead of merged, in words a reviewer acts on (read from the
+    -- engine's evidence tags, edges.py `score_fuzzy`): the strongest reason first.
+    case
+        when pairs.evidence like '%veto:conflicting_identifier%'
+            then 'conflicting identifiers: the two hold different phones, profiles or personal addresses'
+        when pairs.evidence like '%hold:common_name%'
+            then 'common name: other people in the market would match this well by coincidence'
+        when pairs.evidence like '%-city%'
+            then 'different home cities'
+        when pairs.evidence like '%-role%'
+            then 'different roles'
+        else 'too little corroboration: the name and at most one shared company, city or role'
+    end as held_because
 from pairs
 inner join record_contacts a on pairs.record_key_a = a.record_key
 inner join record_contacts b on pairs.record_key_b = b.record_key
