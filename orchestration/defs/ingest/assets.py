@@ -35,7 +35,12 @@ from orchestration.defs.ingest.common import (
     skipped_for_missing_credentials,
     sync_metadata,
 )
-from orchestration.resources import DropFolders, DuckDBWarehouse, SourceCredentials
+from orchestration.resources import (
+    DropFolders,
+    DuckDBWarehouse,
+    GreenhouseCredentials,
+    SourceCredentials,
+)
 
 POOL = settings.DUCKDB_WRITE_POOL
 WEBHOOK_EVENTS = dg.AssetKey(["raw", "greenhouse_webhook_events"])
@@ -45,7 +50,9 @@ WEBHOOK_EVENTS = dg.AssetKey(["raw", "greenhouse_webhook_events"])
 
 class GreenhouseSyncConfig(IngestConfig):
     per_page: int = greenhouse.MAX_PER_PAGE
-    overlap_minutes: int = 60  # re-read this much before the cursor: clocks drift
+    # Each run reads the closed window [last end - overlap, run start - lag] on updated_at.
+    overlap_minutes: int = 60  # re-read this much before the last window's end: clocks drift
+    lag_seconds: int = 120  # end the window this long before the run started
 
 
 class LeverSyncConfig(IngestConfig):
@@ -77,15 +84,40 @@ API_FEEDS: dict[str, ApiFeed] = {
         config_class=GreenhouseSyncConfig,
         descriptions={
             "candidates": "Greenhouse candidates (people in the ATS: names, emails, phones, "
-            "profiles, tags, can_email opt-out), landed incrementally on `updated_after`.",
-            "applications": "Greenhouse applications (stage, rejection reason, hire) per "
-            "candidate and job, landed incrementally on `last_activity_after`.",
-            "jobs": "Greenhouse jobs = reqs (status, opened/closed history, department, "
-            "office), landed incrementally on `updated_after`.",
+            "profiles, tags, can_email opt-out) from Harvest v3, landed in closed `updated_at` "
+            "windows.",
+            "applications": "Greenhouse applications (stage, rejection reason id, source id, "
+            "job id) per candidate, landed in closed `updated_at` windows.",
+            "jobs": "Greenhouse jobs = reqs (status, opened/closed, department id, office ids, "
+            "custom fields with the skills), landed in closed `updated_at` windows.",
+            "application_stages": "Greenhouse stage history per application (which interview "
+            "stage, entered/exited when: who reached the final round), closed windows.",
+            "rejection_details": "Greenhouse rejection details (application, reason, rejected "
+            "at/by), closed `updated_at` windows.",
+            "prospect_details": "Greenhouse prospect details (pool, stage, owner per prospect "
+            "application), closed `updated_at` windows.",
+            "rejection_reasons": "Greenhouse rejection reasons incl. the built-in ones "
+            "(`include_defaults=true`), re-read every run.",
+            "job_interview_stages": "Greenhouse interview stages per job (names of the stage "
+            "ids), re-read every run.",
+            "sources": "Greenhouse candidate sources (names of `source_id`), re-read every run.",
+            "departments": "Greenhouse departments (names of `department_id`), re-read every run.",
+            "offices": "Greenhouse offices (names and locations of `office_ids`), re-read every "
+            "run.",
+            "users": "Greenhouse users incl. service accounts (`show_service_accounts=true`), "
+            "re-read every run.",
+            "custom_fields": "Greenhouse custom field definitions (which keys hold skills, "
+            "seniority, graduation year), re-read every run.",
+            "prospect_pools": "Greenhouse prospect pools and their stages, re-read every run.",
         },
         sync_options=lambda c: {
             "per_page": c.per_page,
             "overlap": timedelta(minutes=c.overlap_minutes),
+            "lag": timedelta(seconds=c.lag_seconds),
+        },
+        extra_counts=lambda result, client: {
+            "rate_limited": client.stats.rate_limited,
+            "tokens_minted": getattr(client.auth, "minted", 0),
         },
     ),
     "lever": ApiFeed(
@@ -148,14 +180,13 @@ def build_api_feed_asset(source: str, entity: str) -> dg.AssetsDefinition:
         config: feed.config_class,  # type: ignore[valid-type]
     ) -> dg.MaterializeResult:
         warehouse: DuckDBWarehouse = context.resources.warehouse
-        credentials: SourceCredentials = getattr(context.resources, credentials_key)
-        missing = credentials.missing_credentials()
-        if missing:
-            return skipped_for_missing_credentials(context, warehouse, source, entity, missing)
-        client = connector.make_client(
-            api_key=credentials.api_key(),
-            base_url=credentials.base_url(connector.DEFAULT_BASE_URL),
+        credentials: SourceCredentials | GreenhouseCredentials = getattr(
+            context.resources, credentials_key
         )
+        skip_message = credentials.skip_message(source)
+        if skip_message:
+            return skipped(context, warehouse, source, entity, skip_message)
+        client = credentials.make_client(connector)
         with warehouse.connect() as con:
             result = connector.sync_entity(
                 con, client, entity, full_resync=config.full_resync, **feed.sync_options(config)

@@ -2,6 +2,8 @@
 
 import dagster as dg
 
+from ingest import greenhouse
+
 ingest_all = dg.define_asset_job(
     name="ingest_all",
     selection=dg.AssetSelection.groups("ingest"),
@@ -11,11 +13,10 @@ ingest_all = dg.define_asset_job(
 greenhouse_sync = dg.define_asset_job(
     name="greenhouse_sync",
     selection=dg.AssetSelection.assets(
-        ["raw", "greenhouse_candidates"],
-        ["raw", "greenhouse_applications"],
-        ["raw", "greenhouse_jobs"],
+        *(["raw", f"greenhouse_{entity}"] for entity in greenhouse.ENTITIES)
     ),
-    description="Incremental sync of Greenhouse candidates, applications and jobs into raw.",
+    description="Incremental sync of Greenhouse (Harvest v3) candidates, applications, jobs and "
+    "the lists their ids point to into raw.",
 )
 
 INGEST_JOBS = [ingest_all, greenhouse_sync]
