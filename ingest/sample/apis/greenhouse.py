@@ -108,6 +108,8 @@ class GreenhouseApi(SampleApiServer):
         self.tokens_minted = 0
         self.scopes: set[str] = {f"harvest:{entity}:list" for entity in ENTITIES}
         self._token_counter = 0
+        # Tests: the credential was disabled, so even freshly minted tokens are refused.
+        self.refuse_all_tokens = False
 
     @property
     def token_url(self) -> str:
@@ -190,7 +192,7 @@ class GreenhouseApi(SampleApiServer):
         token = bearer_token(request.headers)
         with self._data_lock:
             grant = self.tokens.get(token or "")
-        if grant is None or grant[0] <= datetime.now(UTC):
+        if grant is None or grant[0] <= datetime.now(UTC) or self.refuse_all_tokens:
             reply = self.error_reply(401, "unauthorized", "Invalid or expired access token")
             reply.headers.update(self.fault_headers())
             return reply
