@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
-
-import time
 
 import duckdb
 import pytest
@@ -150,7 +149,9 @@ def test_windows_are_closed_and_overlap_the_previous_end(api, con):
 
 def test_a_record_updated_between_two_pages_lands_with_the_next_window(api, con):
     client = client_for(api)
-    pages = greenhouse.iter_pages(client, "candidates", window=(None, datetime.now(UTC)), per_page=5)
+    pages = greenhouse.iter_pages(
+        client, "candidates", window=(None, datetime.now(UTC)), per_page=5
+    )
     first_page, _ = next(pages)
     # Candidate 3 sits on a later page (ids descend); it changes while we page.
     assert 3 not in [c["id"] for c in first_page]
@@ -244,9 +245,10 @@ def test_token_expiry_is_read_from_expires_at_then_expires_in_then_one_hour():
     now = 1_800_000_000.0
     auth = OAuthClientCredentials("greenhouse", "https://auth.example/token", "id", "secret")
     auth._clock = lambda: now
-    assert auth._expiry({"expires_at": "2027-01-15T08:00:00Z"}) == datetime(
-        2027, 1, 15, 8, tzinfo=UTC
-    ).timestamp()
+    assert (
+        auth._expiry({"expires_at": "2027-01-15T08:00:00Z"})
+        == datetime(2027, 1, 15, 8, tzinfo=UTC).timestamp()
+    )
     assert auth._expiry({"expires_in": 600}) == now + 600
     assert auth._expiry({}) == now + 3600
 
