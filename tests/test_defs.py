@@ -175,7 +175,6 @@ def test_what_each_job_runs(repo) -> None:
         "raw/greenhouse_users",
         "raw/greenhouse_custom_fields",
         "raw/greenhouse_prospect_pools",
-
     }
     assert selected(repo, "req_match") == {"matching/req_matches"}
     assert {"raw/greenhouse_webhook_events", "crm/reqs", "matching/req_profiles"} <= selected(

@@ -4,8 +4,16 @@
 -- newest wins and they stay one record). v1 names in coalesce()'s second place.
 with
 
+merged_away as (
+    -- A candidate merged into another no longer exists in Greenhouse; its winner carries the
+    -- person on, so the loser leaves identity resolution (it is not an erasure).
+    select candidate_id from {{ ref('stg_greenhouse__candidate_erasures') }}
+    where signal = 'merged'
+),
+
 source as (
     select * from {{ source('greenhouse', 'candidates') }}
+    where cast(_source_record_id as bigint) not in (select candidate_id from merged_away)
 ),
 
 latest as (
