@@ -14,12 +14,13 @@ configuration and resources and report counts — never personal data — as met
 # asset from its (evaluated) parameter annotation.
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
 from typing import Any
 
 import dagster as dg
 
-from ingest import ashby, csv_drop, eventbrite, greenhouse, lever, pdl
+from ingest import ashby, csv_drop, eventbrite, greenhouse, greenhouse_reconciliation, lever, pdl
 from ingest.csv_drop import CsvFeedSpec, FolderResult
 from ingest.greenhouse_webhooks import WebhookSpool
 from ingest.http_client import ApiClient
@@ -44,6 +45,7 @@ from orchestration.resources import (
 
 POOL = settings.DUCKDB_WRITE_POOL
 WEBHOOK_EVENTS = dg.AssetKey(["raw", "greenhouse_webhook_events"])
+CANDIDATE_DELETIONS = dg.AssetKey(["raw", "greenhouse_candidate_deletions"])
 
 # -- API feeds: Greenhouse, Lever, Ashby ------------------------------------------------------
 
@@ -559,9 +561,11 @@ def greenhouse_webhook_events(
         for event in events
     ]
     with warehouse.connect() as con:
-        # The table exists even before the first delivery: staging reads it.
+        # The table exists even before the first delivery: staging reads it. So does the
+        # reconciliation's, which has its own schedule and may not have run yet.
         ensure_raw_schema(con)
         ensure_landing_table(con, "greenhouse", "webhook_events")
+        ensure_landing_table(con, "greenhouse", greenhouse_reconciliation.ENTITY)
         counts = (
             land_page(
                 con,
@@ -583,6 +587,82 @@ def greenhouse_webhook_events(
     )
 
 
+# -- Greenhouse reconciliation (deletions) ----------------------------------------------------
+
+
+class GreenhouseReconciliationConfig(dg.Config):
+    # A landed candidate counts as deleted only when missing from two reconciliations at least
+    # this many days apart: one listing can miss a row that is being merged or moved.
+    grace_days: float = greenhouse_reconciliation.DEFAULT_GRACE.total_seconds() / 86400
+    # Refuse to mark anything when more than this share of landed candidates is missing: that
+    # is a credential pointed at another account or a lost scope, not a wave of deletions.
+    max_missing_share: float = greenhouse_reconciliation.DEFAULT_MAX_MISSING_SHARE
+
+
+def _reconciliation_clock() -> datetime:
+    """TALENT_CRM_AS_OF (midnight UTC of that day) makes runs reproducible; else the present."""
+    as_of = settings.as_of()
+    if as_of is None:
+        return datetime.now(UTC)
+    return datetime.combine(as_of, dt_time(0), tzinfo=UTC)
+
+
+@dg.asset(
+    key=CANDIDATE_DELETIONS,
+    group_name="ingest",
+    pool=POOL,
+    kinds={"python", "duckdb"},
+    description="Greenhouse candidates deleted in Greenhouse, found by reconciliation: every "
+    "candidate id Harvest v3 still lists is compared with the landed ones; an id missing in two "
+    "reconciliations at least `grace_days` apart is landed here (ids only) and becomes the same "
+    "erasure signal as a delete_candidate web hook. Runs on its own schedule "
+    "(`greenhouse_reconciliation`), not in the regular syncs: it pages every candidate id.",
+    metadata={"source": "greenhouse", "table": "raw.greenhouse_candidate_deletions"},
+    required_resource_keys={"warehouse", "greenhouse_api"},
+)
+@explain_source_failures("greenhouse")
+def greenhouse_candidate_deletions(
+    context: dg.AssetExecutionContext, config: GreenhouseReconciliationConfig
+) -> dg.MaterializeResult:
+    warehouse: DuckDBWarehouse = context.resources.warehouse
+    credentials: GreenhouseCredentials = context.resources.greenhouse_api
+    skip_message = credentials.skip_message(greenhouse.SOURCE)
+    if skip_message:
+        return skipped(
+            context, warehouse, greenhouse.SOURCE, greenhouse_reconciliation.ENTITY, skip_message
+        )
+    client = credentials.make_client(greenhouse)
+    with warehouse.connect() as con:
+        result = greenhouse_reconciliation.reconcile_candidates(
+            con,
+            client,
+            grace=timedelta(days=config.grace_days),
+            max_missing_share=config.max_missing_share,
+            now=_reconciliation_clock(),
+        )
+    context.log.info(
+        f"greenhouse reconciliation: listed {result.listed}, landed {result.landed}, missing "
+        f"{result.missing} (new {result.newly_missing}), reappeared {result.reappeared}, "
+        f"pending {result.pending}, deletions confirmed {result.confirmed}"
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "listed": result.listed,
+            "landed": result.landed,
+            "missing": result.missing,
+            "newly_missing": result.newly_missing,
+            "reappeared": result.reappeared,
+            "pending": result.pending,
+            "deletions_confirmed": result.confirmed,
+            "grace_days": dg.MetadataValue.float(float(config.grace_days)),
+            "requests": client.stats.requests,
+            "rate_limited": client.stats.rate_limited,
+            "tokens_minted": getattr(client.auth, "minted", 0),
+            "batch_id": dg.MetadataValue.text(result.batch_id),
+        }
+    )
+
+
 def assets_for(source: str) -> list[dg.AssetsDefinition]:
     """The landing assets of one source system (tests materialize a source on its own)."""
     return [a for a in INGEST_ASSETS if any(k.path[-1].startswith(f"{source}_") for k in a.keys)]
@@ -601,4 +681,5 @@ INGEST_ASSETS: list[dg.AssetsDefinition] = [
     pdl_person_enrichments,
     *DROP_FOLDER_ASSETS,
     greenhouse_webhook_events,
+    greenhouse_candidate_deletions,
 ]

@@ -3,10 +3,15 @@
 import dagster as dg
 
 from ingest import greenhouse
+from orchestration.defs.ingest.assets import CANDIDATE_DELETIONS
+
+# The reconciliation pages every Greenhouse candidate id: its own job and schedule, not part of
+# the regular incremental syncs (the full pipeline leaves it out too).
+NOT_IN_REGULAR_SYNC = dg.AssetSelection.assets(CANDIDATE_DELETIONS)
 
 ingest_all = dg.define_asset_job(
     name="ingest_all",
-    selection=dg.AssetSelection.groups("ingest"),
+    selection=dg.AssetSelection.groups("ingest") - NOT_IN_REGULAR_SYNC,
     description="Incremental sync of every source (APIs and CSV drop folders) into raw.",
 )
 
@@ -19,4 +24,11 @@ greenhouse_sync = dg.define_asset_job(
     "the lists their ids point to into raw.",
 )
 
-INGEST_JOBS = [ingest_all, greenhouse_sync]
+greenhouse_reconciliation = dg.define_asset_job(
+    name="greenhouse_reconciliation",
+    selection=NOT_IN_REGULAR_SYNC,
+    description="Compare the candidate ids Greenhouse still lists with the landed ones; ids "
+    "missing past the grace period become deletions (the erasure path removes them).",
+)
+
+INGEST_JOBS = [ingest_all, greenhouse_sync, greenhouse_reconciliation]
