@@ -31,6 +31,7 @@ PYTHON_ASSETS = {
     "raw/greenhouse_custom_fields": "ingest",
     "raw/greenhouse_prospect_pools": "ingest",
     "raw/greenhouse_webhook_events": "ingest",
+    "raw/greenhouse_candidate_deletions": "ingest",
     "raw/lever_opportunities": "ingest",
     "raw/lever_postings": "ingest",
     "raw/lever_archive_reasons": "ingest",
@@ -66,6 +67,7 @@ JOBS = {
     "crm_pipeline",
     "ingest_all",
     "greenhouse_sync",
+    "greenhouse_reconciliation",
     "analytics_report",
     "nightly_hygiene",
     "monthly_enrichment",
@@ -75,6 +77,7 @@ JOBS = {
 }
 
 SCHEDULES = {
+    "greenhouse_reconciliation": ("greenhouse_reconciliation", "0 1 * * *"),
     "nightly_crm_refresh": ("crm_pipeline", "0 2 * * *"),
     "nightly_hygiene": ("nightly_hygiene", "0 3 * * *"),
     "monthly_enrichment": ("monthly_enrichment", "0 4 1 * *"),
@@ -149,9 +152,11 @@ def selected(repo, job_name: str) -> set[str]:
 
 def test_what_each_job_runs(repo) -> None:
     everything = {k.to_user_string() for k in repo.asset_graph.get_all_asset_keys()}
-    # The nightly build runs everything but the destructive, billed and per-req steps (and
-    # the ledgers, which no run materializes: several writers append to them).
+    # The nightly build runs everything but the destructive, billed and per-req steps, the
+    # Greenhouse reconciliation (it pages every candidate id: its own schedule), and the
+    # ledgers, which no run materializes: several writers append to them.
     assert everything - selected(repo, "crm_pipeline") == {
+        "raw/greenhouse_candidate_deletions",
         "gdpr/audit_log",
         "gdpr/suppression_list",
         "gdpr/retention_purge",
@@ -159,7 +164,8 @@ def test_what_each_job_runs(repo) -> None:
         "matching/req_matches",
     }
     ingest = {k for k, g in PYTHON_ASSETS.items() if g == "ingest"}
-    assert selected(repo, "ingest_all") == ingest
+    assert selected(repo, "ingest_all") == ingest - {"raw/greenhouse_candidate_deletions"}
+    assert selected(repo, "greenhouse_reconciliation") == {"raw/greenhouse_candidate_deletions"}
     assert selected(repo, "greenhouse_sync") == {
         "raw/greenhouse_candidates",
         "raw/greenhouse_applications",
