@@ -50,6 +50,8 @@ GREENHOUSE_BASE_URL_ENV = greenhouse.BASE_URL_ENV
 GREENHOUSE_TOKEN_URL_ENV = greenhouse.TOKEN_URL_ENV
 # Harvest v1's key: read only to say it stopped working.
 GREENHOUSE_LEGACY_API_KEY_ENV = greenhouse.LEGACY_API_KEY_ENV
+# Ashby: the dated API version sent as the Ashby-Version header (default: the active one).
+ASHBY_API_VERSION_ENV = ashby.API_VERSION_ENV
 
 
 def api_key_env(vendor: str) -> str:

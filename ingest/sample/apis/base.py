@@ -63,6 +63,9 @@ class SampleApiSettings:
     retry_after: int = 1
     # Ashby: a syncToken older than this is answered with sync_token_expired.
     ashby_sync_token_max_age_seconds: float = 7 * 24 * 3600.0
+    # Ashby: an incremental (syncToken) sync matching more records than this fails with
+    # incremental_sync_too_large.
+    ashby_incremental_sync_max_records: int = 100_000
     # Eventbrite: attendees per page (the real API uses 50).
     eventbrite_page_size: int = 50
     # Fixed ports (0 = any free port chosen by the OS).

@@ -155,6 +155,8 @@ API_FEEDS: dict[str, ApiFeed] = {
         sync_options=lambda c: {"limit": c.limit},
         extra_counts=lambda result, client: {
             "full_resync_reason": result.full_resync_reason or "none",
+            "api_version": result.api_version or "unknown",
+            "api_version_status": result.api_version_status or "not reported",
             "rate_limited": client.stats.rate_limited,
         },
     ),
@@ -199,6 +201,9 @@ def build_api_feed_asset(source: str, entity: str) -> dg.AssetsDefinition:
                 "ran a full resync (adds no duplicates)."
             )
         extra = feed.extra_counts(result, client)
+        warnings = list(getattr(result, "warnings", None) or [])
+        for warning in warnings:
+            context.log.warning(warning)
         context.log.info(
             f"{source} {entity}: fetched {result.counts.fetched}, landed {result.counts.landed}, "
             f"unchanged {result.counts.duplicates}, quarantined {result.counts.quarantined}, "
@@ -215,6 +220,8 @@ def build_api_feed_asset(source: str, entity: str) -> dg.AssetsDefinition:
                 for name, value in extra.items()
             }
         )
+        if warnings:
+            metadata["warnings"] = dg.MetadataValue.text("\n".join(warnings))
         return dg.MaterializeResult(metadata=metadata)
 
     return _sync
