@@ -172,7 +172,7 @@ def _reconcile_in_transaction(
     [(reappeared,)] = con.execute(
         f"""
         select count(*) from {PENDING_TABLE}
-        where candidate_id not in (select candidate_id from _missing)
+        where candidate_id in (select candidate_id from _listed_ids)
         """
     ).fetchall()
     # Listed again (or no longer landed, e.g. erased meanwhile): no longer a deletion candidate.
