@@ -9,25 +9,36 @@ Incremental sync: the stored cursor is Ashby's `syncToken`, which arrives on the
 pass only, so it is handed to `run_sync` with the last page and lands in the same transaction.
 Follow-up pages repeat the `syncToken` next to the `cursor`.
 
-Ashby reports API errors as HTTP 200 with `success: false`. The token errors
-(`sync_token_expired`, `sync_token_invalid`, `next_cursor_expired`, `invalid_next_cursor`) mean:
-drop the stored token and resync fully — `sync_entity` does that in the same run (landing is
-idempotent, so re-reading everything adds no duplicates) and reports the reason. Any other error
-code raises a SourceError naming the source, endpoint and code.
+Ashby reports API errors as HTTP 200 with `success: false`: that is always an error, never
+"no data". The token and cursor errors (`sync_token_expired`, `sync_token_invalid`,
+`next_cursor_expired`, `invalid_next_cursor`) and, since 2026-05-14, `incremental_sync_too_large`
+(an incremental sync that would page too deep) mean: drop the stored token and list everything
+again — `sync_entity` does that in the same run (landing is idempotent, so re-reading everything
+adds no duplicates) and reports the reason. Any other error code raises a SourceError naming the
+source, endpoint and code.
+
+API versions are dated and chosen per request with the `Ashby-Version` header
+(ASHBY_API_VERSION, default the active `2026-01-01`), so an Ashby release cannot change the
+shapes we read under us. Replies echo `Ashby-Version` and say `Ashby-Version-Status`; a
+deprecated version still answers, so the sync goes on and the run warns (before it is removed).
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
+import requests
 
 from checks.ashby import CONTRACTS
 from ingest.http_client import (
     ApiClient,
+    RetryPolicy,
     SourceConfigError,
     SourceError,
     VendorApi,
@@ -41,6 +52,10 @@ SOURCE = "ashby"
 DEFAULT_BASE_URL = "https://api.ashbyhq.com"
 API_KEY_ENV = "ASHBY_API_KEY"
 BASE_URL_ENV = "ASHBY_BASE_URL"
+API_VERSION_ENV = "ASHBY_API_VERSION"
+DEFAULT_API_VERSION = "2026-01-01"
+VERSION_HEADER = "Ashby-Version"
+VERSION_STATUS_HEADER = "Ashby-Version-Status"
 MAX_LIMIT = 100
 
 # HTTP Basic auth with the API key as user name and an empty password.
@@ -51,14 +66,79 @@ API = VendorApi(
     credentials_env=API_KEY_ENV,
     authorize=basic_key_as_user,
 )
-make_client = API.make_client
+
+
+def configured_api_version(environ: dict[str, str] | os._Environ[str] | None = None) -> str:
+    """ASHBY_API_VERSION, else the default; a value that is not a date is a config error (Ashby
+    would answer every call with an error, which is harder to read than this)."""
+    env = os.environ if environ is None else environ
+    version = (env.get(API_VERSION_ENV) or "").strip() or DEFAULT_API_VERSION
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", version):
+        raise SourceConfigError(
+            f"{SOURCE}: {API_VERSION_ENV} must be a dated Ashby API version such as "
+            f"{DEFAULT_API_VERSION}."
+        )
+    return version
+
+
+def make_client(
+    api_key: str | None = None,
+    base_url: str | None = None,
+    retry: RetryPolicy | None = None,
+    sleep: Callable[[float], None] | None = None,
+    api_version: str | None = None,
+) -> ApiClient:
+    """The Ashby client; every request names the API version it was written against."""
+    version = api_version or configured_api_version()
+    client = API.make_client(api_key=api_key, base_url=base_url, retry=retry, sleep=sleep)
+    client.session.headers[VERSION_HEADER] = version
+    return client
+
+
+@dataclass
+class VersionReport:
+    """What the replies said about the API version we asked for (headers only, no data)."""
+
+    requested: str | None = None
+    served: str | None = None
+    status: str | None = None
+
+    def observe(self, response: requests.Response) -> None:
+        self.requested = response.request.headers.get(VERSION_HEADER) if response.request else None
+        served = response.headers.get(VERSION_HEADER)
+        status = response.headers.get(VERSION_STATUS_HEADER)
+        # Bounded text: these end up in run metadata.
+        self.served = served[:40] if served else self.served
+        self.status = status.strip().lower()[:40] if status else self.status
+
+    @property
+    def deprecated(self) -> bool:
+        return self.status is not None and "deprecat" in self.status
+
+    def warning(self) -> str | None:
+        if not self.deprecated:
+            return None
+        return (
+            f"{SOURCE}: Ashby API version {self.served or self.requested} is deprecated "
+            f"({VERSION_STATUS_HEADER}: {self.status}); set {API_VERSION_ENV} to the active "
+            "version after checking the changes, before Ashby removes this one."
+        )
+
 
 ENDPOINTS: dict[str, str] = {"candidates": "candidate.list", "jobs": "job.list"}
 ENTITIES = tuple(ENDPOINTS)
 
-# Error codes that mean "your sync state is unusable: start over without it".
+# Error codes that mean "your sync state is unusable: start over without it". Since 2026-05-14
+# an incremental sync that would page too deep fails with incremental_sync_too_large: the
+# documented remedy is the same, a full sync without the token.
 RESYNC_ERRORS = frozenset(
-    {"sync_token_expired", "sync_token_invalid", "next_cursor_expired", "invalid_next_cursor"}
+    {
+        "sync_token_expired",
+        "sync_token_invalid",
+        "next_cursor_expired",
+        "invalid_next_cursor",
+        "incremental_sync_too_large",
+    }
 )
 
 
@@ -75,7 +155,11 @@ class AshbyApiError(SourceError):
 
 
 def iter_pages(
-    client: ApiClient, entity: str, sync_token: str | None = None, limit: int = MAX_LIMIT
+    client: ApiClient,
+    entity: str,
+    sync_token: str | None = None,
+    limit: int = MAX_LIMIT,
+    versions: VersionReport | None = None,
 ) -> Iterator[tuple[list[Any], bool, str | None]]:
     """Yield `(records, is_last_page, sync_token_of_last_page)` for one pass over a list."""
     endpoint = ENDPOINTS[entity]
@@ -86,7 +170,9 @@ def iter_pages(
         body["syncToken"] = sync_token
     seen_cursors: set[str] = set()
     while True:
-        payload, _ = client.post_json(endpoint, body)
+        payload, response = client.post_json(endpoint, body)
+        if versions is not None:
+            versions.observe(response)
         records, more, next_cursor, new_token = parse_reply(payload, endpoint)
         if not more:
             yield records, True, new_token
@@ -139,13 +225,13 @@ def error_codes(payload: dict[str, Any]) -> list[str]:
 
 
 def fetch_with_sync_token(
-    client: ApiClient, entity: str, limit: int = MAX_LIMIT
+    client: ApiClient, entity: str, limit: int = MAX_LIMIT, versions: VersionReport | None = None
 ) -> Callable[[str | None], Iterator[Page]]:
     """The `fetch` for run_sync: the stored cursor IS the syncToken; the new one rides on the
     last page. A last page without a token leaves no cursor, so the next run reads in full."""
 
     def fetch(cursor: str | None) -> Iterator[Page]:
-        for records, is_last, new_token in iter_pages(client, entity, cursor, limit):
+        for records, is_last, new_token in iter_pages(client, entity, cursor, limit, versions):
             if is_last and new_token is None:
                 log.warning("%s: %s last page carried no syncToken", SOURCE, ENDPOINTS[entity])
             yield Page(records, is_last, new_token)
@@ -157,6 +243,9 @@ def fetch_with_sync_token(
 class AshbySyncResult(SyncResult):
     # The Ashby error code that forced a full resync in this run (None = no forced resync).
     full_resync_reason: str | None = None
+    api_version: str | None = None  # as the replies named it
+    api_version_status: str | None = None  # Ashby-Version-Status of the replies
+    warnings: list[str] = field(default_factory=list)  # for the run's metadata
 
 
 def sync_entity(
@@ -175,7 +264,8 @@ def sync_entity(
     if entity not in ENDPOINTS:
         raise ValueError(f"{SOURCE}: unknown entity {entity!r}; expected one of {list(ENTITIES)}")
     contract = CONTRACTS[entity]
-    fetch = fetch_with_sync_token(client, entity, limit)
+    versions = VersionReport()
+    fetch = fetch_with_sync_token(client, entity, limit, versions)
     reason: str | None = None
     try:
         result = run_sync(con, contract=contract, fetch=fetch, full_resync=full_resync)
@@ -189,4 +279,13 @@ def sync_entity(
                 f"{SOURCE}: {ENDPOINTS[entity]} rejected the sync state again ({again.code}) "
                 f"during the full resync that followed {reason}; re-run later."
             ) from again
-    return AshbySyncResult(**vars(result), full_resync_reason=reason)
+    warning = versions.warning()
+    if warning:
+        log.warning(warning)
+    return AshbySyncResult(
+        **vars(result),
+        full_resync_reason=reason,
+        api_version=versions.served or versions.requested,
+        api_version_status=versions.status,
+        warnings=[warning] if warning else [],
+    )

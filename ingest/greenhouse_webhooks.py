@@ -28,8 +28,16 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
+from checks import greenhouse_webhooks as webhook_contract
+
 SECRET_ENV = "GREENHOUSE_WEBHOOK_SECRET"
-JOB_ACTIONS = frozenset({"job_created", "job_updated", "job_approved"})
+
+# The actions we spool (the landing contract owns the lists): job events open and update reqs;
+# Harvest v3 has no deleted list, so deletions, merges and anonymisation reach us only here,
+# spooled as ids only (the delivery's names and details are dropped on receipt).
+JOB_ACTIONS = frozenset(webhook_contract.JOB_ACTIONS)
+ERASURE_ACTIONS = frozenset(webhook_contract.ERASURE_ACTIONS)
+SPOOLED_ACTIONS = JOB_ACTIONS | ERASURE_ACTIONS
 DEFAULT_MAX_BODY_BYTES = 1_000_000  # a job payload is a few KB; anything near 1 MB is abuse
 SIGNATURE_HEADER = "Signature"
 EVENT_ID_HEADER = "Greenhouse-Event-ID"
@@ -151,6 +159,59 @@ def job_from_event(body: dict[str, Any]) -> dict[str, Any] | None:
     return job
 
 
+def erasure_from_event(action: str, body: dict[str, Any]) -> dict[str, Any] | None:
+    """The ids an erasure-type delivery carries, or None when they are missing.
+
+    Web-hook payloads keep Greenhouse's older nested shape (not the v3 REST objects):
+    `delete_candidate` / `merge_candidate` carry `payload.person` (`id`, `new_candidate_id` on a
+    merge, `deleted_application_ids`), `candidate_anonymized` carries `payload.candidate_id` and
+    `anonymized_fields`, `delete_application` `payload.application` (*unverified* shape: `id`
+    and `candidate_id`, also accepted at the payload's top level)."""
+    payload = body.get("payload")
+    if not isinstance(payload, dict):
+        return None
+    if action in ("delete_candidate", "merge_candidate"):
+        person = payload.get("person")
+        if not isinstance(person, dict) or not _is_id(person.get("id")):
+            return None
+        found: dict[str, Any] = {
+            "candidate_id": int(person["id"]),
+            "deleted_application_ids": [
+                int(a) for a in person.get("deleted_application_ids") or [] if _is_id(a)
+            ],
+        }
+        if action == "merge_candidate":
+            if not _is_id(person.get("new_candidate_id")):
+                return None
+            found["merged_into_candidate_id"] = int(person["new_candidate_id"])
+        return found
+    if action == "candidate_anonymized":
+        if not _is_id(payload.get("candidate_id")):
+            return None
+        fields = payload.get("anonymized_fields") or []
+        return {
+            "candidate_id": int(payload["candidate_id"]),
+            "anonymized_fields": [str(f) for f in fields if isinstance(f, str)],
+        }
+    if action == "delete_application":
+        application = payload.get("application", payload)
+        if not isinstance(application, dict) or not _is_id(application.get("id")):
+            return None
+        return {
+            "application_id": int(application["id"]),
+            "candidate_id": int(application["candidate_id"])
+            if _is_id(application.get("candidate_id"))
+            else None,
+        }
+    return None
+
+
+def _is_id(value: Any) -> bool:
+    return (isinstance(value, int) and not isinstance(value, bool) and value > 0) or (
+        isinstance(value, str) and value.isdigit()
+    )
+
+
 # -- the receiver: uvicorn + Starlette ---------------------------------------------------------
 #
 # Why not the stdlib `http.server`: one thread per connection, no socket timeout and a listen
@@ -249,7 +310,8 @@ def handle_delivery(
     event_id: str | None,
 ) -> tuple[HTTPStatus, str]:
     """What one delivery gets: verify the signature over the raw bytes BEFORE parsing, then
-    dedupe on the event id and spool job events. Every outcome is a status, never an error."""
+    dedupe on the event id and spool job and erasure events. Every outcome is a status, never
+    an error."""
     if not signature_is_valid(body, signature, secret):
         return HTTPStatus.UNAUTHORIZED, "bad or missing Signature header"
     event_id = (event_id or "").strip()
@@ -262,9 +324,14 @@ def handle_delivery(
     if not isinstance(parsed, dict) or not isinstance(parsed.get("action"), str):
         return HTTPStatus.BAD_REQUEST, "body must be an object with an 'action'"
     action = parsed["action"]
-    if action not in JOB_ACTIONS:
+    if action not in SPOOLED_ACTIONS:
         return HTTPStatus.ACCEPTED, "action ignored"
-    if job_from_event(parsed) is None:
+    if action in ERASURE_ACTIONS:
+        erasure = erasure_from_event(action, parsed)
+        if erasure is None:
+            return HTTPStatus.BAD_REQUEST, f"{action} event without its ids"
+        parsed = {"action": action, "payload": erasure}  # ids only: nothing personal kept
+    elif job_from_event(parsed) is None:
         return HTTPStatus.BAD_REQUEST, "job event without payload.job.id"
     # The shape of the job itself is checked by the landing contract, which quarantines a bad
     # delivery with the reason: answering 400 here would only make Greenhouse retry it.

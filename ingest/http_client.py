@@ -18,9 +18,11 @@ import json
 import logging
 import os
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -193,6 +195,7 @@ class ApiClient:
         timeout = (self.limits.connect_seconds, self.limits.read_seconds)
         last_problem = "no attempt made"
         attempt = 0
+        reminted = False
         try:
             for attempt in range(1, self.retry.max_attempts + 1):
                 self._check_deadline(deadline)
@@ -247,6 +250,17 @@ class ApiClient:
                     continue
 
                 status = response.status_code
+                if status == 401 and not reminted and _can_remint(self.auth):
+                    # An expired or revoked OAuth token: mint a new one once, then retry; a
+                    # second 401 means the credential itself is bad.
+                    reminted = True
+                    self.auth.invalidate()
+                    continue
+                if status in (401, 403) and hasattr(self.auth, "explain_refusal"):
+                    raise SourceAuthError(
+                        f"{self.source}: {method} {endpoint} was refused with HTTP {status}. "
+                        + self.auth.explain_refusal(status, endpoint)
+                    )
                 if status in (401, 403):
                     raise SourceAuthError(
                         f"{self.source}: {method} {endpoint} was refused with HTTP {status}. "
@@ -368,9 +382,25 @@ class ApiClient:
         if remaining is not None and self.rate_limit_window_seconds:
             try:
                 if int(remaining) <= 0:
-                    self._wait(self.rate_limit_window_seconds)
+                    self._wait(self._window_reset_seconds(response))
             except ValueError:
                 pass
+
+    def _window_reset_seconds(self, response: requests.Response) -> float:
+        """How long until the vendor's window resets: `X-RateLimit-Reset` when it says so
+        (seconds to go, or an epoch second), else a whole window. Limits differ per
+        integration, so the headers decide, never a hard-coded budget."""
+        window = float(self.rate_limit_window_seconds or 0.0)
+        raw = response.headers.get("X-RateLimit-Reset")
+        try:
+            value = float(raw) if raw is not None else None
+        except ValueError:
+            value = None
+        if value is None:
+            return window
+        if value > 1_000_000_000:  # an epoch timestamp
+            value -= time.time()
+        return min(max(value, 0.0), window) if window else max(value, 0.0)
 
     def _wait(self, seconds: float, deadline: float | None = None) -> None:
         limit = self._sync_deadline if deadline is None else min(deadline, self._sync_deadline)
@@ -397,6 +427,10 @@ def require_https_unless_loopback(source: str, base_url: str) -> None:
 def _looks_like_html(response: requests.Response, body: bytes) -> bool:
     content_type = response.headers.get("Content-Type", "").lower()
     return "html" in content_type or body.lstrip()[:1] == b"<"
+
+
+def _can_remint(auth: Any) -> bool:
+    return callable(getattr(auth, "invalidate", None))
 
 
 def _short_error(response: requests.Response, base_url_env: str | None = None) -> str:
@@ -426,6 +460,138 @@ class HeaderAuth(requests.auth.AuthBase):
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         request.headers[self._header] = self._value
         return request
+
+
+class OAuthClientCredentials(requests.auth.AuthBase):
+    """OAuth 2.0 client credentials: mint a bearer token, cache it in memory, mint anew
+    shortly before it expires and whenever the client reports a 401 (`invalidate`).
+
+    The token request uses HTTP Basic `client_id:client_secret` and the form
+    `grant_type=client_credentials` (plus `sub=<user id>` when the vendor acts on behalf of a
+    user). The reply's `expires_at` (ISO-8601) wins, else `expires_in` (seconds), else one
+    hour. A plain class, not a dataclass: neither the secret nor the token may show in a repr.
+    `env_names` names the variables an operator fixes, for messages that never show values.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        token_url: str,
+        client_id: str,
+        client_secret: str,
+        subject: str | None = None,
+        *,
+        env_names: str = "the client id and secret",
+        refresh_margin_seconds: float = 120.0,
+        timeout: tuple[float, float] = (5.0, 30.0),
+        clock: Callable[[], float] = time.time,
+        scope_hint: Callable[[str], str] | None = None,
+    ) -> None:
+        require_https_unless_loopback(source, token_url)
+        self._source = source
+        self._token_url = token_url
+        self._client = (client_id, client_secret)
+        self._subject = subject
+        self._env_names = env_names
+        self._margin = refresh_margin_seconds
+        self._timeout = timeout
+        self._clock = clock
+        self._scope_hint = scope_hint
+        self._token: str | None = None
+        self._expires_at = 0.0
+        self._lock = threading.Lock()
+        self._session = requests.Session()
+        self._session.trust_env = False
+        env = self._session.merge_environment_settings(token_url, {}, None, None, None)
+        self._session.proxies.update(env["proxies"])
+        self._session.verify = env["verify"]
+        self.minted = 0  # tokens minted (a count for metadata and tests)
+
+    def __repr__(self) -> str:
+        return f"OAuthClientCredentials(source={self._source!r})"
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = f"Bearer {self.token()}"
+        return request
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._token = None
+            self._expires_at = 0.0
+
+    def token(self) -> str:
+        with self._lock:
+            if self._token is None or self._clock() >= self._expires_at - self._margin:
+                self._token, self._expires_at = self._mint()
+            return self._token
+
+    def explain_refusal(self, status: int, endpoint: str) -> str:
+        if status == 401:
+            return (
+                "The access token was refused even after minting a new one: check "
+                f"{self._env_names} (the credential may have been revoked or deleted)."
+            )
+        hint = self._scope_hint(endpoint) if self._scope_hint else "the scope for this endpoint"
+        return (
+            f"Likely cause: the credential lacks {hint}, or the user it acts for is not a Site "
+            f"Admin. Fix the credential's scopes or the user in {self._env_names}."
+        )
+
+    def _mint(self) -> tuple[str, float]:
+        form = {"grant_type": "client_credentials"}
+        if self._subject:
+            form["sub"] = self._subject
+        problem = "no attempt made"
+        for attempt in range(3):
+            try:
+                response = self._session.post(
+                    self._token_url, data=form, auth=self._client, timeout=self._timeout
+                )
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                problem = type(exc).__name__
+                time.sleep(0.2 * (attempt + 1))
+                continue
+            if response.status_code >= 500 or response.status_code == 429:
+                problem = f"HTTP {response.status_code}"
+                time.sleep(0.2 * (attempt + 1))
+                continue
+            if response.status_code != 200:
+                # The token endpoint's body may echo the client id; never put it in messages.
+                raise SourceAuthError(
+                    f"{self._source}: the token endpoint refused the client credentials with "
+                    f"HTTP {response.status_code}. Check {self._env_names}."
+                )
+            try:
+                body = response.json()
+                token = body["access_token"]
+            except (ValueError, KeyError, TypeError):
+                problem = "a reply without access_token"
+                continue
+            if not isinstance(token, str) or not token:
+                problem = "an empty access_token"
+                continue
+            self.minted += 1
+            return token, self._expiry(body)
+        raise SourceError(
+            f"{self._source}: could not mint an access token ({problem}); the token endpoint may "
+            "be down, re-run later."
+        )
+
+    def _expiry(self, body: Mapping[str, Any]) -> float:
+        now = self._clock()
+        raw = body.get("expires_at")
+        if isinstance(raw, str) and raw:
+            try:
+                moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+                if moment.tzinfo is None:
+                    moment = moment.replace(tzinfo=UTC)
+                return moment.timestamp()
+            except ValueError:
+                pass
+        seconds = body.get("expires_in")
+        if isinstance(seconds, int | float) and not isinstance(seconds, bool) and seconds > 0:
+            return now + float(seconds)
+        return now + 3600.0
 
 
 def basic_key_as_user(secret: str) -> tuple[str, str]:

@@ -41,13 +41,26 @@ EVENTBRITE_EVENT_IDS_ENV = eventbrite.EVENT_IDS_ENV
 TELEMETRY_OFF = {"DO_NOT_TRACK": "1", "DAGSTER_DISABLE_TELEMETRY": "1"}
 
 # Vendor → (API key variable, base URL variable); unset base URL = the vendor's real one.
+# Greenhouse (Harvest v3) has no API key: OAuth client credentials, below.
 API_CREDENTIAL_ENV: dict[str, tuple[str, str]] = {
     connector.SOURCE: (connector.API_KEY_ENV, connector.BASE_URL_ENV)
-    for connector in (greenhouse, lever, ashby, eventbrite, pdl)
+    for connector in (lever, ashby, eventbrite, pdl)
 }
+API_CREDENTIAL_ENV[greenhouse.SOURCE] = (greenhouse.CREDENTIAL_ENVS, greenhouse.BASE_URL_ENV)
+# Greenhouse Harvest v3: OAuth client credentials on behalf of a Site Admin user.
+GREENHOUSE_CLIENT_ID_ENV = greenhouse.CLIENT_ID_ENV
+GREENHOUSE_CLIENT_SECRET_ENV = greenhouse.CLIENT_SECRET_ENV
+GREENHOUSE_USER_ID_ENV = greenhouse.USER_ID_ENV
+GREENHOUSE_BASE_URL_ENV = greenhouse.BASE_URL_ENV
+GREENHOUSE_TOKEN_URL_ENV = greenhouse.TOKEN_URL_ENV
+# Harvest v1's key: read only to say it stopped working.
+GREENHOUSE_LEGACY_API_KEY_ENV = greenhouse.LEGACY_API_KEY_ENV
+# Ashby: the dated API version sent as the Ashby-Version header (default: the active one).
+ASHBY_API_VERSION_ENV = ashby.API_VERSION_ENV
 
 
 def api_key_env(vendor: str) -> str:
+    """The credential variable(s) of a vendor, for messages (Greenhouse: its three names)."""
     return API_CREDENTIAL_ENV[vendor][0]
 
 

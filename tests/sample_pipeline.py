@@ -20,6 +20,12 @@ from ingest.sample.apis import SampleApis, SampleApiSettings, start_sample_apis
 from orchestration.cli.sample import sample_event_ids, stage_sample_drop_files
 
 DB_FILE = "talent_crm.duckdb"
+GREENHOUSE_OAUTH_ENV = (
+    "GREENHOUSE_CLIENT_ID",
+    "GREENHOUSE_CLIENT_SECRET",
+    "GREENHOUSE_USER_ID",
+    "GREENHOUSE_TOKEN_URL",
+)
 # Sample vendors without quotas or waits: these tests check behaviour, not rate limiting.
 FAST_APIS = SampleApiSettings(lever_rate_per_second=1e6, lever_burst=10**6, retry_after=0)
 
@@ -35,7 +41,7 @@ def isolate_env(env: pytest.MonkeyPatch, data: Path) -> Path:
 
     settings.dagster_home()  # creates it with the project's dagster.yaml (pool limits)
     for var in list(os.environ):
-        if var.endswith(("_API_KEY", "_BASE_URL")):
+        if var.endswith(("_API_KEY", "_BASE_URL")) or var in GREENHOUSE_OAUTH_ENV:
             env.delenv(var, raising=False)
     return data
 

@@ -241,6 +241,66 @@ def test_sync_state_rejected_again_during_the_resync_fails_clearly(apis, con):
     assert load_cursor(con, "ashby", "candidates") is None
 
 
+def test_incremental_sync_too_large_drops_the_token_and_syncs_fully_in_the_same_run(feed, con):
+    settings = SampleApiSettings(retry_after=0, ashby_incremental_sync_max_records=3)
+    with start_sample_apis(feed, settings) as apis:
+        first = ashby.sync_entity(con, client_for(apis), "candidates", limit=10)
+        token = load_cursor(con, "ashby", "candidates")
+        # A few changes: the incremental sync stays small and keeps its token.
+        for n in (1, 2):
+            apis.ashby.upsert_record("candidates", candidate(n, updated="2026-03-01T10:00:00Z"))
+        small = ashby.sync_entity(con, client_for(apis), "candidates", limit=10)
+        assert small.full_resync_reason is None and small.counts.landed == 2
+        # Many changes: Ashby refuses the incremental sync; the token goes, a full pass follows.
+        for n in range(3, 13):
+            apis.ashby.upsert_record("candidates", candidate(n, updated="2026-04-01T10:00:00Z"))
+        apis.ashby.clear_request_log()
+        big = ashby.sync_entity(con, client_for(apis), "candidates", limit=10)
+        assert big.full_resync_reason == "incremental_sync_too_large" and big.full_resync
+        assert big.counts.fetched == 23 and big.counts.landed == 10
+        bodies = [p for _, p, _ in apis.ashby.request_log if p == "/candidate.list"]
+        assert len(bodies) == 1 + 3  # the refused call, then three full pages
+        fresh = load_cursor(con, "ashby", "candidates")
+        assert fresh not in (None, token) and first.cursor_after == token
+        # The new token is from the full pass: the next run is incremental (and empty) again.
+        after = ashby.sync_entity(con, client_for(apis), "candidates")
+        assert after.full_resync_reason is None and after.counts.fetched == 0
+
+
+def test_every_request_names_the_api_version_and_a_deprecated_one_warns(apis, con, monkeypatch):
+    result = ashby.sync_entity(con, client_for(apis), "candidates", limit=10)
+    assert apis.ashby.versions_requested == ["2026-01-01"] * 3
+    assert (result.api_version, result.api_version_status) == ("2026-01-01", "active")
+    assert result.warnings == []
+    # An operator pins an older version that Ashby now marks deprecated: still served, warned.
+    apis.ashby.versions["2025-06-01"] = "deprecated"
+    monkeypatch.setenv("ASHBY_API_VERSION", "2025-06-01")
+    older = ashby.sync_entity(con, client_for(apis), "jobs")
+    assert apis.ashby.versions_requested[-1] == "2025-06-01"
+    assert older.api_version_status == "deprecated" and older.counts.landed == 2
+    [warning] = older.warnings
+    assert "2025-06-01" in warning and "ASHBY_API_VERSION" in warning
+    # A version Ashby does not know is refused (HTTP 400) and named as a failure, not data.
+    monkeypatch.setenv("ASHBY_API_VERSION", "2019-01-01")
+    with pytest.raises(SourceError, match="ashby"):
+        ashby.sync_entity(con, client_for(apis), "jobs", full_resync=True)
+    monkeypatch.setenv("ASHBY_API_VERSION", "latest")
+    with pytest.raises(SourceConfigError, match="ASHBY_API_VERSION"):
+        client_for(apis)
+
+
+def test_cursor_error_restarts_the_listing_from_the_first_page(apis, con):
+    client = client_for(apis)
+    rewrite_pages(client, lambda page, body: body.update(nextCursor="stale") if page == 3 else None)
+    result = ashby.sync_entity(con, client, "candidates", limit=5)
+    assert result.full_resync_reason == "invalid_next_cursor"
+    bodies = [
+        p for _, p, _ in apis.ashby.request_log if p == "/candidate.list"
+    ]  # 3 pages + the refused one, then 5 from the start
+    assert len(bodies) == 4 + 5
+    assert len(landed_ids(con)) == 23 and load_cursor(con, "ashby", "candidates")
+
+
 @pytest.fixture
 def canned_ashby() -> Iterator[tuple[str, list[Any]]]:
     """A loopback server answering every POST with the next canned (status, body)."""
@@ -489,11 +549,17 @@ def test_assets_skip_without_key_and_report_counts_and_resync_reason(apis, tmp_p
     first = materialize_ashby(db)["raw/ashby_candidates"]
     assert first["fetched"] == 23 and first["landed"] == 23 and first["quarantined"] == 0
     assert first["full_resync_reason"] == "none"
+    assert (first["api_version"], first["api_version_status"]) == ("2026-01-01", "active")
+    assert "warnings" not in first
+    apis.ashby.versions["2026-01-01"] = "deprecated"
     apis.ashby.expire_sync_tokens()
     second = materialize_ashby(db)
     assert second["raw/ashby_candidates"]["full_resync_reason"] == "sync_token_expired"
     assert second["raw/ashby_candidates"]["landed"] == 0
     assert second["raw/ashby_candidates"]["unchanged_skipped"] == 23
+    # A deprecated API version reaches the run's metadata as a warning.
+    assert second["raw/ashby_candidates"]["api_version_status"] == "deprecated"
+    assert "ASHBY_API_VERSION" in second["raw/ashby_candidates"]["warnings"]
     assert "@" not in json.dumps(second, default=str)  # counts and codes only
 
 

@@ -19,7 +19,19 @@ PYTHON_ASSETS = {
     "raw/greenhouse_candidates": "ingest",
     "raw/greenhouse_applications": "ingest",
     "raw/greenhouse_jobs": "ingest",
+    "raw/greenhouse_application_stages": "ingest",
+    "raw/greenhouse_rejection_details": "ingest",
+    "raw/greenhouse_prospect_details": "ingest",
+    "raw/greenhouse_rejection_reasons": "ingest",
+    "raw/greenhouse_job_interview_stages": "ingest",
+    "raw/greenhouse_sources": "ingest",
+    "raw/greenhouse_departments": "ingest",
+    "raw/greenhouse_offices": "ingest",
+    "raw/greenhouse_users": "ingest",
+    "raw/greenhouse_custom_fields": "ingest",
+    "raw/greenhouse_prospect_pools": "ingest",
     "raw/greenhouse_webhook_events": "ingest",
+    "raw/greenhouse_candidate_deletions": "ingest",
     "raw/lever_opportunities": "ingest",
     "raw/lever_postings": "ingest",
     "raw/lever_archive_reasons": "ingest",
@@ -55,6 +67,7 @@ JOBS = {
     "crm_pipeline",
     "ingest_all",
     "greenhouse_sync",
+    "greenhouse_reconciliation",
     "analytics_report",
     "nightly_hygiene",
     "monthly_enrichment",
@@ -64,6 +77,7 @@ JOBS = {
 }
 
 SCHEDULES = {
+    "greenhouse_reconciliation": ("greenhouse_reconciliation", "0 1 * * *"),
     "nightly_crm_refresh": ("crm_pipeline", "0 2 * * *"),
     "nightly_hygiene": ("nightly_hygiene", "0 3 * * *"),
     "monthly_enrichment": ("monthly_enrichment", "0 4 1 * *"),
@@ -146,9 +160,11 @@ def selected(repo, job_name: str) -> set[str]:
 
 def test_what_each_job_runs(repo) -> None:
     everything = {k.to_user_string() for k in repo.asset_graph.get_all_asset_keys()}
-    # The nightly build runs everything but the destructive, billed and per-req steps (and
-    # the ledgers, which no run materializes: several writers append to them).
+    # The nightly build runs everything but the destructive, billed and per-req steps, the
+    # Greenhouse reconciliation (it pages every candidate id: its own schedule), and the
+    # ledgers, which no run materializes: several writers append to them.
     assert everything - selected(repo, "crm_pipeline") == {
+        "raw/greenhouse_candidate_deletions",
         "gdpr/audit_log",
         "gdpr/suppression_list",
         "gdpr/retention_purge",
@@ -156,13 +172,29 @@ def test_what_each_job_runs(repo) -> None:
         "raw/pdl_person_enrichments",
         "matching/req_matches",
     }
-    # PDL bills per match: no sync job asks it (only monthly_enrichment or an explicit run).
-    ingest = {k for k, g in PYTHON_ASSETS.items() if g == "ingest"} - {"raw/pdl_person_enrichments"}
-    assert selected(repo, "ingest_all") == ingest
+    # PDL bills per match: no sync job asks it (only monthly_enrichment or an explicit run);
+    # the Greenhouse reconciliation pages every candidate id, on its own schedule.
+    ingest = {k for k, g in PYTHON_ASSETS.items() if g == "ingest"}
+    assert selected(repo, "ingest_all") == ingest - {
+        "raw/pdl_person_enrichments",
+        "raw/greenhouse_candidate_deletions",
+    }
+    assert selected(repo, "greenhouse_reconciliation") == {"raw/greenhouse_candidate_deletions"}
     assert selected(repo, "greenhouse_sync") == {
         "raw/greenhouse_candidates",
         "raw/greenhouse_applications",
         "raw/greenhouse_jobs",
+        "raw/greenhouse_application_stages",
+        "raw/greenhouse_rejection_details",
+        "raw/greenhouse_prospect_details",
+        "raw/greenhouse_rejection_reasons",
+        "raw/greenhouse_job_interview_stages",
+        "raw/greenhouse_sources",
+        "raw/greenhouse_departments",
+        "raw/greenhouse_offices",
+        "raw/greenhouse_users",
+        "raw/greenhouse_custom_fields",
+        "raw/greenhouse_prospect_pools",
     }
     assert selected(repo, "req_match") == {"matching/req_matches"}
     assert {"raw/greenhouse_webhook_events", "crm/reqs", "matching/req_profiles"} <= selected(

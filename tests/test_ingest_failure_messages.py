@@ -18,7 +18,8 @@ def test_refused_api_key_fails_the_run_naming_the_source_and_env_var(
     with start_sample_apis(feed, SampleApiSettings(retry_after=0)) as apis:
         for name, value in apis.env().items():
             monkeypatch.setenv(name, value)
-        monkeypatch.setenv("GREENHOUSE_API_KEY", "a-revoked-key")  # the server answers 401
+        # A revoked client secret: the token endpoint answers 401.
+        monkeypatch.setenv("GREENHOUSE_CLIENT_SECRET", "a-revoked-key")
         from orchestration.definitions import defs
 
         with dg.DagsterInstance.ephemeral() as instance:
@@ -32,15 +33,21 @@ def test_refused_api_key_fails_the_run_naming_the_source_and_env_var(
         error = event.step_failure_data.error
         assert "Failure" in error.cls_name
         assert "greenhouse" in error.message
-        assert "GREENHOUSE_API_KEY" in error.message
+        assert "GREENHOUSE_CLIENT_SECRET" in error.message
         metadata = event.step_failure_data.user_failure_data.metadata
         assert metadata["source"].value == "greenhouse"
-        assert "GREENHOUSE_API_KEY" in metadata["fix"].value
+        assert "GREENHOUSE_CLIENT_SECRET" in metadata["fix"].value
         # The secret itself never reaches the failure message.
         assert "a-revoked-key" not in error.message
 
 
-@pytest.mark.parametrize("connector", [greenhouse, lever, ashby, eventbrite])
+def test_the_greenhouse_client_repr_never_shows_the_secret():
+    client = greenhouse.make_client("client-id", "s3cret-token", base_url="https://vendor.example")
+    assert "s3cret-token" not in repr(client) + repr(client.auth)
+    assert client.credentials_env == greenhouse.CREDENTIAL_ENVS
+
+
+@pytest.mark.parametrize("connector", [lever, ashby, eventbrite])
 def test_a_client_repr_never_shows_the_secret(connector):
     client = connector.make_client(api_key="s3cret-token", base_url="https://vendor.example")
     assert "s3cret-token" not in repr(client)

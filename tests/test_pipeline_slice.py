@@ -12,7 +12,14 @@ import duckdb
 import pytest
 
 from ingest.sample.apis import SampleApiSettings, start_sample_apis
-from tests.greenhouse_fixtures import application, candidate, job, write_feed
+from tests.greenhouse_fixtures import (
+    application,
+    candidate,
+    job,
+    v1_application,
+    v1_candidate,
+    write_feed,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -141,8 +148,70 @@ def test_source_without_credentials_is_skipped_and_the_rest_still_builds(isolate
         for m in result.get_asset_materialization_events()
         if m.asset_key.to_user_string() == "raw/greenhouse_candidates"
     ][0]
-    assert "GREENHOUSE_API_KEY" in skipped["skip_reason"].value
+    assert "GREENHOUSE_CLIENT_ID" in skipped["skip_reason"].value
     assert query(Path(os.environ["TALENT_CRM_DB"]), "select count(*) from crm.contacts") == [(0,)]
+
+
+def test_v1_history_stays_readable_and_joins_v3_rows_of_the_same_candidate(
+    isolated_env, tmp_path, monkeypatch
+):
+    """An install upgraded from the v1 connector: raw already holds Harvest v1 rows. A v1 and a
+    v3 version of the same candidate make one contact; a candidate only v1 knew stays one."""
+    import duckdb
+
+    from ingest.landing import ensure_landing_table, ensure_raw_schema, land_page, new_batch_id
+
+    db = Path(os.environ["TALENT_CRM_DB"])
+    with duckdb.connect(str(db)) as con:
+        ensure_raw_schema(con)
+        for entity, rows in (
+            (
+                "candidates",
+                [
+                    # Candidate 1, as v1 landed it months ago (older update, v1 field names).
+                    v1_candidate(
+                        1,
+                        updated="2026-01-05T10:00:00Z",
+                        first_name="Ada",
+                        last_name="Byron",
+                        email_addresses=[{"value": "ada.byron@example.org", "type": "personal"}],
+                    ),
+                    v1_candidate(61, updated="2026-01-05T10:00:00Z"),  # deleted before v3
+                ],
+            ),
+            ("applications", [v1_application(610, 61, 8, "rejected")]),
+        ):
+            ensure_landing_table(con, "greenhouse", entity)
+            land_page(
+                con,
+                source="greenhouse",
+                entity=entity,
+                batch_id=new_batch_id(),
+                records=[(str(r["id"]), r) for r in rows],
+            )
+    feed = sample_feed(tmp_path / "feed")
+    with start_sample_apis(feed, SampleApiSettings(retry_after=0)) as apis:
+        for name, value in apis.env().items():
+            monkeypatch.setenv(name, value)
+        assert run_pipeline().success
+    # Raw keeps both versions of candidate 1; staging shows one (the v3 one, newer).
+    assert query(
+        db, "select count(*) from raw.greenhouse_candidates where _source_record_id = '1'"
+    ) == [(2,)]
+    assert query(
+        db,
+        "select first_name, last_activity_at is not null from staging.stg_greenhouse__candidates "
+        "where candidate_id = 1",
+    ) == [("Ada", True)]
+    # 4 contacts from the v3 feed + the v1-only candidate 61; candidate 1 counted once.
+    assert query(db, "select count(*) from crm.contacts") == [(5,)]
+    assert query(db, "select count(*) from crm.contact_sources") == [(6,)]
+    # The v1-only application still reads its embedded stage, reason, source and job.
+    assert query(
+        db,
+        "select current_stage_name, rejection_reason, application_source, job_id "
+        "from staging.stg_greenhouse__applications where application_id = 610",
+    ) == [("Final Interview", "Hired another candidate", "LinkedIn", 8)]
 
 
 def test_dagster_cli_materializes_an_ingest_asset(isolated_env, tmp_path):

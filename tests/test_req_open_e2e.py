@@ -16,6 +16,7 @@ import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import dagster as dg
 import duckdb
@@ -60,6 +61,50 @@ def _post(url: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[in
         con.close()
 
 
+def _mint_token(env: dict[str, str]) -> str:
+    """An OAuth client-credentials token from the sample Greenhouse's token endpoint."""
+    credentials = f"{env['GREENHOUSE_CLIENT_ID']}:{env['GREENHOUSE_CLIENT_SECRET']}"
+    basic = base64.b64encode(credentials.encode()).decode()
+    form = urlencode({"grant_type": "client_credentials", "sub": env["GREENHOUSE_USER_ID"]})
+    token_url = env["GREENHOUSE_TOKEN_URL"]
+    status, raw = _post(
+        token_url,
+        "/" + token_url.split("//", 1)[1].split("/", 1)[1],
+        form.encode(),
+        {"Authorization": f"Basic {basic}", "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert status == 200, raw
+    return json.loads(raw)["access_token"]
+
+
+def _v3_list(base_url: str, token: str, entity: str) -> list[dict]:
+    host, port = base_url.split("//", 1)[1].split("/", 1)[0].split(":")
+    con = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        con.request(
+            "GET", f"/v3/{entity}?per_page=500", headers={"Authorization": f"Bearer {token}"}
+        )
+        resp = con.getresponse()
+        assert resp.status == 200 and "Link" not in resp.headers  # one page of a small list
+        return json.loads(resp.read())
+    finally:
+        con.close()
+
+
+def _webhook_job(job: dict, departments: list[dict], offices: list[dict]) -> dict:
+    """The v3 job as a `job_created` delivery carries it: departments and offices embedded,
+    custom fields keyed by name (the shape web hooks kept)."""
+    by_id = {d["id"]: d for d in departments}
+    office_by_id = {o["id"]: o for o in offices}
+    nested = {
+        k: v for k, v in job.items() if k not in ("department_id", "office_ids", "custom_fields")
+    }
+    nested["departments"] = [by_id[job["department_id"]]] if job.get("department_id") else []
+    nested["offices"] = [office_by_id[o] for o in job.get("office_ids") or []]
+    nested["keyed_custom_fields"] = job.get("custom_fields") or {}
+    return nested
+
+
 def _tick(instance: dg.DagsterInstance, cursor: str | None):
     from orchestration.definitions import defs
     from orchestration.defs.matching.sensors import req_open_sensor
@@ -78,9 +123,12 @@ def test_req_opened_in_sample_greenhouse_reaches_an_export(pipeline):
         # 0. The sensor has been running (as in `make dev`): its state knows the open reqs.
         _, cursor = _tick(instance, None)
 
-    # 1. A recruiter opens a req in the (sample) Greenhouse.
-    greenhouse = apis.env()["GREENHOUSE_BASE_URL"]
-    auth = base64.b64encode((apis.env()["GREENHOUSE_API_KEY"] + ":").encode()).decode()
+    # 1. A recruiter opens a req in the (sample) Greenhouse, reached the way the connector
+    #    reaches Harvest v3: a client-credentials token, then Bearer calls below /v3.
+    env = apis.env()
+    greenhouse = env["GREENHOUSE_BASE_URL"]
+    assert greenhouse.endswith("/v3")
+    token = _mint_token(env)
     wanted = {
         "name": "Senior Data Engineer",
         "seniority": "senior",
@@ -88,13 +136,22 @@ def test_req_opened_in_sample_greenhouse_reaches_an_export(pipeline):
     }
     status, raw = _post(
         greenhouse,
-        "/v1/_sample/jobs",
+        "/v3/_sample/jobs",
         json.dumps(wanted).encode(),
-        {"Authorization": f"Basic {auth}", "Content-Type": "application/json"},
+        {"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
     )
     assert status == 201
     job = json.loads(raw)
     key = f"greenhouse-{job['id']}"
+    # A v1 Basic key is refused: the sample server speaks only Harvest v3.
+    basic = base64.b64encode(f"{env['GREENHOUSE_CLIENT_SECRET']}:".encode()).decode()
+    status, _ = _post(
+        greenhouse,
+        "/v3/_sample/jobs",
+        json.dumps(wanted).encode(),
+        {"Authorization": f"Basic {basic}"},
+    )
+    assert status == 401
 
     # 2. Greenhouse's web hook reaches the real receiver (signature checked).
     receiver = WebhookServer(
@@ -103,7 +160,11 @@ def test_req_opened_in_sample_greenhouse_reaches_an_export(pipeline):
     thread = threading.Thread(target=receiver.serve_forever, daemon=True)
     thread.start()
     try:
-        body = json.dumps({"action": "job_created", "payload": {"job": job}}).encode()
+        # Web hooks keep Greenhouse's older nested job shape, not the v3 REST object.
+        hook_job = _webhook_job(
+            job, _v3_list(greenhouse, token, "departments"), _v3_list(greenhouse, token, "offices")
+        )
+        body = json.dumps({"action": "job_created", "payload": {"job": hook_job}}).encode()
         status, _ = _post(
             receiver.url,
             "/greenhouse",

@@ -20,13 +20,14 @@ from ingest.sample.apis import SampleApis, SampleApiSettings, serve_forever, sta
 from ingest.sample.apis.pdl import linkedin_slug
 
 KEY = "test-key"
-GH_AUTH = (KEY, "")
+GH_CLIENT_ID = "test-client"
 TIMEOUT = 5
 
 # ----- hand-written feed records in the vendors' wire formats
 
 
 def _gh_candidate(cid: int, created: str, updated: str) -> dict[str, Any]:
+    # A Harvest v3 candidate: nothing embedded (no applications, no recruiter object).
     return {
         "id": cid,
         "first_name": f"First{cid}",
@@ -35,20 +36,16 @@ def _gh_candidate(cid: int, created: str, updated: str) -> dict[str, Any]:
         "title": "Engineer",
         "created_at": created,
         "updated_at": updated,
-        "last_activity": updated,
-        "is_private": False,
+        "last_activity_at": updated,
+        "private": False,
         "can_email": True,
         "tags": ["python"],
-        "application_ids": [cid * 10],
         "email_addresses": [{"value": f"c{cid}@example.com", "type": "personal"}],
         "phone_numbers": [{"value": "555-555-5555", "type": "mobile"}],
         "social_media_addresses": [{"value": f"linkedin.com/in/c{cid}"}],
         "website_addresses": [],
         "addresses": [],
-        "recruiter": None,
         "custom_fields": {},
-        "keyed_custom_fields": {},
-        "applications": [],
     }
 
 
@@ -63,23 +60,32 @@ GH_APPLICATIONS = [
     {
         "id": 1010,
         "candidate_id": 101,
+        "job_id": 7,
         "prospect": False,
-        "applied_at": "2026-01-01T09:00:00.000Z",
-        "rejected_at": None,
+        "status": "in_process",
+        "stage_id": 1,
+        "stage_name": "Screen",
+        "created_at": "2026-01-01T09:00:00.000Z",
+        "updated_at": "2026-02-01T00:00:00.000Z",
         "last_activity_at": "2026-02-01T00:00:00.000Z",
-        "status": "active",
-        "current_stage": {"id": 1, "name": "Screen"},
-        "jobs": [{"id": 7, "name": "Data Engineer"}],
+        "rejected_at": None,
+        "rejection_reason_id": None,
+        "source_id": 2,
     },
     {
         "id": 1020,
         "candidate_id": 102,
+        "job_id": 7,
         "prospect": True,
-        "applied_at": "2026-01-02T09:00:00.000Z",
-        "rejected_at": "2026-04-01T00:00:00.000Z",
-        "last_activity_at": "2026-04-01T00:00:00.000Z",
         "status": "rejected",
-        "jobs": [{"id": 7, "name": "Data Engineer"}],
+        "stage_id": 1,
+        "stage_name": "Screen",
+        "created_at": "2026-01-02T09:00:00.000Z",
+        "updated_at": "2026-04-01T00:00:00.000Z",
+        "last_activity_at": "2026-04-01T00:00:00.000Z",
+        "rejected_at": "2026-04-01T00:00:00.000Z",
+        "rejection_reason_id": 1,
+        "source_id": 2,
     },
 ]
 GH_JOBS = [
@@ -90,6 +96,9 @@ GH_JOBS = [
         "status": "open",
         "created_at": "2025-12-01T00:00:00.000Z",
         "updated_at": "2026-02-01T00:00:00.000Z",
+        "department_id": 1,
+        "office_ids": [1],
+        "custom_fields": {},
     },
     {
         "id": 8,
@@ -98,8 +107,31 @@ GH_JOBS = [
         "status": "closed",
         "created_at": "2025-11-01T00:00:00.000Z",
         "updated_at": "2025-12-01T00:00:00.000Z",
+        "department_id": 1,
+        "office_ids": [1],
+        "custom_fields": {},
     },
 ]
+GH_HIDDEN = "_sample_hidden_unless"  # the fake's marker for rows a v3 default hides
+GH_SITE_ADMIN = "900001"
+GH_LISTS: dict[str, list[dict[str, Any]]] = {
+    "rejection_reasons": [
+        {"id": 1, "name": "Hired another candidate", GH_HIDDEN: "include_defaults"},
+        {"id": 9, "name": "Custom reason"},
+    ],
+    "departments": [{"id": 1, "name": "Engineering"}],
+    "offices": [{"id": 1, "name": "Berlin"}],
+    "users": [
+        {"id": int(GH_SITE_ADMIN), "name": "Ada Admin", "site_admin": True},
+        {"id": 900002, "name": "Rita Recruiter", "site_admin": False},
+        {
+            "id": 900900,
+            "name": "Integration",
+            "site_admin": False,
+            GH_HIDDEN: "show_service_accounts",
+        },
+    ],
+}
 
 LEVER_OPPS = [
     {
@@ -193,6 +225,8 @@ def feed_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _write_jsonl(root / "greenhouse/candidates.jsonl", GH_CANDIDATES)
     _write_jsonl(root / "greenhouse/applications.jsonl", GH_APPLICATIONS)
     _write_jsonl(root / "greenhouse/jobs.jsonl", GH_JOBS)
+    for name, rows in GH_LISTS.items():
+        _write_jsonl(root / f"greenhouse/{name}.jsonl", rows)
     _write_jsonl(root / "lever/opportunities.jsonl", LEVER_OPPS)
     _write_jsonl(root / "lever/postings.jsonl", LEVER_POSTINGS)
     _write_jsonl(root / "lever/archive_reasons.jsonl", LEVER_REASONS)
@@ -204,7 +238,13 @@ def feed_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-SETTINGS = SampleApiSettings(api_key=KEY, retry_after=0, eventbrite_page_size=2)
+SETTINGS = SampleApiSettings(
+    api_key=KEY,
+    retry_after=0,
+    eventbrite_page_size=2,
+    greenhouse_client_id=GH_CLIENT_ID,
+    greenhouse_user_id=GH_SITE_ADMIN,
+)
 
 
 @pytest.fixture()
@@ -218,15 +258,19 @@ def apis(feed_dir: Path) -> Iterator[SampleApis]:
 
 def test_base_urls_and_env(apis: SampleApis) -> None:
     urls = apis.base_urls
-    assert urls["greenhouse"].startswith("http://127.0.0.1:") and urls["greenhouse"].endswith("/v1")
+    assert urls["greenhouse"].startswith("http://127.0.0.1:") and urls["greenhouse"].endswith("/v3")
     assert urls["lever"].endswith("/v1") and urls["eventbrite"].endswith("/v3")
     assert urls["pdl"].endswith("/v5") and urls["ashby"].count("/") == 2
     assert len({u.split("/")[2] for u in urls.values()}) == 5  # five ports
     env = apis.env()
     assert env["GREENHOUSE_BASE_URL"] == urls["greenhouse"]
-    assert {env[f"{v}_API_KEY"] for v in ("GREENHOUSE", "LEVER", "ASHBY", "EVENTBRITE", "PDL")} == {
-        KEY
-    }
+    assert env["GREENHOUSE_TOKEN_URL"] == urls["greenhouse"].removesuffix("/v3") + "/token"
+    assert env["GREENHOUSE_CLIENT_ID"] == GH_CLIENT_ID
+    assert env["GREENHOUSE_CLIENT_SECRET"] == KEY
+    assert env["GREENHOUSE_USER_ID"] == GH_SITE_ADMIN
+    # Harvest v3 has no API key: the v1 variable must not come back through the sample env.
+    assert "GREENHOUSE_API_KEY" not in env
+    assert {env[f"{v}_API_KEY"] for v in ("LEVER", "ASHBY", "EVENTBRITE", "PDL")} == {KEY}
 
 
 def test_serve_forever_prints_exports_and_stops(feed_dir: Path) -> None:
@@ -241,24 +285,51 @@ def test_serve_forever_prints_exports_and_stops(feed_dir: Path) -> None:
         time.sleep(0.02)
     lines = dict(line.split("=", 1) for line in out.getvalue().splitlines())
     base = lines["export GREENHOUSE_BASE_URL"]
-    assert requests.get(f"{base}/jobs", auth=GH_AUTH, timeout=TIMEOUT).status_code == 200
+    token = _gh_token(lines["export GREENHOUSE_TOKEN_URL"])
+    assert requests.get(f"{base}/jobs", headers=_bearer(token), timeout=TIMEOUT).status_code == 200
     stop.set()
     worker.join(5)
     assert not worker.is_alive()
     with pytest.raises(requests.ConnectionError):
-        requests.get(f"{base}/jobs", auth=GH_AUTH, timeout=TIMEOUT)
+        requests.get(f"{base}/jobs", headers=_bearer(token), timeout=TIMEOUT)
 
 
-# ----- Greenhouse
+# ----- Greenhouse (Harvest v3)
 
 
-def _gh_all_pages(url: str, **params: Any) -> tuple[list[int], list[requests.Response]]:
+def _gh_token(
+    token_url: str,
+    sub: str | None = GH_SITE_ADMIN,
+    client: tuple[str, str] = (GH_CLIENT_ID, KEY),
+) -> str:
+    form = {"grant_type": "client_credentials", **({"sub": sub} if sub else {})}
+    reply = requests.post(token_url, data=form, auth=client, timeout=TIMEOUT)
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    assert body["token_type"] == "Bearer" and body["expires_at"].endswith("Z")
+    return body["access_token"]
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture()
+def gh(apis: SampleApis) -> tuple[str, dict[str, str]]:
+    """The fake Greenhouse's base URL and the headers of a freshly minted Site Admin token."""
+    return apis.base_urls["greenhouse"], _bearer(_gh_token(apis.greenhouse.token_url))
+
+
+def _gh_all_pages(
+    url: str, headers: dict[str, str], **params: Any
+) -> tuple[list[int], list[requests.Response]]:
+    """Every page, following only the Link next URL after the first request (as v3 demands)."""
     ids, replies = [], []
     next_url: str | None = url
     first = True
     while next_url:
         reply = requests.get(
-            next_url, params=params if first else None, auth=GH_AUTH, timeout=TIMEOUT
+            next_url, params=params if first else None, headers=headers, timeout=TIMEOUT
         )
         first = False
         assert reply.status_code == 200, reply.text
@@ -268,100 +339,195 @@ def _gh_all_pages(url: str, **params: Any) -> tuple[list[int], list[requests.Res
     return ids, replies
 
 
-def test_greenhouse_paging_with_link_header(apis: SampleApis) -> None:
-    base = apis.base_urls["greenhouse"]
-    ids, replies = _gh_all_pages(f"{base}/candidates", per_page=2, foo="bar")
-    assert ids == [101, 102, 103, 104, 105]
+def _gh_get(url: str, headers: dict[str, str], **params: Any) -> requests.Response:
+    return requests.get(url, params=params, headers=headers, timeout=TIMEOUT)
+
+
+def test_greenhouse_cursor_paging_id_descending(gh: tuple[str, dict[str, str]]) -> None:
+    base, headers = gh
+    ids, replies = _gh_all_pages(f"{base}/candidates", headers, per_page=2, foo="bar")
+    assert ids == [105, 104, 103, 102, 101]  # id descending, not update order
     assert len(replies) == 3
-    first = replies[0]
-    assert first.links["next"]["url"].startswith(base + "/candidates?")
-    assert "per_page=2" in first.links["next"]["url"] and "page=2" in first.links["next"]["url"]
-    assert "foo=bar" in first.links["next"]["url"]  # unknown params kept, ignored
-    assert "page=3" in first.links["last"]["url"]
-    assert "next" not in replies[-1].links and "prev" in replies[-1].links
-    # single page: no Link header at all
-    single = requests.get(f"{base}/candidates", auth=GH_AUTH, timeout=TIMEOUT)
-    assert "Link" not in single.headers and len(single.json()) == 5
-    # skip_count: no rel="last"
-    skipped = requests.get(
+    assert all(isinstance(r.json(), list) for r in replies)  # bare arrays
+    next_url = replies[0].links["next"]["url"]
+    assert next_url.startswith(base + "/candidates?cursor=")
+    # The next link carries the cursor and nothing else: no per_page, no filters, no page.
+    assert "&" not in next_url.split("?", 1)[1]
+    assert "last" not in replies[0].links and "prev" not in replies[0].links
+    assert "Link" not in replies[-1].headers  # the last page has no next link
+    # A cursor with any other parameter is refused, even the per_page it was minted with.
+    again = requests.get(next_url, params={"per_page": 2}, headers=headers, timeout=TIMEOUT)
+    assert again.status_code == 422
+    assert again.json() == {"errors": ["When passing a cursor, do not include other query params."]}
+    # A cursor minted for one list does not page another.
+    cursor = next_url.split("cursor=", 1)[1]
+    assert _gh_get(f"{base}/jobs", headers, cursor=cursor).status_code == 422
+    assert _gh_get(f"{base}/candidates", headers, cursor="forged").status_code == 422
+    # One page: no Link header at all; default per_page is 100.
+    single = _gh_get(f"{base}/candidates", headers)
+    assert "Link" not in single.headers and [r["id"] for r in single.json()] == ids
+    # A page exactly full still says whether more follow only through the link.
+    ids_five, replies_five = _gh_all_pages(f"{base}/candidates", headers, per_page=5)
+    assert ids_five == ids and len(replies_five) == 1
+
+
+def test_greenhouse_pipe_date_filters(gh: tuple[str, dict[str, str]]) -> None:
+    base, headers = gh
+    ids, _ = _gh_all_pages(
+        f"{base}/candidates", headers, updated_at="gte|2026-03-03T09:00:00Z", per_page=1
+    )
+    assert ids == [105, 104, 103]  # inclusive
+    ids, _ = _gh_all_pages(
         f"{base}/candidates",
-        params={"per_page": 2, "skip_count": "true"},
-        auth=GH_AUTH,
-        timeout=TIMEOUT,
+        headers,
+        updated_at="gte|2026-03-02T09:00:00Z|lte|2026-03-04T09:00:00Z",
     )
-    assert "next" in skipped.links and "last" not in skipped.links
-    ids, _ = _gh_all_pages(f"{base}/candidates", per_page=2, skip_count="true")
-    assert ids == [101, 102, 103, 104, 105]
-    assert requests.get(f"{base}/candidates?page=9", auth=GH_AUTH, timeout=TIMEOUT).json() == []
-
-
-def test_greenhouse_filters(apis: SampleApis) -> None:
-    base = apis.base_urls["greenhouse"]
-    ids, _ = _gh_all_pages(f"{base}/candidates", updated_after="2026-03-03T09:00:00Z", per_page=1)
-    assert ids == [103, 104, 105]  # inclusive
-    ids, _ = _gh_all_pages(f"{base}/candidates", created_after="2026-01-04T00:00:00+00:00")
-    assert ids == [104, 105]
-    ids, _ = _gh_all_pages(f"{base}/applications", last_activity_after="2026-03-01T00:00:00Z")
+    assert ids == [104, 103, 102]  # a closed window, both ends inclusive
+    ids, _ = _gh_all_pages(
+        f"{base}/candidates", headers, updated_at="gt|2026-03-02T09:00:00Z|lt|2026-03-04T09:00:00Z"
+    )
+    assert ids == [103]
+    ids, _ = _gh_all_pages(f"{base}/candidates", headers, created_at="gte|2026-01-04T00:00:00Z")
+    assert ids == [105, 104]
+    ids, _ = _gh_all_pages(
+        f"{base}/applications", headers, last_activity_at="gte|2026-03-01T00:00:00Z"
+    )
     assert ids == [1020]
-    ids, _ = _gh_all_pages(f"{base}/applications", updated_after="2030-01-01T00:00:00Z")
-    assert ids == [1010, 1020]  # not a filter of /applications: ignored
-    ids, _ = _gh_all_pages(f"{base}/jobs", updated_after="2026-01-01T00:00:00Z")
+    ids, _ = _gh_all_pages(f"{base}/jobs", headers, updated_at="gte|2026-01-01T00:00:00Z")
     assert ids == [7]
-    bad = requests.get(
-        f"{base}/candidates", params={"updated_after": "yesterday"}, auth=GH_AUTH, timeout=TIMEOUT
-    )
-    assert bad.status_code == 422
+    ids, _ = _gh_all_pages(f"{base}/candidates", headers, ids="101,104,999")
+    assert ids == [104, 101]
+    refused = [
+        {"updated_at": "yesterday"},
+        {"updated_at": "gte|2026-03-01T00:00:00Z|gte|2026-03-02T00:00:00Z"},  # doubled operator
+        {"updated_at": "since|2026-03-01T00:00:00Z"},
+        {"updated_at": ["gte|2026-03-01T00:00:00Z", "lte|2026-03-05T00:00:00Z"]},  # doubled
+        {"updated_at": "gte|2026-03-01T00:00:00Z", "created_at": "gte|2026-01-01T00:00:00Z"},
+        {"updated_at[gte]": "2026-03-01T00:00:00Z"},  # bracket form
+        {"updated_after": "2026-03-01T00:00:00Z"},  # Harvest v1 names
+        {"page": "2"},
+        {"last_activity_at": "gte|2026-03-01T00:00:00Z", "per_page": 1, "skip_count": "true"},
+        {"ids": ",".join(str(i) for i in range(51))},  # at most 50 ids
+    ]
+    for params in refused:
+        reply = _gh_get(f"{base}/candidates", headers, **params)
+        assert reply.status_code == 422, params
+        assert isinstance(reply.json()["errors"], list)
+    # last_activity_at is a filter of candidates and applications only.
+    jobs = _gh_get(f"{base}/jobs", headers, last_activity_at="gte|2030-01-01T00:00:00Z")
+    assert [j["id"] for j in jobs.json()] == [8, 7]
 
 
-def test_greenhouse_auth_and_validation(apis: SampleApis) -> None:
+def test_greenhouse_defaults_that_hide_rows(gh: tuple[str, dict[str, str]]) -> None:
+    base, headers = gh
+    reasons = _gh_get(f"{base}/rejection_reasons", headers).json()
+    assert [r["id"] for r in reasons] == [9]  # the built-in reason is hidden by default
+    reasons = _gh_get(f"{base}/rejection_reasons", headers, include_defaults="true").json()
+    assert [r["id"] for r in reasons] == [9, 1]
+    assert all(GH_HIDDEN not in r for r in reasons)  # the sample marker is not a v3 field
+    users = _gh_get(f"{base}/users", headers).json()
+    assert [u["id"] for u in users] == [900002, 900001]
+    users = _gh_get(f"{base}/users", headers, show_service_accounts="true").json()
+    assert [u["id"] for u in users] == [900900, 900002, 900001]
+
+
+def test_greenhouse_token_endpoint_and_bearer_auth(apis: SampleApis) -> None:
+    server = apis.greenhouse
     url = apis.base_urls["greenhouse"] + "/candidates"
-    for auth in (None, ("wrong", ""), (KEY, "password")):
-        reply = requests.get(url, auth=auth, timeout=TIMEOUT)
-        assert reply.status_code == 401 and "message" in reply.json()
+    token_url = server.token_url
+    # No token, a v1-style Basic key, a made-up bearer: 401 with the window headers.
+    for headers in (
+        {},
+        {"Authorization": "Basic " + base64.b64encode(f"{KEY}:".encode()).decode()},
+        _bearer("not-a-token"),
+    ):
+        reply = requests.get(url, headers=headers, timeout=TIMEOUT)
+        assert reply.status_code == 401 and reply.json()["errors"]
         assert "X-RateLimit-Limit" in reply.headers
+    form = {"grant_type": "client_credentials"}
+    assert requests.post(token_url, data=form, timeout=TIMEOUT).status_code == 401
+    wrong = requests.post(token_url, data=form, auth=(GH_CLIENT_ID, "nope"), timeout=TIMEOUT)
+    assert wrong.status_code == 401 and wrong.json() == {"error": "invalid_client"}
+    assert KEY not in wrong.text
+    grant = requests.post(
+        token_url, data={"grant_type": "password"}, auth=(GH_CLIENT_ID, KEY), timeout=TIMEOUT
+    )
+    assert grant.status_code == 400 and grant.json() == {"error": "unsupported_grant_type"}
+    assert requests.get(token_url, timeout=TIMEOUT).status_code == 405
+    minted_before = server.tokens_minted
+    token = _gh_token(token_url)
+    assert server.tokens_minted == minted_before + 1
+    assert requests.get(url, headers=_bearer(token), timeout=TIMEOUT).status_code == 200
+    # Without `sub` calls run as the credential itself (allowed); a `sub` that is not a Site
+    # Admin, or no user at all, is refused with 403.
+    anonymous = _gh_token(token_url, sub=None)
+    assert requests.get(url, headers=_bearer(anonymous), timeout=TIMEOUT).status_code == 200
+    for sub in ("900002", "123"):
+        reply = requests.get(url, headers=_bearer(_gh_token(token_url, sub=sub)), timeout=TIMEOUT)
+        assert reply.status_code == 403 and "Site Admin" in reply.json()["errors"][0]
+    # A scope the credential lacks is a 403 that names it.
+    server.scopes.discard("harvest:candidates:list")
+    missing = requests.get(url, headers=_bearer(token), timeout=TIMEOUT)
+    assert missing.status_code == 403
+    assert missing.json() == {"errors": ["Missing scope harvest:candidates:list"]}
+    jobs = requests.get(
+        apis.base_urls["greenhouse"] + "/jobs", headers=_bearer(token), timeout=TIMEOUT
+    )
+    assert jobs.status_code == 200
+    # Expiry and revocation: the old token stops working, a new one works.
+    server.expire_tokens()
+    assert requests.get(url, headers=_bearer(token), timeout=TIMEOUT).status_code == 401
+    fresh = _gh_token(token_url)
+    server.revoke_tokens()
+    assert requests.get(url, headers=_bearer(fresh), timeout=TIMEOUT).status_code == 401
+
+
+def test_greenhouse_validation_and_rate_headers(gh: tuple[str, dict[str, str]]) -> None:
+    base, headers = gh
     for per_page in (0, 501, "x"):
-        reply = requests.get(url, params={"per_page": per_page}, auth=GH_AUTH, timeout=TIMEOUT)
-        assert reply.status_code == 422 and reply.json()["errors"][0]["field"] == "per_page"
-    ok = requests.get(url, params={"per_page": 500}, auth=GH_AUTH, timeout=TIMEOUT)
+        reply = _gh_get(f"{base}/candidates", headers, per_page=per_page)
+        assert reply.status_code == 422 and "per_page" in reply.json()["errors"][0]
+    ok = _gh_get(f"{base}/candidates", headers, per_page=500)
     assert ok.status_code == 200
-    assert ok.headers["X-RateLimit-Limit"] == "50"
-    assert int(ok.headers["X-RateLimit-Remaining"]) < 50
+    assert ok.headers["X-RateLimit-Limit"] == "150"
+    assert int(ok.headers["X-RateLimit-Remaining"]) < 150
+    assert 1 <= int(ok.headers["X-RateLimit-Reset"]) <= 30
+    # Lists only: no get-by-id, no v1 anonymize action.
+    assert _gh_get(f"{base}/candidates/103", headers).status_code == 404
+    assert (
+        requests.put(f"{base}/candidates/103/anonymize", headers=headers, timeout=TIMEOUT)
+    ).status_code == 404
+    assert _gh_get(f"{base}/unknown_things", headers).status_code == 404
 
 
-def test_greenhouse_single_candidate_and_anonymize(apis: SampleApis) -> None:
-    base = apis.base_urls["greenhouse"]
-    assert requests.get(f"{base}/candidates/103", auth=GH_AUTH, timeout=TIMEOUT).json()["id"] == 103
-    assert requests.get(f"{base}/candidates/999", auth=GH_AUTH, timeout=TIMEOUT).status_code == 404
-    reply = requests.put(
-        f"{base}/candidates/103/anonymize",
-        params={"fields": "full_name,email_addresses,phone_numbers"},
-        auth=GH_AUTH,
-        timeout=TIMEOUT,
-    )
-    assert reply.status_code == 200
-    body = requests.get(f"{base}/candidates/103", auth=GH_AUTH, timeout=TIMEOUT).json()
-    assert body["first_name"] is None and body["email_addresses"] == []
-    assert body["phone_numbers"] == [] and body["company"] == "Acme"
-    assert body["updated_at"] > "2026-03-03T09:00:00.000Z"
-    assert apis.greenhouse.anonymized == {103: ["full_name", "email_addresses", "phone_numbers"]}
-    bad = requests.put(
-        f"{base}/candidates/103/anonymize", params={"fields": "nope"}, auth=GH_AUTH, timeout=TIMEOUT
-    )
-    assert bad.status_code == 422
+def test_greenhouse_sample_job_endpoint(gh: tuple[str, dict[str, str]]) -> None:
+    base, headers = gh
+    body = {"name": "Platform Engineer", "office": "Berlin", "required_skills": ["python"]}
+    created = requests.post(f"{base}/_sample/jobs", json=body, headers=headers, timeout=TIMEOUT)
+    assert created.status_code == 201
+    job = created.json()
+    assert job["status"] == "open" and job["office_ids"] == [1] and job["department_id"] == 1
+    assert job["custom_fields"]["required_skills"]["value"] == ["python"]
+    listed = _gh_get(f"{base}/jobs", headers, status="open").json()
+    assert [j["id"] for j in listed] == [job["id"], 7]
+    nameless = requests.post(f"{base}/_sample/jobs", json={}, headers=headers, timeout=TIMEOUT)
+    assert nameless.status_code == 422
 
 
 def test_greenhouse_rate_limit_window(feed_dir: Path) -> None:
     settings = replace(SETTINGS, greenhouse_rate_limit=3, greenhouse_window_seconds=1.0)
     with start_sample_apis(feed_dir, settings) as apis:
         url = apis.base_urls["greenhouse"] + "/jobs"
-        statuses = [requests.get(url, auth=GH_AUTH, timeout=TIMEOUT) for _ in range(4)]
+        headers = _bearer(_gh_token(apis.greenhouse.token_url))  # minting costs no request
+        statuses = [requests.get(url, headers=headers, timeout=TIMEOUT) for _ in range(4)]
         assert [r.status_code for r in statuses[:3]] == [200, 200, 200]
         assert [r.headers["X-RateLimit-Remaining"] for r in statuses[:3]] == ["2", "1", "0"]
         limited = statuses[3]
         assert limited.status_code == 429 and limited.headers["Retry-After"] == "0"
         assert limited.headers["X-RateLimit-Limit"] == "3"
+        assert "X-RateLimit-Reset" in limited.headers
         time.sleep(1.05)
-        assert requests.get(url, auth=GH_AUTH, timeout=TIMEOUT).status_code == 200
+        assert requests.get(url, headers=headers, timeout=TIMEOUT).status_code == 200
 
 
 # ----- Lever
@@ -620,11 +786,13 @@ def test_pdl_rate_limit(feed_dir: Path) -> None:
 
 def test_greenhouse_faults_in_order(apis: SampleApis) -> None:
     url = apis.base_urls["greenhouse"] + "/jobs"
+    headers = _bearer(_gh_token(apis.greenhouse.token_url))
+    apis.greenhouse.clear_request_log()
     apis.greenhouse.inject_faults(["429", "500", "502", "503", "401", "truncated", "reset"])
     session = requests.Session()
 
     def get() -> requests.Response:
-        return session.get(url, auth=GH_AUTH, timeout=TIMEOUT)
+        return session.get(url, headers=headers, timeout=TIMEOUT)
 
     limited = get()
     assert limited.status_code == 429 and limited.headers["Retry-After"] == "0"
@@ -637,7 +805,7 @@ def test_greenhouse_faults_in_order(apis: SampleApis) -> None:
     assert get().status_code == 200  # queue drained: back to normal
     statuses = [status for _, _, status in apis.greenhouse.request_log]
     assert statuses == [429, 500, 502, 503, 401, 200, 0, 200]
-    assert apis.greenhouse.request_log[0] == ("GET", "/v1/jobs", 429)
+    assert apis.greenhouse.request_log[0] == ("GET", "/v3/jobs", 429)
     with pytest.raises(ValueError):
         apis.greenhouse.inject_faults(["418"])
 
@@ -709,15 +877,17 @@ def test_faults_on_every_server(apis: SampleApis, vendor: str) -> None:
 
 def test_concurrent_clients_each_page_everything(apis: SampleApis) -> None:
     base = apis.base_urls["greenhouse"]
+    headers = _bearer(_gh_token(apis.greenhouse.token_url))
+    apis.greenhouse.clear_request_log()
     results: list[list[int]] = []
 
     def worker() -> None:
-        results.append(_gh_all_pages(f"{base}/candidates", per_page=1)[0])
+        results.append(_gh_all_pages(f"{base}/candidates", headers, per_page=1)[0])
 
     threads = [threading.Thread(target=worker) for _ in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(10)
-    assert results == [[101, 102, 103, 104, 105]] * 8
+    assert results == [[105, 104, 103, 102, 101]] * 8
     assert len(apis.greenhouse.request_log) == 40

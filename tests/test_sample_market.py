@@ -150,9 +150,24 @@ def test_every_record_in_ground_truth_exactly_once(market: Path) -> None:
 
 
 def test_greenhouse_wire_format(market: Path) -> None:
-    candidates = _jsonl(market / "greenhouse/candidates.jsonl")
-    applications = {a["id"]: a for a in _jsonl(market / "greenhouse/applications.jsonl")}
-    jobs = _jsonl(market / "greenhouse/jobs.jsonl")
+    """Harvest v3 objects: nothing embedded, flat ids that all resolve to the v3 lists."""
+    gh = market / "greenhouse"
+    candidates = _jsonl(gh / "candidates.jsonl")
+    applications = {a["id"]: a for a in _jsonl(gh / "applications.jsonl")}
+    jobs = {j["id"]: j for j in _jsonl(gh / "jobs.jsonl")}
+    lists = {
+        name: {r["id"]: r for r in _jsonl(gh / f"{name}.jsonl")}
+        for name in (
+            "rejection_reasons",
+            "sources",
+            "departments",
+            "offices",
+            "users",
+            "job_interview_stages",
+            "custom_fields",
+            "prospect_pools",
+        )
+    }
     cand_keys = {
         "id",
         "first_name",
@@ -161,66 +176,115 @@ def test_greenhouse_wire_format(market: Path) -> None:
         "title",
         "created_at",
         "updated_at",
-        "last_activity",
-        "is_private",
+        "last_activity_at",
+        "private",
         "can_email",
         "tags",
-        "application_ids",
         "email_addresses",
         "phone_numbers",
         "social_media_addresses",
         "website_addresses",
         "addresses",
-        "recruiter",
         "custom_fields",
-        "keyed_custom_fields",
-        "applications",
     }
+    v1_only = {"applications", "application_ids", "is_private", "last_activity", "recruiter"}
+    candidate_ids = set()
     for c in candidates:
-        assert cand_keys <= c.keys()
+        assert cand_keys <= c.keys() and not v1_only & c.keys()
         assert isinstance(c["id"], int)
-        for key in ("created_at", "updated_at", "last_activity"):
+        candidate_ids.add(c["id"])
+        for key in ("created_at", "updated_at", "last_activity_at"):
             assert ISO_MS.match(c[key]), c[key]
-        assert c["application_ids"] == [a["id"] for a in c["applications"]]
-        assert all(a in applications for a in c["application_ids"])
         assert all(e["type"] in ("personal", "work", "other") for e in c["email_addresses"])
         assert all(
             p["type"] in ("home", "work", "mobile", "skype", "other") for p in c["phone_numbers"]
         )
+        assert all({"name", "type", "value"} <= f.keys() for f in c["custom_fields"].values())
+        assert c["recruiter_id"] is None or c["recruiter_id"] in lists["users"]
     assert any(not c["tags"] for c in candidates)
     assert any(not c["can_email"] for c in candidates)
     app_keys = {
         "id",
         "candidate_id",
+        "job_id",
         "prospect",
-        "applied_at",
-        "rejected_at",
-        "last_activity_at",
         "status",
-        "current_stage",
-        "rejection_reason",
-        "source",
-        "jobs",
-        "prospect_detail",
+        "stage_id",
+        "stage_name",
+        "created_at",
+        "updated_at",
+        "last_activity_at",
+        "rejected_at",
+        "rejection_reason_id",
+        "source_id",
+        "referrer_id",
+        "recruiter_id",
+        "prospective_job_ids",
     }
     statuses = set()
     for a in applications.values():
         assert app_keys <= a.keys()
-        assert a["status"] in ("active", "rejected", "hired", "converted")
+        assert not {"jobs", "current_stage", "rejection_reason", "source", "applied_at"} & a.keys()
+        assert a["candidate_id"] in candidate_ids
+        # v3 responses say in_process where v1 said active.
+        assert a["status"] in ("in_process", "rejected", "hired", "converted")
         statuses.add(a["status"])
-        assert ISO_MS.match(a["applied_at"]) and ISO_MS.match(a["last_activity_at"])
+        assert ISO_MS.match(a["created_at"]) and ISO_MS.match(a["last_activity_at"])
+        assert a["source_id"] in lists["sources"]
+        assert a["job_id"] is None or a["job_id"] in jobs
+        if a["stage_id"] is not None:
+            stage = lists["job_interview_stages"][a["stage_id"]]
+            assert stage["job_id"] == a["job_id"] and stage["name"] == a["stage_name"]
         if a["status"] == "rejected":
-            assert ISO_MS.match(a["rejected_at"])
-            assert {"id", "name", "type"} <= a["rejection_reason"].keys()
-    assert statuses == {"active", "rejected", "hired", "converted"}
+            assert ISO_S.match(a["rejected_at"]) or ISO_MS.match(a["rejected_at"])
+            assert a["rejection_reason_id"] in lists["rejection_reasons"]
+        else:
+            assert a["rejection_reason_id"] is None
+    assert statuses == {"in_process", "rejected", "hired", "converted"}
+    reasons = lists["rejection_reasons"]
+    assert all({"id", "name", "type"} <= r.keys() for r in reasons.values())
+    assert {r["type"]["key"] for r in reasons.values()} == {
+        "WE_REJECTED_THEM",
+        "THEY_REJECTED_US",
+        "NONE_SPECIFIED",
+    }
+    # The built-in reasons are the ones v3 hides without include_defaults=true; the fake
+    # server reads this marker and strips it.
+    hidden = {rid for rid, r in reasons.items() if r.get("_sample_hidden_unless")}
+    assert hidden and hidden != set(reasons)
+    assert {r["_sample_hidden_unless"] for rid, r in reasons.items() if rid in hidden} == {
+        "include_defaults"
+    }
     silver = [
         a
         for a in applications.values()
         if a["status"] == "rejected"
-        and a["current_stage"]["name"] in ("Onsite", "Final Interview")
-        and a["rejection_reason"]["name"] in ("Hired another candidate", "Position filled")
+        and a["stage_name"] in ("Onsite", "Final Interview")
+        and reasons[a["rejection_reason_id"]]["name"]
+        in ("Hired another candidate", "Position filled")
     ]
     assert silver, "no silver medalists"
+    # Rejection details and stage history are their own lists, keyed by application.
+    details = _jsonl(gh / "rejection_details.jsonl")
+    rejected = {a["id"] for a in applications.values() if a["status"] == "rejected"}
+    assert {d["application_id"] for d in details} == rejected
+    for d in details:
+        assert d["rejection_reason_id"] == applications[d["application_id"]]["rejection_reason_id"]
+    reached: dict[int, set[int]] = defaultdict(set)
+    for row in _jsonl(gh / "application_stages.jsonl"):
+        assert row["application_id"] in applications
+        assert row["job_interview_stage_id"] in lists["job_interview_stages"]
+        assert ISO_MS.match(row["entered_at"])
+        reached[row["application_id"]].add(row["job_interview_stage_id"])
+    for a in silver:
+        assert a["stage_id"] in reached[a["id"]], "the final round is in the stage history"
+    pools = lists["prospect_pools"]
+    for row in _jsonl(gh / "prospect_details.jsonl"):
+        assert applications[row["application_id"]]["prospect"] is True
+        assert row["prospect_pool_id"] in pools
+    users = lists["users"].values()
+    assert any(u.get("site_admin") for u in users)
+    assert any(u.get("_sample_hidden_unless") == "show_service_accounts" for u in users)
     job_keys = {
         "id",
         "name",
@@ -231,26 +295,29 @@ def test_greenhouse_wire_format(market: Path) -> None:
         "opened_at",
         "closed_at",
         "updated_at",
-        "departments",
-        "offices",
+        "department_id",
+        "office_ids",
         "custom_fields",
-        "keyed_custom_fields",
-        "hiring_team",
     }
-    for job in jobs:
+    field_keys = {f["name_key"] for f in lists["custom_fields"].values()}
+    for job in jobs.values():
         assert job_keys <= job.keys()
+        assert not {"departments", "offices", "openings", "hiring_team"} & job.keys()
         assert job["status"] in ("open", "closed", "draft")
-        assert all({"id", "name", "location"} <= o.keys() for o in job["offices"])
-    assert {j["status"] for j in jobs} == {"open", "closed", "draft"}
-    reopened = [
-        j
-        for j in jobs
-        if j["status"] == "open" and any(o["status"] == "closed" for o in j["openings"])
-    ]
-    assert reopened, "no closed-and-reopened req"
-    hired_apps = {a["id"] for a in applications.values() if a["status"] == "hired"}
-    filled = {o["application_id"] for j in jobs for o in j["openings"] if o["application_id"]}
-    assert hired_apps == filled
+        assert job["department_id"] in lists["departments"]
+        assert job["office_ids"] and all(o in lists["offices"] for o in job["office_ids"])
+        assert set(job["custom_fields"]) <= field_keys
+        assert isinstance(job["custom_fields"]["required_skills"]["value"], list)
+        assert (job["closed_at"] is None) == (job["status"] != "closed")
+    assert {j["status"] for j in jobs.values()} == {"open", "closed", "draft"}
+    # Every hire came through a req that was open before they applied; a req that is open
+    # again after a hire is a re-opened (backfilled) req.
+    hires = [a for a in applications.values() if a["status"] == "hired"]
+    assert hires
+    for a in hires:
+        job = jobs[a["job_id"]]
+        assert job["opened_at"] is not None and job["opened_at"] < a["created_at"]
+    assert any(jobs[a["job_id"]]["status"] == "open" for a in hires), "no re-opened req"
 
 
 def test_lever_wire_format(market: Path) -> None:

@@ -19,6 +19,23 @@ FEEDS = [
     (greenhouse.CONTRACTS["candidates"], "greenhouse/candidates.jsonl"),
     (greenhouse.CONTRACTS["applications"], "greenhouse/applications.jsonl"),
     (greenhouse.CONTRACTS["jobs"], "greenhouse/jobs.jsonl"),
+    # The Harvest v3 lists the flat ids point to are landed feeds with contracts too.
+    *(
+        (greenhouse.CONTRACTS[name], f"greenhouse/{name}.jsonl")
+        for name in (
+            "application_stages",
+            "rejection_details",
+            "prospect_details",
+            "rejection_reasons",
+            "job_interview_stages",
+            "sources",
+            "departments",
+            "offices",
+            "users",
+            "custom_fields",
+            "prospect_pools",
+        )
+    ),
     (lever.CONTRACTS["opportunities"], "lever/opportunities.jsonl"),
     (lever.CONTRACTS["postings"], "lever/postings.jsonl"),
     (lever.CONTRACTS["archive_reasons"], "lever/archive_reasons.jsonl"),

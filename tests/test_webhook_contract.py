@@ -47,12 +47,12 @@ def envelope(event_id: str, body: dict) -> dict:
 @pytest.mark.parametrize(
     ("job", "field"),
     [
-        ({"id": {"nested": [1, 2]}}, "job_id"),
+        ({"id": {"nested": [1, 2]}}, "subject_id"),
         ({"id": 7, "opened_at": "not a date"}, "opened_at_ok"),
         ({"id": 7, "updated_at": 1700000000}, "updated_at_ok"),
         ({"id": 7, "status": ["open"]}, "status_ok"),
         ({"id": 7, "confidential": "maybe"}, "confidential_ok"),
-        ({"id": -3}, "job_id"),
+        ({"id": -3}, "subject_id"),
     ],
 )
 def test_the_contract_names_the_field_that_breaks(job: dict, field: str) -> None:
@@ -63,6 +63,25 @@ def test_the_contract_names_the_field_that_breaks(job: dict, field: str) -> None
     assert valid == [1]
     assert [(r.row, r.field) for r in rejections] == [(0, field)]
     assert "nested" not in rejections[0].reason  # field and check, never the value
+
+
+@pytest.mark.parametrize(
+    ("action", "payload", "passes"),
+    [
+        ("delete_candidate", {"candidate_id": 41, "deleted_application_ids": []}, True),
+        ("merge_candidate", {"candidate_id": 41, "merged_into_candidate_id": 42}, True),
+        ("candidate_anonymized", {"candidate_id": 41, "anonymized_fields": ["email"]}, True),
+        ("delete_application", {"application_id": 9, "candidate_id": None}, True),
+        ("delete_candidate", {"candidate_id": {"nested": 1}}, False),
+        ("delete_application", {"candidate_id": 41}, False),
+    ],
+)
+def test_erasure_events_pass_on_the_id_they_act_on(action: str, payload: dict, passes: bool):
+    """The receiver keeps erasure events as ids only; the contract checks that id."""
+    body = {"action": action, "payload": payload}
+    valid, rejections = validate_records(JOB_EVENTS, [envelope("e1", body)])
+    assert (valid == [0]) is passes
+    assert [r.field for r in rejections] == ([] if passes else ["subject_id"])
 
 
 def _dbt_build(select: str, tmp_path: Path) -> subprocess.CompletedProcess:
@@ -111,7 +130,7 @@ def test_poison_delivery_is_quarantined_and_staging_still_builds(isolated_env: P
     ensure_landing_table(con, "greenhouse", "jobs")
     assert con.execute(
         "select _source_record_id, field from raw.quarantine where _entity = 'webhook_events'"
-    ).fetchall() == [("evt-poison", "job_id")]
+    ).fetchall() == [("evt-poison", "subject_id")]
     # A raw row that never passed the contract (landed before it existed, or by hand): the
     # staging model must still build, casting with try_cast.
     land_page(
@@ -136,14 +155,9 @@ def test_poison_delivery_is_quarantined_and_staging_still_builds(isolated_env: P
 
 
 def test_no_staging_model_casts_without_try_cast() -> None:
-    """Every staging cast of a raw value is a try_cast: one bad value must not fail a model.
-    The Harvest candidate/application feeds are exempt while their contracts (which check
-    every value these models cast to an id) are being moved to Harvest v3."""
-    exempt = {"stg_greenhouse__candidates.sql", "stg_greenhouse__applications.sql"}
+    """Every staging cast of a raw value is a try_cast: one bad value must not fail a model."""
     offenders = []
     for path in sorted((PROJECT_ROOT / "dbt_project" / "models" / "staging").rglob("*.sql")):
-        if path.name in exempt:
-            continue
         text = path.read_text().lower().replace("try_cast(", "")
         if "cast(" in text or "::" in text:
             offenders.append(path.name)

@@ -122,7 +122,7 @@ def _greenhouse(root: Path) -> Iterator[dict[str, Any]]:
             "applications",
             str(a["id"]),
             person_key=str(a["candidate_id"]),
-            updated=_iso(a.get("last_activity_at") or a.get("applied_at")),
+            updated=_iso(a.get("last_activity_at") or a.get("created_at")),
         )
 
 

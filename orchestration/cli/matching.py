@@ -131,7 +131,7 @@ def cmd_webhooks_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_open_sample_req(args: argparse.Namespace) -> int:
-    """Open a req in the SAMPLE Greenhouse server (its `POST /v1/_sample/jobs`; the real
+    """Open a req in the SAMPLE Greenhouse server (its `POST /v3/_sample/jobs`; the real
     Harvest API has no such call) and deliver the job_created web hook Greenhouse would send,
     signed with GREENHOUSE_WEBHOOK_SECRET. The sensor then refreshes the reqs and matches."""
     import json
@@ -140,7 +140,9 @@ def cmd_open_sample_req(args: argparse.Namespace) -> int:
 
     import requests
 
+    from ingest import greenhouse
     from ingest.greenhouse_webhooks import WebhookConfigError, secret_from_env, sign
+    from ingest.http_client import SourceError
     from ingest.sample.apis import SampleApiSettings
 
     try:
@@ -148,22 +150,31 @@ def cmd_open_sample_req(args: argparse.Namespace) -> int:
     except WebhookConfigError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    api_key = os.environ.get(settings.api_key_env("greenhouse")) or SampleApiSettings().api_key
+    sample = SampleApiSettings()
+    base = args.greenhouse_url.rstrip("/")
     wanted = {
         "name": args.name,
         "seniority": args.seniority,
         "required_skills": [s.strip() for s in args.skills.split(",") if s.strip()],
     }
-    opened = requests.post(
-        args.greenhouse_url.rstrip("/") + "/_sample/jobs",
-        json=wanted,
-        auth=(api_key, ""),
-        timeout=30,
-    )
-    if opened.status_code != 201:
-        print(f"sample Greenhouse answered {opened.status_code}", file=sys.stderr)
+    # The sample server speaks Harvest v3: mint a token like the connector does (the sample
+    # credentials unless the operator's GREENHOUSE_* variables say otherwise).
+    try:
+        client = greenhouse.make_client(
+            client_id=os.environ.get(settings.GREENHOUSE_CLIENT_ID_ENV)
+            or sample.greenhouse_client_id,
+            client_secret=os.environ.get(settings.GREENHOUSE_CLIENT_SECRET_ENV) or sample.api_key,
+            user_id=os.environ.get(settings.GREENHOUSE_USER_ID_ENV) or sample.greenhouse_user_id,
+            base_url=base,
+            token_url=os.environ.get(settings.GREENHOUSE_TOKEN_URL_ENV)
+            or base.rsplit("/", 1)[0] + "/token",
+        )
+        job, _ = client.request_json(
+            "POST", "_sample/jobs", json_body=wanted, ok_statuses=frozenset({201})
+        )
+    except SourceError as exc:
+        print(f"sample Greenhouse refused: {exc}", file=sys.stderr)
         return 1
-    job = opened.json()
     body = json.dumps({"action": "job_created", "payload": {"job": job}}).encode()
     delivered = requests.post(
         args.webhook_url,

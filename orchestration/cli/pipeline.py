@@ -195,7 +195,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     apis = None
     feed_dir = settings.sample_dir()
-    key_env = settings.api_key_env("greenhouse")
+    key_env = settings.GREENHOUSE_CLIENT_ID_ENV
     if not env.get(key_env) and (feed_dir / "manifest.json").exists():
         from ingest.sample.apis import SampleApiSettings, start_sample_apis
 

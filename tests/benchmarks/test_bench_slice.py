@@ -29,7 +29,8 @@ def test_bench_slice_build(isolated_env, tmp_path, monkeypatch):
     generate_seconds = time.perf_counter() - started
     manifest = json.loads((feed / "manifest.json").read_text())
 
-    # The real vendor limit (50 requests / 10 s) would dominate; the slice is what we measure.
+    # The vendor limit (Harvest v3: a quota per 30-second window) would dominate; the slice is
+    # what we measure.
     settings = SampleApiSettings(
         greenhouse_rate_limit=100_000, lever_rate_per_second=1e9, lever_burst=10**9, retry_after=0
     )

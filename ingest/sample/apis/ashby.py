@@ -9,7 +9,14 @@
   token's sync served. The follow-up pages of that sync carry the filter in ``cursor``.
 - API errors are HTTP 200 with ``{"success":false,"errors":[code]}``: ``sync_token_expired``
   (older than ``ashby_sync_token_max_age_seconds`` or issued before ``expire_sync_tokens()``),
-  ``sync_token_invalid``, ``invalid_next_cursor``. A body that is not JSON is HTTP 400.
+  ``sync_token_invalid``, ``invalid_next_cursor``, and ``incremental_sync_too_large`` when a
+  ``syncToken`` sync would return more than ``ashby_incremental_sync_max_records`` records (the
+  real API's limit since 2026-05-14 is on paging depth; a record count stands in for it). A body
+  that is not JSON is HTTP 400.
+- Dated API versions: the ``Ashby-Version`` request header picks one of ``versions`` (no header:
+  ``DEFAULT_VERSION``); replies carry ``Ashby-Version`` and ``Ashby-Version-Status``
+  (``active`` / ``deprecated``); an unknown version is HTTP 400 ``invalid_api_version``.
+  ``versions_requested`` records the header of every call (tests read it).
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from .base import (
 )
 
 MAX_LIMIT = 100
+DEFAULT_VERSION = "2026-01-01"
 
 _ENDPOINTS = {"/candidate.list": "candidates", "/job.list": "jobs"}
 
@@ -48,6 +56,9 @@ class AshbyApi(SampleApiServer):
         self._sync_signer = TokenSigner("ashby-sync", self.settings.api_key)
         self._expired_before = 0.0
         self._expiry_lock = threading.Lock()
+        # version -> status; tests deprecate or add versions here.
+        self.versions: dict[str, str] = {DEFAULT_VERSION: "active"}
+        self.versions_requested: list[str | None] = []
 
     def load(self) -> None:
         folder = self.feed_dir / "ashby"
@@ -63,6 +74,22 @@ class AshbyApi(SampleApiServer):
         return Reply(status, {"success": False, "errors": [code]})
 
     def handle(self, request: Request) -> Reply:
+        requested = request.headers.get("Ashby-Version")
+        with self._expiry_lock:
+            self.versions_requested.append(requested)
+        version = (requested or DEFAULT_VERSION).strip()
+        status = self.versions.get(version)
+        if status is None:
+            reply = Reply(400, {"success": False, "errors": ["invalid_api_version"]})
+        else:
+            try:
+                reply = self._handle_version(request)
+            except ApiError as exc:
+                reply = self.api_error_reply(exc)
+            reply.headers.update({"Ashby-Version": version, "Ashby-Version-Status": status})
+        return reply
+
+    def _handle_version(self, request: Request) -> Reply:
         credentials = basic_auth_credentials(request.headers)
         if credentials is None or not same_secret(credentials[0], self.settings.api_key):
             raise ApiError(401, "invalid_api_key", "Invalid API key")
@@ -105,6 +132,9 @@ class AshbyApi(SampleApiServer):
             ("since", since),
             lambda r: since_moment is None or _after(r.get("updatedAt"), since_moment),
         )
+        incremental_limit = self.settings.ashby_incremental_sync_max_records
+        if not cursor and since is not None and len(records) > incremental_limit:
+            raise _AshbyError("incremental_sync_too_large")
         records = records_after(records, after)
 
         chunk = records[:limit]

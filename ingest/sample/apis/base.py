@@ -45,9 +45,14 @@ class SampleApiSettings:
     """Knobs of the sample API servers. Defaults mirror the vendors' documented behaviour."""
 
     api_key: str = "sample-api-key"
-    # Greenhouse: X-RateLimit-Limit requests per fixed window.
-    greenhouse_rate_limit: int = 50
-    greenhouse_window_seconds: float = 10.0
+    # Greenhouse Harvest v3: X-RateLimit-Limit requests per fixed 30-second window.
+    greenhouse_rate_limit: int = 150
+    greenhouse_window_seconds: float = 30.0
+    # Greenhouse OAuth client credentials (the client secret is `api_key`), the Site Admin
+    # user calls run on behalf of, and how long a minted token lives.
+    greenhouse_client_id: str = "sample-client-id"
+    greenhouse_user_id: str = "900001"
+    greenhouse_token_ttl_seconds: float = 3600.0
     # Lever: token bucket, about 10 requests/s with bursts.
     lever_rate_per_second: float = 10.0
     lever_burst: int = 20
@@ -58,6 +63,9 @@ class SampleApiSettings:
     retry_after: int = 1
     # Ashby: a syncToken older than this is answered with sync_token_expired.
     ashby_sync_token_max_age_seconds: float = 7 * 24 * 3600.0
+    # Ashby: an incremental (syncToken) sync matching more records than this fails with
+    # incremental_sync_too_large.
+    ashby_incremental_sync_max_records: int = 100_000
     # Eventbrite: attendees per page (the real API uses 50).
     eventbrite_page_size: int = 50
     # Fixed ports (0 = any free port chosen by the OS).
@@ -266,6 +274,11 @@ class FixedWindowLimiter:
     def headers(self, remaining: int) -> dict[str, str]:
         """The X-RateLimit-* pair that announces this window (Greenhouse and PDL send it)."""
         return {"X-RateLimit-Limit": str(self.limit), "X-RateLimit-Remaining": str(remaining)}
+
+    def seconds_to_reset(self) -> float:
+        """Seconds until the current window ends (Greenhouse's X-RateLimit-Reset)."""
+        with self._lock:
+            return max(0.0, self.window_seconds - (self._clock() - self._window_start))
 
 
 class TokenBucketLimiter:

@@ -1,29 +1,35 @@
-"""Fake Greenhouse Harvest API v1 (base URL ``http://host:port/v1``).
+"""Fake Greenhouse Harvest API v3 (base URL ``http://host:port/v3``, token ``/token``).
 
-- HTTP Basic auth: the API key as user name, empty password; anything else is 401.
-- ``per_page`` 1..500 (default 100, otherwise 422), ``page`` >= 1; ``Link`` header with absolute
-  ``rel="next"``/``rel="prev"``/``rel="last"`` URLs (``last`` omitted with ``skip_count=true``);
-  no Link header when everything fits on one page.
-- Filters: candidates/jobs ``updated_after``/``created_after`` (inclusive) and
-  ``updated_before``/``created_before`` (exclusive); applications ``last_activity_after``
-  (on ``last_activity_at``); jobs ``status``. Unknown query parameters are ignored.
-- ``X-RateLimit-Limit``/``X-RateLimit-Remaining`` on every reply; fixed windows; 429 with
-  ``Retry-After`` when the window's budget is spent.
-- ``PUT /candidates/{id}/anonymize?fields=...`` anonymizes the in-memory record.
-- SAMPLE-SERVER ONLY (not Harvest): ``POST /_sample/jobs`` opens a new req, so a demo or a test
-  can make "a req opens in the ATS" happen; body ``{"name", "seniority", "required_skills",
-  "office", "department"}`` (all optional but ``name``); replies 201 with the job record, which
-  the next ``GET /jobs`` lists (and a Greenhouse web hook would carry).
+As strict as the documented v3 (docs/sources.md), because a connector that passes only against
+a lenient fake breaks on the first big real account:
+- ``POST /token``: HTTP Basic ``client_id:client_secret``, form ``grant_type=client_credentials``
+  and optional ``sub`` (a user id); replies ``{"access_token", "token_type", "expires_at"}``.
+  Tokens expire (``greenhouse_token_ttl_seconds``) and can be revoked (``revoke_tokens``).
+- Every ``/v3`` call needs ``Authorization: Bearer <live token>`` (else 401). The ``sub`` user
+  must be a Site Admin (else 403); a scope removed from ``scopes`` answers 403.
+- Lists only, bare JSON arrays, ordered by id DESCENDING. ``per_page`` 1..500 (default 100).
+  The ``Link`` header's ``rel="next"`` URL carries only ``cursor``; a request with a cursor and
+  any other parameter is 422 (the documented message). No next link on the last page.
+- Date filters in the pipe syntax (``updated_at=gte|<iso>|lte|<iso>``, ops gte/lte/gt/lt; also
+  ``created_at``, and ``last_activity_at`` on candidates/applications). 422 for a malformed
+  value, a doubled parameter, ``created_at`` together with ``updated_at``, bracket forms
+  (``updated_at[gte]``) and v1 names (``updated_after``, ``page``...). ``ids=`` up to 50 ids.
+- Defaults that hide rows: the built-in rejection reasons need ``include_defaults=true``,
+  service-account users ``show_service_accounts=true``. In the sample files such rows carry
+  ``"_sample_hidden_unless": "<param>"``, which the server strips (it is not a v3 field).
+- Fixed 30-second windows: ``X-RateLimit-Limit`` / ``-Remaining`` / ``-Reset`` on every reply,
+  429 with ``Retry-After`` when spent. Injected faults (base.py): 429, 5xx, truncated, reset.
+- SAMPLE-SERVER ONLY (not Harvest): ``POST /v3/_sample/jobs`` opens a new req (body ``{"name",
+  "seniority", "required_skills", "office", "department"}``) and replies 201 with the v3 job.
 """
 
 from __future__ import annotations
 
+import bisect
 import copy
-import math
-import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl
 
 from .base import (
     ApiError,
@@ -31,7 +37,10 @@ from .base import (
     Reply,
     Request,
     SampleApiServer,
+    TokenSigner,
     basic_auth_credentials,
+    bearer_token,
+    id_sort_key,
     iso_z,
     load_jsonl,
     parse_iso,
@@ -40,193 +49,264 @@ from .base import (
 
 MAX_PER_PAGE = 500
 DEFAULT_PER_PAGE = 100
+MAX_IDS = 50
+CURSOR_WITH_PARAMS = "When passing a cursor, do not include other query params."
+HIDDEN_FLAG = "_sample_hidden_unless"
 
-# Harvest "anonymize" field names -> how the record changes.
-_ANONYMIZE_SET: dict[str, dict[str, Any]] = {
-    "full_name": {"first_name": None, "last_name": None},
-    "current_company": {"company": None},
-    "current_title": {"title": None},
-    "tags": {"tags": []},
-    "email_addresses": {"email_addresses": []},
-    "phone_numbers": {"phone_numbers": []},
-    "social_media_links": {"social_media_addresses": []},
-    "website_addresses": {"website_addresses": []},
-    "addresses": {"addresses": []},
-    "location": {"addresses": []},
-    "custom_fields": {"custom_fields": {}, "keyed_custom_fields": {}},
-    "recruiter": {"recruiter": None},
-    "coordinator": {"coordinator": None},
+ENTITIES: tuple[str, ...] = (
+    "candidates",
+    "applications",
+    "jobs",
+    "application_stages",
+    "rejection_details",
+    "prospect_details",
+    "rejection_reasons",
+    "job_interview_stages",
+    "sources",
+    "departments",
+    "offices",
+    "users",
+    "custom_fields",
+    "prospect_pools",
+)
+_DATE_FILTERS: dict[str, tuple[str, ...]] = {
+    "candidates": ("created_at", "updated_at", "last_activity_at"),
+    "applications": ("created_at", "updated_at", "last_activity_at"),
 }
-_ANONYMIZE_ACCEPTED_ONLY = {
-    "education",
-    "employment",
-    "attachments",
-    "follow_up_reminders",
-    "notes",
-    "source",
-    "rejection_reason",
-    "application_questions",
-    "referral_questions",
-    "emails",
-    "activity_items",
-    "inactive_custom_fields",
-    "offers",
-    "offer_custom_fields",
-    "prospect_owner",
-    "headline",
-    "prospect_pool",
-    "scorecards_and_interviews",
-    "attachments_and_notes",
-    "prospect_stage",
+_DEFAULT_DATE_FILTERS = ("created_at", "updated_at")
+_V1_PARAMS = frozenset(
+    {
+        "page",
+        "skip_count",
+        "updated_after",
+        "updated_before",
+        "created_after",
+        "created_before",
+        "last_activity_after",
+    }
+)
+_OPS = {
+    "gte": lambda v, b: v >= b,
+    "lte": lambda v, b: v <= b,
+    "gt": lambda v, b: v > b,
+    "lt": lambda v, b: v < b,
 }
-
-_CANDIDATE_PATH = re.compile(r"^/candidates/(\d+)$")
-_ANONYMIZE_PATH = re.compile(r"^/candidates/(\d+)/anonymize$")
 
 
 class GreenhouseApi(SampleApiServer):
     vendor = "greenhouse"
-    base_path = "/v1"
+    base_path = "/v3"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.hidden: dict[str, dict[str, str]] = {}  # entity -> {record id: revealing param}
         super().__init__(*args, **kwargs)
         self.limiter = FixedWindowLimiter(
             self.settings.greenhouse_rate_limit, self.settings.greenhouse_window_seconds
         )
-        self.anonymized: dict[int, list[str]] = {}
+        self.cursors = TokenSigner("greenhouse-cursor", self.settings.api_key)
+        self.tokens: dict[str, tuple[datetime, str | None]] = {}
+        self.tokens_minted = 0
+        self.scopes: set[str] = {f"harvest:{entity}:list" for entity in ENTITIES}
+        self._token_counter = 0
+        # Tests: the credential was disabled, so even freshly minted tokens are refused.
+        self.refuse_all_tokens = False
+
+    @property
+    def token_url(self) -> str:
+        return self.root_url + "/token"
+
+    def env(self) -> dict[str, str]:
+        """What points the connector at this server (the five GREENHOUSE_* variables)."""
+        return {
+            "GREENHOUSE_BASE_URL": self.base_url,
+            "GREENHOUSE_TOKEN_URL": self.token_url,
+            "GREENHOUSE_CLIENT_ID": self.settings.greenhouse_client_id,
+            "GREENHOUSE_CLIENT_SECRET": self.settings.api_key,
+            "GREENHOUSE_USER_ID": self.settings.greenhouse_user_id,
+        }
 
     def load(self) -> None:
         folder = self.feed_dir / "greenhouse"
-        for entity in ("candidates", "applications", "jobs"):
+        for entity in ENTITIES:
             self.set_records(entity, load_jsonl(folder / f"{entity}.jsonl"))
+
+    def set_records(self, entity: str, records: Any) -> None:
+        cleaned, hidden = [], {}
+        for record in records:
+            reveal = record.get(HIDDEN_FLAG)
+            if reveal is not None:
+                record = {k: v for k, v in record.items() if k != HIDDEN_FLAG}
+                hidden[str(record.get("id"))] = str(reveal)
+            cleaned.append(record)
+        self.hidden[entity] = {**self.hidden.get(entity, {}), **hidden}
+        super().set_records(entity, cleaned)
+
+    # ----- test and demo controls
+
+    def revoke_tokens(self) -> None:
+        """Every minted token stops working (an admin revoked the credential's tokens)."""
+        with self._data_lock:
+            self.tokens.clear()
+
+    def expire_tokens(self) -> None:
+        with self._data_lock:
+            past = datetime.now(UTC) - timedelta(seconds=1)
+            self.tokens = {t: (past, sub) for t, (_, sub) in self.tokens.items()}
+
+    def remove_record(self, entity: str, record_id: Any) -> None:
+        """A hard delete in Greenhouse: the record stops being listed."""
+        with self._data_lock:
+            kept = [r for r in self.records(entity) if str(r.get("id")) != str(record_id)]
+            super().set_records(entity, kept)
+
+    def touch_record(self, entity: str, record_id: Any, **changes: Any) -> dict[str, Any]:
+        """Change a record now (its updated_at moves to the present)."""
+        with self._data_lock:
+            current = next(r for r in self.records(entity) if str(r.get("id")) == str(record_id))
+            updated = {**copy.deepcopy(current), **changes, "updated_at": iso_z(datetime.now(UTC))}
+            self.upsert_record(entity, updated)
+            return updated
 
     # ----- plumbing
 
     def error_reply(self, status: int, code: str, message: str) -> Reply:
-        return Reply(status, {"message": message})
+        return Reply(status, {"errors": [message]})
+
+    def _rate_headers(self, remaining: int) -> dict[str, str]:
+        headers = self.limiter.headers(remaining)
+        headers["X-RateLimit-Reset"] = str(max(1, round(self.limiter.seconds_to_reset())))
+        return headers
 
     def fault_headers(self) -> dict[str, str]:
-        return self.limiter.headers(self.limiter.remaining())
+        return self._rate_headers(self.limiter.remaining())
+
+    def truncated_payload(self) -> Any:
+        return [
+            {"id": 40 - i, "first_name": "Sample", "updated_at": iso_z(datetime.now(UTC))}
+            for i in range(20)
+        ]
 
     def handle(self, request: Request) -> Reply:
-        credentials = basic_auth_credentials(request.headers)
-        if credentials is None or not (
-            same_secret(credentials[0], self.settings.api_key) and credentials[1] == ""
-        ):
-            reply = self.error_reply(401, "unauthorized", "Invalid Basic Auth credentials")
+        if request.path.rstrip("/") == "/token":
+            return self._mint(request)
+        token = bearer_token(request.headers)
+        with self._data_lock:
+            grant = self.tokens.get(token or "")
+        if grant is None or grant[0] <= datetime.now(UTC) or self.refuse_all_tokens:
+            reply = self.error_reply(401, "unauthorized", "Invalid or expired access token")
             reply.headers.update(self.fault_headers())
             return reply
-        return self.within_window(request, self.limiter, self._route)
+        return self.within_window_v3(request, grant[1])
 
-    def _route(self, request: Request) -> Reply:
+    def within_window_v3(self, request: Request, subject: str | None) -> Reply:
+        allowed, remaining = self.limiter.acquire()
+        headers = self._rate_headers(remaining)
+        if not allowed:
+            return self.rate_limited_reply(headers)
+        try:
+            reply = self._route(request, subject)
+        except ApiError as exc:
+            reply = self.api_error_reply(exc)
+        reply.headers.update(headers)
+        return reply
+
+    def _mint(self, request: Request) -> Reply:
+        if request.method != "POST":
+            raise ApiError(405, "method_not_allowed", "POST the token request")
+        credentials = basic_auth_credentials(request.headers)
+        if credentials is None or not (
+            same_secret(credentials[0], self.settings.greenhouse_client_id)
+            and same_secret(credentials[1], self.settings.api_key)
+        ):
+            return Reply(401, {"error": "invalid_client"})
+        form = dict(parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True))
+        if form.get("grant_type") != "client_credentials":
+            return Reply(400, {"error": "unsupported_grant_type"})
+        subject = form.get("sub") or None
+        with self._data_lock:
+            self._token_counter += 1
+            token = self.cursors.dumps({"t": self._token_counter, "sub": subject})
+            expires = datetime.now(UTC) + timedelta(
+                seconds=self.settings.greenhouse_token_ttl_seconds
+            )
+            self.tokens[token] = (expires, subject)
+            self.tokens_minted += 1
+        return Reply(
+            200, {"access_token": token, "token_type": "Bearer", "expires_at": iso_z(expires)}
+        )
+
+    def _route(self, request: Request, subject: str | None) -> Reply:
         if not request.path.startswith(self.base_path + "/"):
             raise ApiError(404, "not_found", "Resource not found")
-        path = request.path[len(self.base_path) :].rstrip("/")
-        if request.method == "GET":
-            if path in ("/candidates", "/applications", "/jobs"):
-                return self._list(request, path.lstrip("/"))
-            match = _CANDIDATE_PATH.match(path)
-            if match:
-                return self._candidate(int(match.group(1)))
-        if request.method == "POST" and path == "/_sample/jobs":
+        path = request.path[len(self.base_path) :].strip("/")
+        if request.method == "POST" and path == "_sample/jobs":
             return self._open_job(request)
-        if request.method == "PUT":
-            match = _ANONYMIZE_PATH.match(path)
-            if match:
-                return self._anonymize(int(match.group(1)), request)
-        raise ApiError(404, "not_found", "Resource not found")
+        if request.method != "GET" or path not in ENTITIES:
+            raise ApiError(404, "not_found", "Resource not found")
+        if f"harvest:{path}:list" not in self.scopes:
+            raise ApiError(403, "forbidden", f"Missing scope harvest:{path}:list")
+        if subject is not None and not self._is_site_admin(subject):
+            raise ApiError(403, "forbidden", "The user must be a Site Admin")
+        return self._list(request, path)
 
-    # ----- endpoints
+    def _is_site_admin(self, user_id: str) -> bool:
+        return any(
+            str(u.get("id")) == user_id and u.get("site_admin") for u in self.records("users")
+        )
+
+    # ----- lists
 
     def _list(self, request: Request, entity: str) -> Reply:
-        per_page = _int_param(request, "per_page", DEFAULT_PER_PAGE)
-        if not 1 <= per_page <= MAX_PER_PAGE:
-            raise _validation_error("per_page", f"per_page must be between 1 and {MAX_PER_PAGE}")
-        page = _int_param(request, "page", 1)
-        if page < 1:
-            raise _validation_error("page", "page must be 1 or greater")
-
-        filter_key = tuple((param, request.arg(param)) for param, _, _ in _FILTERS[entity]) + (
-            ("status", request.arg("status")),
+        names = [k for k, _ in request.query_pairs]
+        if "cursor" in names:
+            if len(names) != 1:
+                raise _unprocessable(CURSOR_WITH_PARAMS)
+            state = self.cursors.loads(request.arg("cursor"))
+            if state is None or state.get("e") != entity:
+                raise _unprocessable("Invalid cursor")
+            pairs = [tuple(p) for p in state["q"]]
+            after = state["after"]
+        else:
+            pairs = list(request.query_pairs)
+            after = None
+        query = _parse_query(entity, pairs)
+        records = self.filtered_records(
+            entity, tuple(sorted(pairs)), lambda r: _matches(query, r, self.hidden.get(entity))
         )
-        records = self.filtered_records(entity, filter_key, lambda r: _matches(request, entity, r))
-        start = (page - 1) * per_page
-        chunk = records[start : start + per_page]
-        last_page = max(1, math.ceil(len(records) / per_page))
-
+        # Stored in ascending id order: a page is the `per_page` highest ids below `after`.
+        end = (
+            len(records)
+            if after is None
+            else bisect.bisect_left(
+                records, id_sort_key(after), key=lambda r: id_sort_key(r.get("id"))
+            )
+        )
+        start = max(0, end - query["per_page"])
+        chunk = records[start:end][::-1]
         headers: dict[str, str] = {}
-        if last_page > 1:
-            links = []
-            if page < last_page:
-                links.append(f'<{_page_url(request, page + 1)}>; rel="next"')
-            if page > 1:
-                links.append(f'<{_page_url(request, min(page - 1, last_page))}>; rel="prev"')
-            if (request.arg("skip_count") or "").lower() != "true":
-                links.append(f'<{_page_url(request, last_page)}>; rel="last"')
-            headers["Link"] = ", ".join(links)
-        # Records are never mutated in place (anonymize replaces them), so no copies needed.
+        if start > 0 and chunk:
+            cursor = self.cursors.dumps({"e": entity, "q": pairs, "after": chunk[-1]["id"]})
+            headers["Link"] = (
+                f'<{request.origin}{self.base_path}/{entity}?cursor={cursor}>; rel="next"'
+            )
         return Reply(200, self.encode_records(chunk), headers)
 
-    def _candidate(self, candidate_id: int) -> Reply:
-        for record in self.records("candidates"):
-            if str(record.get("id")) == str(candidate_id):
-                return Reply(200, copy.deepcopy(record))
-        raise ApiError(404, "not_found", "Resource not found")
-
-    def _anonymize(self, candidate_id: int, request: Request) -> Reply:
-        fields = [f.strip() for f in (request.arg("fields") or "").split(",") if f.strip()]
-        if not fields:
-            raise _validation_error("fields", "fields is required")
-        unknown = [
-            f for f in fields if f not in _ANONYMIZE_SET and f not in _ANONYMIZE_ACCEPTED_ONLY
-        ]
-        if unknown:
-            raise _validation_error("fields", f"unknown fields: {', '.join(unknown)}")
-        with self._data_lock:
-            current = next(
-                (r for r in self.records("candidates") if str(r.get("id")) == str(candidate_id)),
-                None,
-            )
-            if current is None:
-                raise ApiError(404, "not_found", "Resource not found")
-            updated = copy.deepcopy(current)
-            for name in fields:
-                for key, value in _ANONYMIZE_SET.get(name, {}).items():
-                    updated[key] = copy.deepcopy(value)
-            previous = parse_iso(updated.get("updated_at"))
-            now = datetime.now(UTC)
-            if previous is not None and previous >= now:
-                now = previous + timedelta(seconds=1)
-            updated["updated_at"] = iso_z(now)
-            self.upsert_record("candidates", updated)
-            self.anonymized.setdefault(candidate_id, []).extend(fields)
-        return Reply(200, copy.deepcopy(updated))
-
     def _open_job(self, request: Request) -> Reply:
-        """Sample-server only: open a new req now (department/office copied from an existing
-        job with that name, else the first one) and return it."""
         try:
             body = request.json_body() or {}
         except ValueError as exc:
-            raise _validation_error("body", "body must be JSON") from exc
+            raise _unprocessable("body must be JSON") from exc
         name = str(body.get("name") or "").strip() if isinstance(body, dict) else ""
         if not name:
-            raise _validation_error("name", "name is required")
+            raise _unprocessable("name is required")
         with self._data_lock:
             jobs = self.records("jobs")
-            template = jobs[0] if jobs else {}
-
-            def pick(key: str, wanted: Any) -> list[dict[str, Any]]:
-                for job in jobs:
-                    for item in job.get(key) or []:
-                        if wanted and item.get("name") == wanted:
-                            return [copy.deepcopy(item)]
-                return copy.deepcopy(template.get(key) or [])
-
+            template = jobs[-1] if jobs else {}
+            department_id = _id_named(self.records("departments"), body.get("department"))
+            office_id = _id_named(self.records("offices"), body.get("office"))
             job_id = max((int(j["id"]) for j in jobs), default=4_000_000) + 1
             now = iso_z(datetime.now(UTC))
             skills = [str(s) for s in body.get("required_skills") or []]
-            seniority = body.get("seniority")
             job = {
                 **copy.deepcopy(template),
                 "id": job_id,
@@ -238,21 +318,9 @@ class GreenhouseApi(SampleApiServer):
                 "opened_at": now,
                 "closed_at": None,
                 "updated_at": now,
-                "departments": pick("departments", body.get("department")),
-                "offices": pick("offices", body.get("office")),
-                "openings": [
-                    {
-                        "id": job_id * 10 + 1,
-                        "opening_id": f"REQ-S{job_id}-1",
-                        "status": "open",
-                        "opened_at": now,
-                        "closed_at": None,
-                        "application_id": None,
-                        "close_reason": None,
-                    }
-                ],
-                "custom_fields": {"required_skills": skills, "seniority": seniority},
-                "keyed_custom_fields": {
+                "department_id": department_id or template.get("department_id"),
+                "office_ids": [office_id] if office_id else list(template.get("office_ids") or []),
+                "custom_fields": {
                     "required_skills": {
                         "name": "Required Skills",
                         "type": "multi_select",
@@ -261,7 +329,7 @@ class GreenhouseApi(SampleApiServer):
                     "seniority": {
                         "name": "Seniority",
                         "type": "single_select",
-                        "value": seniority,
+                        "value": body.get("seniority"),
                     },
                 },
             }
@@ -271,66 +339,80 @@ class GreenhouseApi(SampleApiServer):
 
 # ----- helpers
 
-_FILTERS: dict[str, list[tuple[str, str, str]]] = {
-    # entity -> [(query parameter, record field, comparison)]
-    "candidates": [
-        ("updated_after", "updated_at", ">="),
-        ("updated_before", "updated_at", "<"),
-        ("created_after", "created_at", ">="),
-        ("created_before", "created_at", "<"),
-    ],
-    "jobs": [
-        ("updated_after", "updated_at", ">="),
-        ("updated_before", "updated_at", "<"),
-        ("created_after", "created_at", ">="),
-        ("created_before", "created_at", "<"),
-    ],
-    "applications": [("last_activity_after", "last_activity_at", ">=")],
-}
+
+def _id_named(records: list[dict[str, Any]], name: Any) -> Any:
+    for record in records:
+        if name and record.get("name") == name:
+            return record.get("id")
+    return None
 
 
-def _matches(request: Request, entity: str, record: dict[str, Any]) -> bool:
-    for param, field_name, op in _FILTERS[entity]:
-        raw = request.arg(param)
-        if raw is None or raw == "":
-            continue
-        bound = parse_iso(raw)
-        if bound is None:
-            raise _validation_error(param, f"{param} must be an ISO-8601 timestamp")
-        value = parse_iso(record.get(field_name))
+def _unprocessable(message: str) -> ApiError:
+    return ApiError(422, "unprocessable", message)
+
+
+def _parse_query(entity: str, pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    names = [k for k, _ in pairs]
+    for name in names:
+        if "[" in name or name in _V1_PARAMS:
+            raise _unprocessable(f"Unsupported parameter {name.split('[')[0]!r} in Harvest v3")
+    allowed_dates = _DATE_FILTERS.get(entity, _DEFAULT_DATE_FILTERS)
+    query: dict[str, Any] = {"per_page": DEFAULT_PER_PAGE, "dates": [], "ids": None, "flags": {}}
+    seen: set[str] = set()
+    for name, value in pairs:
+        if name in seen and name in (*allowed_dates, "per_page", "ids"):
+            raise _unprocessable(f"{name} may be given once")
+        seen.add(name)
+        if name == "per_page":
+            try:
+                query["per_page"] = int(value)
+            except ValueError as exc:
+                raise _unprocessable("per_page must be an integer") from exc
+            if not 1 <= query["per_page"] <= MAX_PER_PAGE:
+                raise _unprocessable(f"per_page must be between 1 and {MAX_PER_PAGE}")
+        elif name in allowed_dates:
+            query["dates"].append((name, _parse_pipe(name, value)))
+        elif name == "ids":
+            ids = [i.strip() for i in value.split(",") if i.strip()]
+            if len(ids) > MAX_IDS:
+                raise _unprocessable(f"ids accepts at most {MAX_IDS} ids")
+            query["ids"] = set(ids)
+        elif name in ("include_defaults", "show_service_accounts"):
+            query["flags"][name] = value.lower() == "true"
+        elif name == "status" and entity == "jobs":
+            query["status"] = value
+    if "created_at" in seen and "updated_at" in seen:
+        raise _unprocessable("Do not combine created_at and updated_at")
+    return query
+
+
+def _parse_pipe(name: str, value: str) -> list[tuple[str, datetime]]:
+    parts = value.split("|")
+    if len(parts) < 2 or len(parts) % 2:
+        raise _unprocessable(f"{name} must look like gte|<timestamp>[|lte|<timestamp>]")
+    bounds = []
+    ops = set()
+    for op, raw in zip(parts[::2], parts[1::2], strict=True):
+        moment = parse_iso(raw.replace("Z", "+00:00"))
+        if op not in _OPS or moment is None or op in ops:
+            raise _unprocessable(f"{name}: invalid operator or timestamp")
+        ops.add(op)
+        bounds.append((op, moment))
+    return bounds
+
+
+def _matches(query: dict[str, Any], record: dict[str, Any], hidden: dict[str, str] | None) -> bool:
+    if hidden:
+        reveal = hidden.get(str(record.get("id")))
+        if reveal is not None and not query["flags"].get(reveal):
+            return False
+    if query["ids"] is not None and str(record.get("id")) not in query["ids"]:
+        return False
+    for field_name, bounds in query["dates"]:
+        value = parse_iso(str(record.get(field_name) or "").replace("Z", "+00:00"))
         if value is None:
             return False
-        if op == ">=" and value < bound:
+        if not all(_OPS[op](value, bound) for op, bound in bounds):
             return False
-        if op == "<" and value >= bound:
-            return False
-    if entity == "jobs":
-        status = request.arg("status")
-        if status and record.get("status") != status:
-            return False
-    return True
-
-
-def _int_param(request: Request, name: str, default: int) -> int:
-    raw = request.arg(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise _validation_error(name, f"{name} must be an integer") from exc
-
-
-def _validation_error(field_name: str, message: str) -> ApiError:
-    return ApiError(
-        422,
-        "validation_error",
-        "Validation error",
-        {"errors": [{"message": message, "field": field_name}]},
-    )
-
-
-def _page_url(request: Request, page: int) -> str:
-    pairs = [(k, v) for k, v in request.query_pairs if k != "page"]
-    pairs.append(("page", str(page)))
-    return f"{request.origin}{request.path}?{urlencode(pairs)}"
+    status = query.get("status")
+    return not (status and record.get("status") != status)

@@ -41,9 +41,13 @@ class SampleApis:
         return {name: server.base_url for name, server in self.servers.items()}
 
     def env(self) -> dict[str, str]:
-        """``<VENDOR>_BASE_URL`` and ``<VENDOR>_API_KEY`` for every vendor."""
+        """``<VENDOR>_BASE_URL`` and ``<VENDOR>_API_KEY`` for every vendor; Greenhouse (Harvest
+        v3, OAuth) gets its client id/secret, user id and token URL instead of a key."""
         values: dict[str, str] = {}
         for name, server in self.servers.items():
+            if name == "greenhouse":
+                values.update(self.greenhouse.env())
+                continue
             values[f"{name.upper()}_BASE_URL"] = server.base_url
             values[f"{name.upper()}_API_KEY"] = self.settings.api_key
         return values

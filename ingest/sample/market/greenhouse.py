@@ -1,4 +1,7 @@
-"""Greenhouse Harvest v1 feed: candidates (with embedded applications), applications, jobs.
+"""Greenhouse Harvest v3 feed: candidates, applications, jobs and the lists their flat ids
+point to (rejection reasons and details, stage history, job interview stages, sources,
+departments, offices, users, custom fields, prospect pools and details), in v3 shapes: objects
+no longer embed each other (docs/sources.md).
 
 Greenhouse is the company's main ATS for the last five years, so its applications span open,
 closed, draft and re-opened reqs. Hires are our HRIS employees/alumni; silver medalists are
@@ -31,7 +34,6 @@ from .work import (
     DEGREES,
     DEPARTMENT_BY_FAMILY,
     DISCIPLINES_BY_FAMILY,
-    OUR_COMPANY,
     ROLE_FAMILIES,
     SENIORITY_ORDER,
     SKILLS_BY_FAMILY,
@@ -50,9 +52,11 @@ STAGES = (
 )
 _ONSITE, _FINAL, _OFFER = 4, 5, 6
 
-_WE = {"id": 1, "name": "We rejected them"}
-_THEY = {"id": 2, "name": "They rejected us"}
-_NONE = {"id": 3, "name": "None specified"}
+_WE = {"id": 1, "name": "We rejected them", "key": "WE_REJECTED_THEM"}
+_THEY = {"id": 2, "name": "They rejected us", "key": "THEY_REJECTED_US"}
+_NONE = {"id": 3, "name": "None specified", "key": "NONE_SPECIFIED"}
+# Greenhouse's built-in reasons: v3 lists them only with include_defaults=true.
+_CUSTOM_REASON_IDS = frozenset({103})
 EARLY_REJECTIONS = (
     {"id": 101, "name": "Not enough experience", "type": _WE},
     {"id": 102, "name": "Lacking skill(s)/qualification(s)", "type": _WE},
@@ -194,9 +198,13 @@ class GreenhouseFeed:
     ) -> None:
         self.clock = clock
         self.gt = gt
-        self.candidates = JsonlSink(out_dir / "greenhouse" / "candidates.jsonl")
-        self.applications = JsonlSink(out_dir / "greenhouse" / "applications.jsonl")
-        self.jobs_path = out_dir / "greenhouse" / "jobs.jsonl"
+        self.out_dir = out_dir
+        folder = out_dir / "greenhouse"
+        self.candidates = JsonlSink(folder / "candidates.jsonl")
+        self.applications = JsonlSink(folder / "applications.jsonl")
+        self.application_stages = JsonlSink(folder / "application_stages.jsonl")
+        self.rejection_details = JsonlSink(folder / "rejection_details.jsonl")
+        self.prospect_details = JsonlSink(folder / "prospect_details.jsonl")
         self.candidate_ids = Sequence(30_000_000 + rng.randrange(100_000), max_gap=4)
         self.application_ids = Sequence(70_000_000 + rng.randrange(100_000), max_gap=4)
         self.jobs = self._make_jobs(rng, max(24, contacts // 50))
@@ -283,45 +291,8 @@ class GreenhouseFeed:
         return jobs
 
     def _job_record(self, job: GreenhouseJob) -> dict[str, Any]:
+        """A v3 job: one department id, office ids, keyed custom fields (the skills)."""
         iso = self.clock.iso_ms
-        openings = []
-        opening_no = 0
-        if job.opened is not None:
-            first_close = job.first_closed if job.first_closed is not None else job.closed
-            hires = list(job.hires)
-            for k in range(max(1, len(hires))):
-                opening_no += 1
-                hire = hires[k] if k < len(hires) else None
-                openings.append(
-                    {
-                        "id": job.id * 10 + opening_no,
-                        "opening_id": f"{job.requisition_id}-{opening_no}",
-                        "status": "closed" if first_close is not None else "open",
-                        "opened_at": iso(job.opened),
-                        "closed_at": iso(first_close) if first_close is not None else None,
-                        "application_id": hire,
-                        "close_reason": (
-                            {"id": 1, "name": "Hire - New Headcount"}
-                            if hire
-                            else {"id": 3, "name": "Position cancelled"}
-                        )
-                        if first_close is not None
-                        else None,
-                    }
-                )
-            if job.reopened is not None:
-                opening_no += 1
-                openings.append(
-                    {
-                        "id": job.id * 10 + opening_no,
-                        "opening_id": f"{job.requisition_id}-{opening_no}",
-                        "status": "open",
-                        "opened_at": iso(job.reopened),
-                        "closed_at": None,
-                        "application_id": None,
-                        "close_reason": None,
-                    }
-                )
         employment = "Intern" if job.seniority == "intern" else "Full-time"
         skills = [s.title() if len(s) > 3 else s.upper() for s in job.skills]
         return {
@@ -337,21 +308,9 @@ class GreenhouseFeed:
             "opened_at": iso(job.opened) if job.opened is not None else None,
             "closed_at": iso(job.closed) if job.closed is not None else None,
             "updated_at": iso(job.updated),
-            "departments": [_DEPARTMENTS[job.family]],
-            "offices": [_OFFICE_OBJECTS[job.office]],
-            "hiring_team": {
-                "hiring_managers": [HIRING_MANAGERS[job.hiring_manager]],
-                "recruiters": [{**RECRUITERS[job.recruiter], "responsible": True}],
-                "coordinators": [],
-                "sourcers": [],
-            },
-            "openings": openings,
+            "department_id": _DEPARTMENTS[job.family]["id"],
+            "office_ids": [_OFFICE_OBJECTS[job.office]["id"]],
             "custom_fields": {
-                "employment_type": employment,
-                "required_skills": skills,
-                "seniority": job.seniority,
-            },
-            "keyed_custom_fields": {
                 "employment_type": {
                     "name": "Employment Type",
                     "type": "single_select",
@@ -623,45 +582,81 @@ class GreenhouseFeed:
         else:
             source = rng.choice(SOURCES)
         referrer = rng.choice(HIRING_MANAGERS) if source["id"] == 3 else None
+        applied_at = iso(applied, rng.randrange(1000))
+        last_at = iso(last, rng.randrange(1000))
+        rng.random()  # v1 drew a location here; kept so every later draw stays the same
+        pool = rng.choice(PROSPECT_POOLS) if prospect else None
+        prospect_stage = rng.choice(PROSPECT_STAGES) if prospect else None
+        recruiter_id = RECRUITERS[job.recruiter]["id"] if job is not None else None
         record = {
             "id": app_id,
             "candidate_id": cid,
+            "job_id": job.id if job is not None else None,
             "prospect": prospect,
-            "applied_at": iso(applied, rng.randrange(1000)),
+            # v3 responses say in_process where v1 said active.
+            "status": "in_process" if status == "active" else status,
+            "stage_id": job.id * 10 + stage if stage is not None and job is not None else None,
+            "stage_name": STAGES[stage] if stage is not None and job is not None else None,
+            "created_at": applied_at,
+            "updated_at": last_at,
+            "last_activity_at": last_at,
             "rejected_at": iso(rejected, 0) if rejected is not None else None,
-            "last_activity_at": iso(last, rng.randrange(1000)),
-            "location": {"address": f"{person.city.name}, {person.city.country_name}"}
-            if rng.random() < 0.5
-            else None,
-            "source": source,
-            "credited_to": referrer,
-            "rejection_reason": reason,
-            "rejection_details": {"custom_fields": {}, "keyed_custom_fields": {}}
-            if reason is not None
-            else None,
-            "jobs": [{"id": job.id, "name": job.name}] if job is not None else [],
-            "job_post_id": job.id + 7 if job is not None and not prospect else None,
-            "status": status,
-            "current_stage": {"id": job.id * 10 + stage, "name": STAGES[stage]}
-            if stage is not None and job is not None
-            else None,
-            "answers": [],
-            "prospective_office": None,
-            "prospective_department": None,
-            "prospect_detail": {
-                "prospect_pool": rng.choice(PROSPECT_POOLS),
-                "prospect_stage": rng.choice(PROSPECT_STAGES),
-                "prospect_owner": {"id": RECRUITERS[0]["id"], "name": RECRUITERS[0]["name"]},
-            }
-            if prospect
-            else {"prospect_pool": None, "prospect_stage": None, "prospect_owner": None},
-            "custom_fields": {},
-            "keyed_custom_fields": {},
-            "attachments": [],
+            "rejection_reason_id": reason["id"] if reason is not None else None,
+            "source_id": source["id"],
+            "referrer_id": referrer["id"] if referrer is not None else None,
+            "recruiter_id": recruiter_id,
+            "prospective_job_ids": [job.id] if prospect and job is not None else [],
         }
         self.applications.write(record)
         self.gt.add("greenhouse", "applications", app_id, person.person_id)
+        if reason is not None and rejected is not None:
+            self.rejection_details.write(
+                {
+                    "id": app_id,
+                    "application_id": app_id,
+                    "rejection_reason_id": reason["id"],
+                    "rejected_at": iso(rejected, 0),
+                    "rejected_by_id": recruiter_id,
+                    "updated_at": iso(rejected, 0),
+                }
+            )
+        if stage is not None and job is not None:
+            self._stage_history(app_id, job, stage, applied, last, status == "active")
+        if prospect and pool is not None and prospect_stage is not None:
+            self.prospect_details.write(
+                {
+                    "id": app_id,
+                    "application_id": app_id,
+                    "candidate_id": cid,
+                    "prospect_pool_id": pool["id"],
+                    "prospect_stage_id": prospect_stage["id"],
+                    "prospect_owner_id": RECRUITERS[0]["id"],
+                    "updated_at": last_at,
+                }
+            )
         return record
+
+    def _stage_history(
+        self, app_id: int, job: GreenhouseJob, stage: int, start: int, end: int, still_in: bool
+    ) -> None:
+        """Stages 0..`stage` of one application, entered at even steps between application
+        and last activity (v3 `/application_stages`: who reached which round, and when)."""
+        iso = self.clock.iso_ms
+        steps = stage + 1
+        span = max(end - start, steps)
+        for i in range(steps):
+            entered = start + span * i // steps
+            exited = None if (i == stage and still_in) else start + span * (i + 1) // steps
+            self.application_stages.write(
+                {
+                    "id": app_id * 10 + i,
+                    "application_id": app_id,
+                    "job_interview_stage_id": job.id * 10 + i,
+                    "entered_at": iso(entered),
+                    "exited_at": iso(exited) if exited is not None else None,
+                    "updated_at": iso(exited if exited is not None else entered),
+                }
+            )
 
     def _candidate(
         self,
@@ -677,7 +672,7 @@ class GreenhouseFeed:
         updated = self.clock.past(rng, last_activity, last_activity + rng.randint(0, 2 * DAY))
         job = person.job_at(created)
         first, last = name_spelling(rng, person)
-        agency = any(a["source"]["id"] == AGENCY_SOURCE["id"] for a in apps)
+        agency = any(a["source_id"] == AGENCY_SOURCE["id"] for a in apps)
 
         emails: list[dict[str, str]] = []
         if agency and rng.random() < 0.6:
@@ -722,9 +717,7 @@ class GreenhouseFeed:
             tags = [skill_spelling(rng, s) for s in person.skills[: rng.randint(1, 3)]]
             if (
                 any(
-                    a["status"] == "rejected"
-                    and a["current_stage"] is not None
-                    and a["current_stage"]["name"] in ("Onsite", "Final Interview")
+                    a["status"] == "rejected" and a["stage_name"] in ("Onsite", "Final Interview")
                     for a in apps
                 )
                 and rng.random() < 0.5
@@ -764,6 +757,10 @@ class GreenhouseFeed:
                 )
         grad = person.grad_year if rng.random() < 0.7 else None
         desired = person.city.name if rng.random() < 0.3 else None
+        # Educations and employments were embedded in v1 candidates; v3 lists neither on the
+        # candidate (they are not read by this CRM), but they are drawn as before so every
+        # later random draw, and with it the rest of the market, stays the same.
+        del educations, employments
         record = {
             "id": cid,
             "first_name": first,
@@ -772,28 +769,20 @@ class GreenhouseFeed:
             "title": title_spelling(rng, job.title) if job is not None else None,
             "created_at": iso(created, rng.randrange(1000)),
             "updated_at": iso(updated, rng.randrange(1000)),
-            "last_activity": iso(last_activity, rng.randrange(1000)),
-            "is_private": rng.random() < 0.01,
-            "photo_url": None,
-            "attachments": [],
-            "application_ids": [a["id"] for a in apps],
+            "last_activity_at": iso(last_activity, rng.randrange(1000)),
+            "private": rng.random() < 0.01,
             "phone_numbers": phones,
             "addresses": addresses,
             "email_addresses": emails,
             "website_addresses": websites,
             "social_media_addresses": social,
-            "recruiter": rng.choice(RECRUITERS) if rng.random() < 0.7 else None,
-            "coordinator": None,
+            "recruiter_id": RECRUITERS[rng.randrange(len(RECRUITERS))]["id"]
+            if rng.random() < 0.7
+            else None,
+            "coordinator_id": None,
             "can_email": not (person.opted_out and rng.random() < 0.8),
             "tags": tags,
-            "applications": apps,
-            "educations": educations,
-            "employments": employments,
-            "linked_user_ids": [OUR_COMPANY_USER_ID + cid % 1000]
-            if job is not None and job.company is OUR_COMPANY
-            else [],
-            "custom_fields": {"graduation_year": grad, "desired_location": desired},
-            "keyed_custom_fields": {
+            "custom_fields": {
                 "graduation_year": {"name": "Graduation Year", "type": "number", "value": grad},
                 "desired_location": {
                     "name": "Desired Location",
@@ -806,17 +795,116 @@ class GreenhouseFeed:
         self.gt.add("greenhouse", "candidates", cid, person.person_id)
 
     def close(self) -> dict[str, int]:
-        self.candidates.close()
-        self.applications.close()
-        jobs = JsonlSink(self.jobs_path)
-        for job in self.jobs:
-            jobs.write(self._job_record(job))
-        jobs.close()
+        for sink in self._sinks():
+            sink.close()
+        counts = {f"greenhouse/{name}": sink.count for name, sink in self._named_sinks()}
+        for name, records in self._lists().items():
+            sink = JsonlSink(self.out_dir / "greenhouse" / f"{name}.jsonl")
+            for record in records:
+                sink.write(record)
+            sink.close()
+            counts[f"greenhouse/{name}"] = sink.count
+        return counts
+
+    def _named_sinks(self) -> list[tuple[str, JsonlSink]]:
+        return [
+            ("candidates", self.candidates),
+            ("applications", self.applications),
+            ("application_stages", self.application_stages),
+            ("rejection_details", self.rejection_details),
+            ("prospect_details", self.prospect_details),
+        ]
+
+    def _sinks(self) -> list[JsonlSink]:
+        return [sink for _, sink in self._named_sinks()]
+
+    def _lists(self) -> dict[str, list[dict[str, Any]]]:
+        """The small v3 lists, written at the end (jobs carry the hires made meanwhile)."""
+        stamp = self.clock.iso_ms(self.clock.now - 400 * DAY)
+        reasons = {r["id"]: r for r in (*EARLY_REJECTIONS, *LATE_REJECTIONS)}
         return {
-            "greenhouse/candidates": self.candidates.count,
-            "greenhouse/applications": self.applications.count,
-            "greenhouse/jobs": jobs.count,
+            "jobs": [self._job_record(job) for job in self.jobs],
+            "job_interview_stages": [
+                {
+                    "id": job.id * 10 + i,
+                    "job_id": job.id,
+                    "name": name,
+                    "priority": i,
+                    "created_at": self.clock.iso_ms(job.created),
+                    "updated_at": self.clock.iso_ms(job.created),
+                }
+                for job in self.jobs
+                for i, name in enumerate(STAGES)
+            ],
+            "rejection_reasons": [
+                {
+                    "id": rid,
+                    "name": reason["name"],
+                    "type": reason["type"],
+                    "updated_at": stamp,
+                    **({} if rid in _CUSTOM_REASON_IDS else {_HIDDEN: "include_defaults"}),
+                }
+                for rid, reason in sorted(reasons.items())
+            ],
+            "sources": [
+                {"id": src["id"], "name": src["public_name"], "type": {"id": 1, "name": "Other"}}
+                for src in (*SOURCES, AGENCY_SOURCE)
+            ],
+            "departments": list(_DEPARTMENTS.values()),
+            "offices": list(_OFFICE_OBJECTS),
+            "users": [
+                {**SITE_ADMIN, "site_admin": True},
+                *({**u, "site_admin": False} for u in (*RECRUITERS, *HIRING_MANAGERS)),
+                {**SERVICE_ACCOUNT, "site_admin": False, _HIDDEN: "show_service_accounts"},
+            ],
+            "custom_fields": CUSTOM_FIELDS,
+            "prospect_pools": [
+                {**pool, "prospect_stages": list(PROSPECT_STAGES)} for pool in PROSPECT_POOLS
+            ],
         }
+
+
+# Rows the fake server hides unless the named parameter is true (stripped: not a v3 field).
+_HIDDEN = "_sample_hidden_unless"
+SITE_ADMIN = _user(900001, "Ada", "Admin")
+SERVICE_ACCOUNT = _user(900900, "Harvest", "Integration")
+CUSTOM_FIELDS = [
+    {
+        "id": 60001,
+        "name": "Graduation Year",
+        "name_key": "graduation_year",
+        "field_type": "candidate",
+        "value_type": "number",
+    },
+    {
+        "id": 60002,
+        "name": "Desired Location",
+        "name_key": "desired_location",
+        "field_type": "candidate",
+        "value_type": "short_text",
+    },
+    {
+        "id": 60003,
+        "name": "Required Skills",
+        "name_key": "required_skills",
+        "field_type": "job",
+        "value_type": "multi_select",
+    },
+    {
+        "id": 60004,
+        "name": "Seniority",
+        "name_key": "seniority",
+        "field_type": "job",
+        "value_type": "single_select",
+    },
+    {
+        "id": 60005,
+        "name": "Employment Type",
+        "name_key": "employment_type",
+        "field_type": "job",
+        "value_type": "single_select",
+    },
+]
 
 
 def _level_of(person: Person, ours: Job) -> str:

@@ -14,14 +14,15 @@ configuration and resources and report counts — never personal data — as met
 # asset from its (evaluated) parameter annotation.
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
 from typing import Any
 
 import dagster as dg
 
 from checks import greenhouse_webhooks as webhook_contracts
 from checks.validation import validate_records
-from ingest import ashby, csv_drop, eventbrite, greenhouse, lever, pdl
+from ingest import ashby, csv_drop, eventbrite, greenhouse, greenhouse_reconciliation, lever, pdl
 from ingest.csv_drop import CsvFeedSpec, FolderResult
 from ingest.greenhouse_webhooks import WebhookSpool
 from ingest.http_client import ApiClient
@@ -44,17 +45,25 @@ from orchestration.defs.ingest.common import (
     skipped_for_missing_credentials,
     sync_metadata,
 )
-from orchestration.resources import DropFolders, DuckDBWarehouse, SourceCredentials
+from orchestration.resources import (
+    DropFolders,
+    DuckDBWarehouse,
+    GreenhouseCredentials,
+    SourceCredentials,
+)
 
 POOL = settings.DUCKDB_WRITE_POOL
 WEBHOOK_EVENTS = dg.AssetKey(["raw", "greenhouse_webhook_events"])
+CANDIDATE_DELETIONS = dg.AssetKey(["raw", "greenhouse_candidate_deletions"])
 
 # -- API feeds: Greenhouse, Lever, Ashby ------------------------------------------------------
 
 
 class GreenhouseSyncConfig(IngestConfig):
     per_page: int = greenhouse.MAX_PER_PAGE
-    overlap_minutes: int = 60  # re-read this much before the cursor: clocks drift
+    # Each run reads the closed window [last end - overlap, run start - lag] on updated_at.
+    overlap_minutes: int = 60  # re-read this much before the last window's end: clocks drift
+    lag_seconds: int = 120  # end the window this long before the run started
 
 
 class LeverSyncConfig(IngestConfig):
@@ -86,15 +95,40 @@ API_FEEDS: dict[str, ApiFeed] = {
         config_class=GreenhouseSyncConfig,
         descriptions={
             "candidates": "Greenhouse candidates (people in the ATS: names, emails, phones, "
-            "profiles, tags, can_email opt-out), landed incrementally on `updated_after`.",
-            "applications": "Greenhouse applications (stage, rejection reason, hire) per "
-            "candidate and job, landed incrementally on `last_activity_after`.",
-            "jobs": "Greenhouse jobs = reqs (status, opened/closed history, department, "
-            "office), landed incrementally on `updated_after`.",
+            "profiles, tags, can_email opt-out) from Harvest v3, landed in closed `updated_at` "
+            "windows.",
+            "applications": "Greenhouse applications (stage, rejection reason id, source id, "
+            "job id) per candidate, landed in closed `updated_at` windows.",
+            "jobs": "Greenhouse jobs = reqs (status, opened/closed, department id, office ids, "
+            "custom fields with the skills), landed in closed `updated_at` windows.",
+            "application_stages": "Greenhouse stage history per application (which interview "
+            "stage, entered/exited when: who reached the final round), closed windows.",
+            "rejection_details": "Greenhouse rejection details (application, reason, rejected "
+            "at/by), closed `updated_at` windows.",
+            "prospect_details": "Greenhouse prospect details (pool, stage, owner per prospect "
+            "application), closed `updated_at` windows.",
+            "rejection_reasons": "Greenhouse rejection reasons incl. the built-in ones "
+            "(`include_defaults=true`), re-read every run.",
+            "job_interview_stages": "Greenhouse interview stages per job (names of the stage "
+            "ids), re-read every run.",
+            "sources": "Greenhouse candidate sources (names of `source_id`), re-read every run.",
+            "departments": "Greenhouse departments (names of `department_id`), re-read every run.",
+            "offices": "Greenhouse offices (names and locations of `office_ids`), re-read every "
+            "run.",
+            "users": "Greenhouse users incl. service accounts (`show_service_accounts=true`), "
+            "re-read every run.",
+            "custom_fields": "Greenhouse custom field definitions (which keys hold skills, "
+            "seniority, graduation year), re-read every run.",
+            "prospect_pools": "Greenhouse prospect pools and their stages, re-read every run.",
         },
         sync_options=lambda c: {
             "per_page": c.per_page,
             "overlap": timedelta(minutes=c.overlap_minutes),
+            "lag": timedelta(seconds=c.lag_seconds),
+        },
+        extra_counts=lambda result, client: {
+            "rate_limited": client.stats.rate_limited,
+            "tokens_minted": getattr(client.auth, "minted", 0),
         },
     ),
     "lever": ApiFeed(
@@ -130,6 +164,8 @@ API_FEEDS: dict[str, ApiFeed] = {
         sync_options=lambda c: {"limit": c.limit},
         extra_counts=lambda result, client: {
             "full_resync_reason": result.full_resync_reason or "none",
+            "api_version": result.api_version or "unknown",
+            "api_version_status": result.api_version_status or "not reported",
             "rate_limited": client.stats.rate_limited,
         },
     ),
@@ -157,14 +193,13 @@ def build_api_feed_asset(source: str, entity: str) -> dg.AssetsDefinition:
         config: feed.config_class,  # type: ignore[valid-type]
     ) -> dg.MaterializeResult:
         warehouse: DuckDBWarehouse = context.resources.warehouse
-        credentials: SourceCredentials = getattr(context.resources, credentials_key)
-        missing = credentials.missing_credentials()
-        if missing:
-            return skipped_for_missing_credentials(context, warehouse, source, entity, missing)
-        client = connector.make_client(
-            api_key=credentials.api_key(),
-            base_url=credentials.base_url(connector.DEFAULT_BASE_URL),
+        credentials: SourceCredentials | GreenhouseCredentials = getattr(
+            context.resources, credentials_key
         )
+        skip_message = credentials.skip_message(source)
+        if skip_message:
+            return skipped(context, warehouse, source, entity, skip_message)
+        client = credentials.make_client(connector)
         with warehouse.connect() as con:
             result = connector.sync_entity(
                 con, client, entity, full_resync=config.full_resync, **feed.sync_options(config)
@@ -175,6 +210,9 @@ def build_api_feed_asset(source: str, entity: str) -> dg.AssetsDefinition:
                 "ran a full resync (adds no duplicates)."
             )
         extra = feed.extra_counts(result, client)
+        warnings = list(getattr(result, "warnings", None) or [])
+        for warning in warnings:
+            context.log.warning(warning)
         context.log.info(
             f"{source} {entity}: fetched {result.counts.fetched}, landed {result.counts.landed}, "
             f"unchanged {result.counts.duplicates}, quarantined {result.counts.quarantined}, "
@@ -191,6 +229,8 @@ def build_api_feed_asset(source: str, entity: str) -> dg.AssetsDefinition:
                 for name, value in extra.items()
             }
         )
+        if warnings:
+            metadata["warnings"] = dg.MetadataValue.text("\n".join(warnings))
         return dg.MaterializeResult(metadata=metadata)
 
     return _sync
@@ -558,9 +598,11 @@ def greenhouse_webhook_events(
         for r in rejections
     ]
     with warehouse.connect() as con:
-        # The table exists even before the first delivery: staging reads it.
+        # The table exists even before the first delivery: staging reads it. So does the
+        # reconciliation's, which has its own schedule and may not have run yet.
         ensure_raw_schema(con)
         ensure_landing_table(con, "greenhouse", "webhook_events")
+        ensure_landing_table(con, "greenhouse", greenhouse_reconciliation.ENTITY)
         counts = (
             land_page(
                 con,
@@ -595,6 +637,82 @@ def greenhouse_webhook_events(
     return dg.MaterializeResult(metadata=metadata)
 
 
+# -- Greenhouse reconciliation (deletions) ----------------------------------------------------
+
+
+class GreenhouseReconciliationConfig(dg.Config):
+    # A landed candidate counts as deleted only when missing from two reconciliations at least
+    # this many days apart: one listing can miss a row that is being merged or moved.
+    grace_days: float = greenhouse_reconciliation.DEFAULT_GRACE.total_seconds() / 86400
+    # Refuse to mark anything when more than this share of landed candidates is missing: that
+    # is a credential pointed at another account or a lost scope, not a wave of deletions.
+    max_missing_share: float = greenhouse_reconciliation.DEFAULT_MAX_MISSING_SHARE
+
+
+def _reconciliation_clock() -> datetime:
+    """TALENT_CRM_AS_OF (midnight UTC of that day) makes runs reproducible; else the present."""
+    as_of = settings.as_of()
+    if as_of is None:
+        return datetime.now(UTC)
+    return datetime.combine(as_of, dt_time(0), tzinfo=UTC)
+
+
+@dg.asset(
+    key=CANDIDATE_DELETIONS,
+    group_name="ingest",
+    pool=POOL,
+    kinds={"python", "duckdb"},
+    description="Greenhouse candidates deleted in Greenhouse, found by reconciliation: every "
+    "candidate id Harvest v3 still lists is compared with the landed ones; an id missing in two "
+    "reconciliations at least `grace_days` apart is landed here (ids only) and becomes the same "
+    "erasure signal as a delete_candidate web hook. Runs on its own schedule "
+    "(`greenhouse_reconciliation`), not in the regular syncs: it pages every candidate id.",
+    metadata={"source": "greenhouse", "table": "raw.greenhouse_candidate_deletions"},
+    required_resource_keys={"warehouse", "greenhouse_api"},
+)
+@explain_source_failures("greenhouse")
+def greenhouse_candidate_deletions(
+    context: dg.AssetExecutionContext, config: GreenhouseReconciliationConfig
+) -> dg.MaterializeResult:
+    warehouse: DuckDBWarehouse = context.resources.warehouse
+    credentials: GreenhouseCredentials = context.resources.greenhouse_api
+    skip_message = credentials.skip_message(greenhouse.SOURCE)
+    if skip_message:
+        return skipped(
+            context, warehouse, greenhouse.SOURCE, greenhouse_reconciliation.ENTITY, skip_message
+        )
+    client = credentials.make_client(greenhouse)
+    with warehouse.connect() as con:
+        result = greenhouse_reconciliation.reconcile_candidates(
+            con,
+            client,
+            grace=timedelta(days=config.grace_days),
+            max_missing_share=config.max_missing_share,
+            now=_reconciliation_clock(),
+        )
+    context.log.info(
+        f"greenhouse reconciliation: listed {result.listed}, landed {result.landed}, missing "
+        f"{result.missing} (new {result.newly_missing}), reappeared {result.reappeared}, "
+        f"pending {result.pending}, deletions confirmed {result.confirmed}"
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "listed": result.listed,
+            "landed": result.landed,
+            "missing": result.missing,
+            "newly_missing": result.newly_missing,
+            "reappeared": result.reappeared,
+            "pending": result.pending,
+            "deletions_confirmed": result.confirmed,
+            "grace_days": dg.MetadataValue.float(float(config.grace_days)),
+            "requests": client.stats.requests,
+            "rate_limited": client.stats.rate_limited,
+            "tokens_minted": getattr(client.auth, "minted", 0),
+            "batch_id": dg.MetadataValue.text(result.batch_id),
+        }
+    )
+
+
 def assets_for(source: str) -> list[dg.AssetsDefinition]:
     """The landing assets of one source system (tests materialize a source on its own)."""
     return [a for a in INGEST_ASSETS if any(k.path[-1].startswith(f"{source}_") for k in a.keys)]
@@ -619,4 +737,5 @@ INGEST_ASSETS: list[dg.AssetsDefinition] = [
     pdl_person_enrichments,
     *DROP_FOLDER_ASSETS,
     greenhouse_webhook_events,
+    greenhouse_candidate_deletions,
 ]

@@ -78,6 +78,11 @@ def skipped_for_missing_credentials(
 def failure_fix(source: str, exc: SourceError) -> str:
     """What an operator should do about a source failure (the env var or the next step)."""
     key_env, url_env = settings.api_key_env(source), settings.base_url_env(source)
+    if isinstance(exc, SourceAuthError) and source == "greenhouse":
+        return (
+            f"Check the Harvest v3 OAuth credential in env vars {key_env}: its scopes "
+            "(harvest:<resource>:list) and that the user is a Site Admin, then re-run."
+        )
     if isinstance(exc, SourceAuthError):
         return f"Check the API key in env var {key_env} (and its permissions), then re-run."
     if isinstance(exc, SourceConfigError):

@@ -12,6 +12,13 @@ greenhouse as (
         'Greenhouse can_email=false' as detail
     from {{ ref('stg_greenhouse__candidates') }}
     where can_email = false
+    union all
+    -- Deleted or anonymised in Greenhouse (web hooks): the person's data must go here too.
+    select
+        'greenhouse:candidates:' || cast(candidate_id as varchar), 'greenhouse', signal,
+        observed_at, 'Greenhouse candidate ' || signal
+    from {{ ref('stg_greenhouse__candidate_erasures') }}
+    where signal in ('deleted', 'anonymized')
 ),
 
 lever as (

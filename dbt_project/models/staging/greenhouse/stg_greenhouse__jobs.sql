@@ -1,6 +1,9 @@
 -- One row per Greenhouse job (a req): latest version, status and history timestamps. Versions
--- come from the Harvest sync AND from job_* web-hook deliveries (same job object), so a req
--- opened via web hook is visible before the next sync.
+-- come from the Harvest sync AND from job_* web-hook deliveries, so a req opened via web hook
+-- is visible before the next sync. Three shapes: Harvest v3 rows (flat `department_id`,
+-- `office_ids`, custom fields as {name, type, value}), rows the removed v1 connector landed,
+-- and web-hook job objects, which keep the older nested shape (`departments[]`, `offices[]`,
+-- `keyed_custom_fields`). v3 names come first in each coalesce().
 with
 
 harvest as (
@@ -24,6 +27,14 @@ source as (
     select * from webhook
 ),
 
+departments as (
+    select * from {{ ref('stg_greenhouse__departments') }}
+),
+
+offices as (
+    select * from {{ ref('stg_greenhouse__offices') }}
+),
+
 latest as (
     {{ latest_version(
         'source',
@@ -36,26 +47,44 @@ latest as (
 
 renamed as (
     select
-        try_cast(_source_record_id as bigint) as job_id,
-        {{ json_text('_record', 'name') }} as job_name,
-        {{ json_text('_record', 'requisition_id') }} as requisition_id,
-        lower({{ json_text('_record', 'status') }}) as status,
-        try_cast({{ json_text('_record', 'confidential') }} as boolean) as is_confidential,
-        {{ json_text('_record', 'departments[0].name') }} as department_name,
-        {{ json_text('_record', 'offices[0].name') }} as office_name,
-        {{ json_text('_record', 'offices[0].location.name') }} as office_location,
-        -- Keyed custom fields used to profile the req (null when the account has none).
-        {{ json_value('_record', 'keyed_custom_fields.required_skills.value') }}
-            as required_skills_json,
-        {{ json_value('_record', 'keyed_custom_fields.preferred_skills.value') }}
-            as preferred_skills_json,
-        lower({{ json_text('_record', 'keyed_custom_fields.seniority.value') }})
-            as seniority_field,
-        {{ iso_to_utc_timestamp(json_text('_record', 'created_at')) }} as created_at,
-        {{ iso_to_utc_timestamp(json_text('_record', 'opened_at')) }} as opened_at,
-        {{ iso_to_utc_timestamp(json_text('_record', 'closed_at')) }} as closed_at,
-        {{ iso_to_utc_timestamp(json_text('_record', 'updated_at')) }} as updated_at
+        try_cast(latest._source_record_id as bigint) as job_id,
+        {{ json_text('latest._record', 'name') }} as job_name,
+        {{ json_text('latest._record', 'requisition_id') }} as requisition_id,
+        lower({{ json_text('latest._record', 'status') }}) as status,
+        try_cast({{ json_text('latest._record', 'confidential') }} as boolean) as is_confidential,
+        coalesce(
+            departments.department_name, {{ json_text('latest._record', 'departments[0].name') }}
+        ) as department_name,
+        coalesce(offices.office_name, {{ json_text('latest._record', 'offices[0].name') }})
+            as office_name,
+        coalesce(
+            offices.office_location, {{ json_text('latest._record', 'offices[0].location.name') }}
+        ) as office_location,
+        -- Custom fields that profile the req (null when the account has none).
+        coalesce(
+            {{ json_value('latest._record', 'custom_fields.required_skills.value') }},
+            {{ json_value('latest._record', 'keyed_custom_fields.required_skills.value') }}
+        ) as required_skills_json,
+        coalesce(
+            {{ json_value('latest._record', 'custom_fields.preferred_skills.value') }},
+            {{ json_value('latest._record', 'keyed_custom_fields.preferred_skills.value') }}
+        ) as preferred_skills_json,
+        lower(
+            coalesce(
+                {{ json_text('latest._record', 'custom_fields.seniority.value') }},
+                {{ json_text('latest._record', 'keyed_custom_fields.seniority.value') }}
+            )
+        ) as seniority_field,
+        {{ iso_to_utc_timestamp(json_text('latest._record', 'created_at')) }} as created_at,
+        {{ iso_to_utc_timestamp(json_text('latest._record', 'opened_at')) }} as opened_at,
+        {{ iso_to_utc_timestamp(json_text('latest._record', 'closed_at')) }} as closed_at,
+        {{ iso_to_utc_timestamp(json_text('latest._record', 'updated_at')) }} as updated_at
     from latest
+    left join departments
+        on try_cast({{ json_text('latest._record', 'department_id') }} as bigint)
+        = departments.department_id
+    left join offices
+        on try_cast({{ json_text('latest._record', 'office_ids[0]') }} as bigint) = offices.office_id
 )
 
 select * from renamed
