@@ -127,7 +127,9 @@ def test_poison_delivery_is_quarantined_and_staging_still_builds(isolated_env: P
     db = os.environ["TALENT_CRM_DB"]
     con = duckdb.connect(db)
     ensure_raw_schema(con)
-    ensure_landing_table(con, "greenhouse", "jobs")
+    # The jobs view joins the department and office lists (built with it, from empty tables).
+    for entity in ("jobs", "departments", "offices"):
+        ensure_landing_table(con, "greenhouse", entity)
     assert con.execute(
         "select _source_record_id, field from raw.quarantine where _entity = 'webhook_events'"
     ).fetchall() == [("evt-poison", "subject_id")]
@@ -142,7 +144,7 @@ def test_poison_delivery_is_quarantined_and_staging_still_builds(isolated_env: P
     )
     con.close()
 
-    build = _dbt_build("stg_greenhouse__jobs", tmp_path)
+    build = _dbt_build("+stg_greenhouse__jobs", tmp_path)
     assert build.returncode == 0, build.stdout[-3000:]
     con = duckdb.connect(db, read_only=True)
     try:
