@@ -26,6 +26,8 @@ DAGSTER_YAML_TEMPLATE = Path(__file__).resolve().parent / "dagster.yaml"
 
 # -- environment variables ----------------------------------------------------------------
 DB_ENV = "TALENT_CRM_DB"
+READ_DB_ENV = "TALENT_CRM_READ_DB"  # the published read copy analysts and sensors open
+LOCK_WAIT_ENV = "TALENT_CRM_LOCK_WAIT_SECONDS"  # how long a step waits for a foreign lock
 DATA_DIR_ENV = "TALENT_CRM_DATA_DIR"
 AS_OF_ENV = "TALENT_CRM_AS_OF"
 PEPPER_ENV = "TALENT_CRM_PEPPER"  # key of the hashed suppression entries
@@ -51,6 +53,16 @@ def base_url_env(vendor: str) -> str:
 # Not "crm.duckdb": DuckDB names the catalog after the file, and a catalog called `crm` makes
 # every analyst query on the `crm` schema (`select * from crm.contacts`) fail as ambiguous.
 DEFAULT_DB_FILE = "talent_crm.duckdb"
+# The published read copy: `<pipeline file's stem>_read.duckdb` beside it unless
+# TALENT_CRM_READ_DB says otherwise (not named after a mart schema either, for the same reason).
+READ_COPY_SUFFIX = "_read"
+
+# What the read copy holds: the mart schemas, never `raw` (full vendor records, quarantine) or
+# the identity engine's internals. One list, read by the publisher and the summaries.
+MART_SCHEMAS = ("crm", "segments", "hygiene", "gdpr", "matching", "analytics")
+
+# How long an open of the pipeline file waits for another process to release DuckDB's lock.
+DEFAULT_LOCK_WAIT_SECONDS = 300.0
 
 # All assets that write DuckDB share this Dagster concurrency pool (limit 1 in dagster.yaml):
 # DuckDB allows one writing process, so concurrent runs queue instead of crashing.
@@ -79,6 +91,40 @@ def data_dir() -> Path:
 def db_path() -> Path:
     raw = os.environ.get(DB_ENV)
     return resolve(raw) if raw else data_dir() / DEFAULT_DB_FILE
+
+
+def read_db_path(pipeline_db: Path | None = None) -> Path:
+    """The published read copy of `pipeline_db` (default: TALENT_CRM_DB).
+
+    TALENT_CRM_READ_DB when set (it belongs to TALENT_CRM_DB); otherwise
+    `<stem>_read.duckdb` beside the pipeline file, so a database and its copy travel together.
+    """
+    pipeline_db = db_path() if pipeline_db is None else pipeline_db
+    raw = os.environ.get(READ_DB_ENV)
+    if raw and pipeline_db == db_path():
+        return resolve(raw)
+    return pipeline_db.with_name(f"{pipeline_db.stem}{READ_COPY_SUFFIX}{pipeline_db.suffix}")
+
+
+def display_path(path: Path) -> str:
+    """A path as people should type it: relative to the project root when inside it."""
+    try:
+        return str(path.relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def lock_wait_seconds() -> float:
+    raw = os.environ.get(LOCK_WAIT_ENV)
+    if not raw:
+        return DEFAULT_LOCK_WAIT_SECONDS
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{LOCK_WAIT_ENV} must be a number of seconds, got {raw!r}") from exc
+    if value < 0:
+        raise ValueError(f"{LOCK_WAIT_ENV} must not be negative")
+    return value
 
 
 # Folders under the data dir. Each takes the data dir as an argument for code that works on a
