@@ -14,8 +14,9 @@ import pytest
 pytestmark = pytest.mark.slow
 
 # The job an operator launches from the UI in this test (an operator must be able to launch
-# the hygiene job from the UI and see it succeed): hygiene + GDPR marts, suppression gate, retention purge and the
-# summary, on the test's own copy of the market (a purge there harms nothing).
+# the hygiene job from the UI and see it succeed): hygiene + GDPR marts, suppression gate,
+# retention purge and the summary, on the test's own copy of the market (a purge there harms
+# nothing).
 JOB_TO_LAUNCH = "nightly_hygiene"
 CODE_LOCATION = "orchestration.definitions"
 GROUPS_EXPECTED = (
