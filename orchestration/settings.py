@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ingest import ashby, eventbrite, greenhouse, lever, pdl
 from ingest.landing import LANDING_MEMORY_LIMIT_ENV as LANDING_MEMORY_LIMIT_ENV
+from orchestration.processes import DBT_PARENT_PID_ENV as DBT_PARENT_PID_ENV
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -174,8 +175,19 @@ def as_of() -> date | None:
 
 def dbt_environment() -> dict[str, str]:
     """The environment dbt needs: profiles.yml reads TALENT_CRM_DB, and dbt runs inside
-    dbt_project/, so the path must be absolute to reach the file Python writes."""
-    return {DB_ENV: str(db_path()), **TELEMETRY_OFF}
+    dbt_project/, so the path must be absolute to reach the file Python writes. dbt also gets
+    this process's PID: the profile's dbt_guard plugin makes dbt die with it (no orphan
+    holding DuckDB's lock after a killed run). The plugin is imported from this checkout
+    (PYTHONPATH), the same code as the process that starts dbt."""
+    python_path = os.pathsep.join(
+        part for part in (str(PROJECT_ROOT), os.environ.get("PYTHONPATH", "")) if part
+    )
+    return {
+        DB_ENV: str(db_path()),
+        DBT_PARENT_PID_ENV: str(os.getpid()),
+        "PYTHONPATH": python_path,
+        **TELEMETRY_OFF,
+    }
 
 
 def export_dbt_environment() -> Path:
@@ -186,14 +198,34 @@ def export_dbt_environment() -> Path:
 
 
 def dagster_home() -> Path:
-    """DAGSTER_HOME if set, else data/dagster_home seeded with the project's dagster.yaml."""
+    """DAGSTER_HOME if set, else data/dagster_home seeded with the project's dagster.yaml.
+
+    An instance created by an older version keeps its own settings, but gets every top-level
+    key of the template it lacks (crash recovery: the run launcher and run monitoring; the
+    project's log lines)."""
     raw = os.environ.get(DAGSTER_HOME_ENV)
     home = Path(raw) if raw else data_dir() / "dagster_home"
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
         config.write_text(DAGSTER_YAML_TEMPLATE.read_text())
+    else:
+        add_missing_instance_settings(config)
     return home
+
+
+def add_missing_instance_settings(config: Path) -> list[str]:
+    """Add the template's top-level keys missing from `config`; returns the keys added."""
+    import yaml
+
+    template = yaml.safe_load(DAGSTER_YAML_TEMPLATE.read_text()) or {}
+    current = yaml.safe_load(config.read_text()) or {}
+    missing = [key for key in template if key not in current]
+    if missing:
+        with config.open("a") as handle:
+            handle.write("\n# added by talent-crm from orchestration/dagster.yaml\n")
+            handle.write(yaml.safe_dump({key: template[key] for key in missing}, sort_keys=False))
+    return missing
 
 
 def use_project_dagster_home() -> Path:

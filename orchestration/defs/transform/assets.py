@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from orchestration import settings
+from orchestration import database, processes, settings
 from orchestration.defs.transform.dbt_project import TalentCrmTranslator, dbt_project
 from orchestration.identity.store import resolve_and_store
 from orchestration.resources import DuckDBWarehouse
@@ -20,10 +20,16 @@ PERSON_RECORDS = dg.AssetKey(["intermediate", "int_person_records"])
 
 
 def build_dbt_step(name: str, description: str, **selection: str) -> dg.AssetsDefinition:
-    """One `dbt build` step over part of the project (`select=` or `exclude=` a dbt selector)."""
+    """One `dbt build` step over part of the project (`select=` or `exclude=` a dbt selector).
+
+    Before dbt starts, the step waits for a foreign lock on the database the way every Python
+    step does (INFO lines naming the holder, then one line), instead of dbt failing at once
+    with a traceback. dbt itself dies with this step's process (profiles.yml's dbt_guard).
+    """
 
     def build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-        settings.export_dbt_environment()
+        processes.guard_step_process()
+        database.wait_until_writable(settings.export_dbt_environment())
         yield from dbt.cli(["build"], context=context).stream()
 
     build.__doc__ = description  # the step's description in the UI
