@@ -72,7 +72,7 @@ def read_copy(
     context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse
 ) -> dg.MaterializeResult:
     publication = publish_read_copy(
-        warehouse.resolved_path(), reason=context.job_name, run_id=context.run_id
+        warehouse.resolved_path(), reason=context.job_name, run_id=context.run.run_id
     )
     context.log.info(
         f"read copy published: {publication.tables} tables, {publication.rows:,} rows, "
