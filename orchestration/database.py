@@ -66,16 +66,27 @@ class DatabaseBusy(RuntimeError):
     """Another process held the database's lock for longer than the caller would wait."""
 
     def __init__(
-        self, path: Path, holder: LockHolder, waited: float, hint: str = "", shared: bool = False
+        self,
+        path: Path,
+        holder: LockHolder,
+        waited: float,
+        limit: float,
+        hint: str = "",
+        shared: bool = False,
     ) -> None:
         self.path = path
         self.holder = holder
         self.waited = waited
         # True when an earlier waiter on the same holder had already spent the wait.
         self.deadline_shared = shared
+        how_long = (
+            f"an earlier step already waited {limit:.0f}s for it"
+            if shared and waited < limit
+            else f"waited {waited:.0f}s"
+        )
         super().__init__(
-            f"{path.name} is held by {holder.describe()}: gave up after {waited:.0f}s "
-            f"(limit {settings.LOCK_WAIT_ENV}){hint}"
+            f"{path.name} is held by {holder.describe()}: gave up, {how_long} "
+            f"(limit {settings.LOCK_WAIT_ENV}={limit:g}){hint}"
         )
 
 
@@ -160,7 +171,9 @@ def connect(
             waited = time.monotonic() - started
             left = deadline - time.time()
             if left <= 0:
-                raise DatabaseBusy(path, holder, waited, _analyst_hint(path), shared) from None
+                raise DatabaseBusy(
+                    path, holder, waited, wait_seconds, _analyst_hint(path), shared
+                ) from None
             if waited >= next_log:
                 logger.info(
                     "%s is locked by %s; waiting (%.0fs so far, giving up in %.0fs)%s",

@@ -119,8 +119,20 @@ def run_job(job_name: str, full_resync: bool = False, quiet: bool = False) -> bo
             if event.is_failure and event.event_specific_data is not None:
                 error = getattr(event.event_specific_data, "error", None)
                 if error is not None:
-                    print(f"FAILED {event.step_key}: {error.message.strip()}", file=sys.stderr)
+                    print(f"FAILED {event.step_key}: {failure_line(error)}", file=sys.stderr)
     return result.success
+
+
+def failure_line(error: Any) -> str:
+    """The root cause of a step failure in one line: Dagster wraps what the step raised
+    (`Error occurred while executing op ...`), the cause is what an operator needs."""
+    while getattr(error, "cause", None) is not None:
+        error = error.cause
+    first = (error.message or "").strip().splitlines()[0] if error.message else ""
+    name, sep, rest = first.partition(": ")
+    if sep and "." in name and " " not in name:  # `package.module.ErrorClass: text`
+        return f"{name.rsplit('.', 1)[-1]}: {rest}"
+    return first
 
 
 def print_run_report(result: Any) -> None:
