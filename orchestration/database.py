@@ -28,8 +28,11 @@ import duckdb
 from orchestration import settings
 
 # Child of the `talent_crm` logger, which the Dagster instance captures into run logs
-# (dagster.yaml `python_logs`) and the CLI prints to stderr.
+# (dagster.yaml `python_logs`) and the CLI prints to stderr. Its INFO lines are the point
+# (who holds the lock), so the project logger passes INFO unless someone set it otherwise.
 logger = logging.getLogger("talent_crm.database")
+if logging.getLogger("talent_crm").level == logging.NOTSET:
+    logging.getLogger("talent_crm").setLevel(logging.INFO)
 
 # A waiting open says so this often (the first time at once).
 LOG_EVERY_SECONDS = 5.0

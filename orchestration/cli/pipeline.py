@@ -115,11 +115,16 @@ def run_job(job_name: str, full_resync: bool = False, quiet: bool = False) -> bo
         result = execute_job(job, instance, run_config)
     print_run_report(result)
     if not result.success:
-        for event in result.all_events:
-            if event.is_failure and event.event_specific_data is not None:
-                error = getattr(event.event_specific_data, "error", None)
-                if error is not None:
-                    print(f"FAILED {event.step_key}: {failure_line(error)}", file=sys.stderr)
+        failures = [
+            (event.step_key, error)
+            for event in result.all_events
+            if event.is_failure
+            and (error := getattr(event.event_specific_data, "error", None)) is not None
+        ]
+        # The run's own failure repeats a step's: print it only when no step failed.
+        step_failures = [(step, error) for step, error in failures if step is not None]
+        for step, error in step_failures or failures:
+            print(f"FAILED {step or 'run'}: {failure_line(error)}", file=sys.stderr)
     return result.success
 
 
