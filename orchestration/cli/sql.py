@@ -3,6 +3,11 @@
 The read copy (TALENT_CRM_READ_DB, default data/talent_crm_read.duckdb) is what people read:
 the pipeline never writes the file this opens, so a query here never waits for a run and never
 makes one wait. The copy's age goes to stderr, the result to stdout.
+
+`--pipeline-file` is the operators' way into what the copy leaves out (raw landing and sync
+bookkeeping, identity internals): the pipeline's own file, opened read-only through the
+lock-aware helper for the length of one query. It waits for a running step, and a step that
+starts meanwhile waits for it, so use it between runs.
 """
 
 from __future__ import annotations
@@ -26,6 +31,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     sql.add_argument(
         "--max-rows", type=int, default=40, help="rows shown in the table view (default 40)"
     )
+    sql.add_argument(
+        "--pipeline-file",
+        action="store_true",
+        help="operators, between runs: query the pipeline's own file (raw, identity) instead",
+    )
     sql.set_defaults(handler=cmd_sql)
 
 
@@ -40,6 +50,13 @@ def describe_age(published_at: datetime, now: datetime | None = None) -> str:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
+    if args.pipeline_file:
+        db = settings.db_path()
+        if not db.exists():
+            print(f"no database at {settings.display_path(db)}", file=sys.stderr)
+            return 2
+        with database.opened(db, read_only=True) as con:
+            return run_query(con, args)
     read_copy = settings.read_db_path()
     if not read_copy.exists():
         print(
@@ -57,16 +74,20 @@ def cmd_sql(args: argparse.Namespace) -> int:
                 f"{describe_age(published[0])} by {published[1]}",
                 file=sys.stderr,
             )
-        try:
-            if args.csv:
-                _print_csv(con.execute(args.query))
-            else:
-                relation = con.sql(args.query)
-                if relation is not None:  # None: a statement without a result (SET, ...)
-                    relation.show(max_rows=args.max_rows, max_width=200)
-        except duckdb.Error as exc:
-            print(str(exc).strip(), file=sys.stderr)  # DuckDB's message, not a traceback
-            return 1
+        return run_query(con, args)
+
+
+def run_query(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
+    try:
+        if args.csv:
+            _print_csv(con.execute(args.query))
+        else:
+            relation = con.sql(args.query)
+            if relation is not None:  # None: a statement without a result (SET, ...)
+                relation.show(max_rows=args.max_rows, max_width=200)
+    except duckdb.Error as exc:
+        print(str(exc).strip(), file=sys.stderr)  # DuckDB's message, not a traceback
+        return 1
     return 0
 
 
