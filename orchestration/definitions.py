@@ -6,10 +6,18 @@ resources. Loading has no side effects on the environment.
 
 import dagster as dg
 
-from orchestration.defs import analytics, hygiene_gdpr, ingest, matching, segments, transform
+from orchestration.defs import (
+    analytics,
+    hygiene_gdpr,
+    ingest,
+    matching,
+    publish,
+    segments,
+    transform,
+)
 from orchestration.resources import all_resources
 
-AREAS = (ingest, transform, segments, hygiene_gdpr, matching, analytics)
+AREAS = (ingest, transform, segments, hygiene_gdpr, matching, publish, analytics)
 
 defs = dg.Definitions.merge(
     *(area.defs for area in AREAS),

@@ -18,13 +18,18 @@ import duckdb
 
 from ingest import greenhouse
 from ingest.http_client import ApiClient
-from orchestration import database, settings
+from orchestration import database, processes, settings
 
 
 class DuckDBWarehouse(dg.ConfigurableResource):
     """The CRM database file. Empty path = TALENT_CRM_DB (default data/talent_crm.duckdb)."""
 
     path: str = ""
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        # A step process of the multiprocess executor ends with its run worker: a killed run
+        # leaves no step writing (and holding DuckDB's lock) for a run nobody records.
+        processes.guard_step_process()
 
     def resolved_path(self) -> Path:
         return settings.resolve(self.path) if self.path else settings.db_path()

@@ -24,6 +24,7 @@ from ingest.http_client import REQUEST_DEADLINE_ENV as REQUEST_DEADLINE_ENV
 from ingest.http_client import RETRY_BUDGET_ENV as RETRY_BUDGET_ENV
 from ingest.http_client import SYNC_DEADLINE_ENV as SYNC_DEADLINE_ENV
 from ingest.landing import LANDING_MEMORY_LIMIT_ENV as LANDING_MEMORY_LIMIT_ENV
+from orchestration.processes import DBT_PARENT_PID_ENV as DBT_PARENT_PID_ENV
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # checks/ reads the dbt seeds from plain Python, so it owns where they are.
@@ -33,6 +34,8 @@ DAGSTER_YAML_TEMPLATE = Path(__file__).resolve().parent / "dagster.yaml"
 
 # -- environment variables ----------------------------------------------------------------
 DB_ENV = "TALENT_CRM_DB"
+READ_DB_ENV = "TALENT_CRM_READ_DB"  # the published read copy analysts and sensors open
+LOCK_WAIT_ENV = "TALENT_CRM_LOCK_WAIT_SECONDS"  # how long a step waits for a foreign lock
 DATA_DIR_ENV = "TALENT_CRM_DATA_DIR"
 AS_OF_ENV = "TALENT_CRM_AS_OF"
 PEPPER_ENV = "TALENT_CRM_PEPPER"  # key of the hashed suppression entries
@@ -71,6 +74,16 @@ def base_url_env(vendor: str) -> str:
 # Not "crm.duckdb": DuckDB names the catalog after the file, and a catalog called `crm` makes
 # every analyst query on the `crm` schema (`select * from crm.contacts`) fail as ambiguous.
 DEFAULT_DB_FILE = "talent_crm.duckdb"
+# The published read copy: `<pipeline file's stem>_read.duckdb` beside it unless
+# TALENT_CRM_READ_DB says otherwise (not named after a mart schema either, for the same reason).
+READ_COPY_SUFFIX = "_read"
+
+# What the read copy holds: the mart schemas, never `raw` (full vendor records, quarantine) or
+# the identity engine's internals. One list, read by the publisher and the summaries.
+MART_SCHEMAS = ("crm", "segments", "hygiene", "gdpr", "matching", "analytics")
+
+# How long an open of the pipeline file waits for another process to release DuckDB's lock.
+DEFAULT_LOCK_WAIT_SECONDS = 300.0
 
 # All assets that write DuckDB share this Dagster concurrency pool (limit 1 in dagster.yaml):
 # DuckDB allows one writing process, so concurrent runs queue instead of crashing.
@@ -99,6 +112,40 @@ def data_dir() -> Path:
 def db_path() -> Path:
     raw = os.environ.get(DB_ENV)
     return resolve(raw) if raw else data_dir() / DEFAULT_DB_FILE
+
+
+def read_db_path(pipeline_db: Path | None = None) -> Path:
+    """The published read copy of `pipeline_db` (default: TALENT_CRM_DB).
+
+    TALENT_CRM_READ_DB when set (it belongs to TALENT_CRM_DB); otherwise
+    `<stem>_read.duckdb` beside the pipeline file, so a database and its copy travel together.
+    """
+    pipeline_db = db_path() if pipeline_db is None else pipeline_db
+    raw = os.environ.get(READ_DB_ENV)
+    if raw and pipeline_db == db_path():
+        return resolve(raw)
+    return pipeline_db.with_name(f"{pipeline_db.stem}{READ_COPY_SUFFIX}{pipeline_db.suffix}")
+
+
+def display_path(path: Path) -> str:
+    """A path as people should type it: relative to the project root when inside it."""
+    try:
+        return str(path.relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def lock_wait_seconds() -> float:
+    raw = os.environ.get(LOCK_WAIT_ENV)
+    if not raw:
+        return DEFAULT_LOCK_WAIT_SECONDS
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{LOCK_WAIT_ENV} must be a number of seconds, got {raw!r}") from exc
+    if value < 0:
+        raise ValueError(f"{LOCK_WAIT_ENV} must not be negative")
+    return value
 
 
 # Folders under the data dir. Each takes the data dir as an argument for code that works on a
@@ -148,8 +195,19 @@ def as_of() -> date | None:
 
 def dbt_environment() -> dict[str, str]:
     """The environment dbt needs: profiles.yml reads TALENT_CRM_DB, and dbt runs inside
-    dbt_project/, so the path must be absolute to reach the file Python writes."""
-    return {DB_ENV: str(db_path()), **TELEMETRY_OFF}
+    dbt_project/, so the path must be absolute to reach the file Python writes. dbt also gets
+    this process's PID: the profile's dbt_guard plugin makes dbt die with it (no orphan
+    holding DuckDB's lock after a killed run). The plugin is imported from this checkout
+    (PYTHONPATH), the same code as the process that starts dbt."""
+    python_path = os.pathsep.join(
+        part for part in (str(PROJECT_ROOT), os.environ.get("PYTHONPATH", "")) if part
+    )
+    return {
+        DB_ENV: str(db_path()),
+        DBT_PARENT_PID_ENV: str(os.getpid()),
+        "PYTHONPATH": python_path,
+        **TELEMETRY_OFF,
+    }
 
 
 def export_dbt_environment() -> Path:
@@ -160,14 +218,34 @@ def export_dbt_environment() -> Path:
 
 
 def dagster_home() -> Path:
-    """DAGSTER_HOME if set, else data/dagster_home seeded with the project's dagster.yaml."""
+    """DAGSTER_HOME if set, else data/dagster_home seeded with the project's dagster.yaml.
+
+    An instance created by an older version keeps its own settings, but gets every top-level
+    key of the template it lacks (crash recovery: the run launcher and run monitoring; the
+    project's log lines)."""
     raw = os.environ.get(DAGSTER_HOME_ENV)
     home = Path(raw) if raw else data_dir() / "dagster_home"
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
         config.write_text(DAGSTER_YAML_TEMPLATE.read_text())
+    else:
+        add_missing_instance_settings(config)
     return home
+
+
+def add_missing_instance_settings(config: Path) -> list[str]:
+    """Add the template's top-level keys missing from `config`; returns the keys added."""
+    import yaml
+
+    template = yaml.safe_load(DAGSTER_YAML_TEMPLATE.read_text()) or {}
+    current = yaml.safe_load(config.read_text()) or {}
+    missing = [key for key in template if key not in current]
+    if missing:
+        with config.open("a") as handle:
+            handle.write("\n# added by talent-crm from orchestration/dagster.yaml\n")
+            handle.write(yaml.safe_dump({key: template[key] for key in missing}, sort_keys=False))
+    return missing
 
 
 def use_project_dagster_home() -> Path:

@@ -47,12 +47,14 @@ def isolate_env(env: pytest.MonkeyPatch, data: Path) -> Path:
 
 
 @contextmanager
-def serving_market(env: pytest.MonkeyPatch, market: Path) -> Iterator[SampleApis]:
+def serving_market(
+    env: pytest.MonkeyPatch, market: Path, api_settings: SampleApiSettings = FAST_APIS
+) -> Iterator[SampleApis]:
     """Stage `market`'s drop files and serve its vendor APIs, with the env pointing the
     pipeline at both, until the block ends."""
     stage_sample_drop_files(market)
     env.setenv("EVENTBRITE_EVENT_IDS", ",".join(sample_event_ids(market)))
-    with start_sample_apis(market, FAST_APIS) as apis:
+    with start_sample_apis(market, api_settings) as apis:
         for name, value in apis.env().items():
             env.setenv(name, value)
         yield apis

@@ -61,6 +61,8 @@ PYTHON_ASSETS = {
     "hygiene/stale_contact_enrichment": "hygiene",
     "matching/req_matches": "matching",
     "analytics/talent_crm_report": "analytics",
+    # publish: the read copy people query
+    "published/read_copy": "published",
 }
 
 JOBS = {
@@ -197,17 +199,48 @@ def test_what_each_job_runs(repo) -> None:
         "raw/greenhouse_custom_fields",
         "raw/greenhouse_prospect_pools",
     }
-    assert selected(repo, "req_match") == {"matching/req_matches"}
-    assert {"raw/greenhouse_webhook_events", "crm/reqs", "matching/req_profiles"} <= selected(
-        repo, "req_refresh"
-    )
-    assert "gdpr/retention_purge" in selected(repo, "nightly_hygiene")
+    assert selected(repo, "req_match") == {"matching/req_matches", "published/read_copy"}
+    assert {
+        "raw/greenhouse_webhook_events",
+        "crm/reqs",
+        "matching/req_profiles",
+        "published/read_copy",
+    } <= selected(repo, "req_refresh")
+    assert {"gdpr/retention_purge", "published/read_copy"} <= selected(repo, "nightly_hygiene")
     assert "hygiene/stale_contact_enrichment" not in selected(repo, "nightly_hygiene")
     assert selected(repo, "monthly_enrichment") == {
         "hygiene/stale_contact_enrichment",
         "hygiene/stale_contacts",
+        "published/read_copy",
     }
-    assert "analytics/talent_crm_report" in selected(repo, "analytics_report")
+    assert {"analytics/talent_crm_report", "published/read_copy"} <= selected(
+        repo, "analytics_report"
+    )
+    # Jobs that change no mart do not publish.
+    for job in ("ingest_all", "greenhouse_sync", "match_backtest"):
+        assert "published/read_copy" not in selected(repo, job)
+
+
+def test_the_read_copy_runs_after_every_mart_step_of_its_jobs(repo) -> None:
+    """Publishing must see the run's final marts: in every job, the read-copy step depends on
+    every other step that writes a mart table (or purges), and the report reads the copy."""
+    from orchestration.defs.publish.assets import READ_COPY, mart_tables
+
+    graph = repo.asset_graph
+    upstream = graph.get(READ_COPY).parent_keys
+    writers = set(mart_tables())
+    assert writers <= upstream
+    for key in ("crm/contacts", "matching/req_matches", "gdpr/retention_purge", "analytics/hires"):
+        assert dg.AssetKey.from_user_string(key) in writers
+    assert not any(key.path[0] in ("raw", "identity", "staging") for key in upstream)
+    report = dg.AssetKey(["analytics", "talent_crm_report"])
+    assert READ_COPY in graph.get(report).parent_keys
+    # The copy is read from the pipeline file (in the pool); the report reads the copy (not).
+    from orchestration.defs.analytics.assets import talent_crm_report
+    from orchestration.defs.publish.assets import read_copy
+
+    assert read_copy.op.pool == "duckdb_write"
+    assert talent_crm_report.op.pool is None
 
 
 def test_loading_the_code_location_leaves_the_environment_alone() -> None:

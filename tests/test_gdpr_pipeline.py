@@ -22,7 +22,8 @@ import duckdb
 import pytest
 
 from ingest.sample.market import generate_market
-from orchestration import cli
+from orchestration import cli, publish, settings
+from orchestration.cli.pipeline import full_resync_config
 from orchestration.gdpr.access import write_access_export
 from orchestration.gdpr.purge import run_retention_purge
 from orchestration.settings import DBT_PROJECT_DIR, dbt_executable
@@ -38,15 +39,8 @@ def run_crm_pipeline(full_resync: bool = False) -> dg.ExecuteInProcessResult:
     from orchestration.definitions import defs
 
     job = defs.resolve_job_def("crm_pipeline")
-    run_config = {}
-    if full_resync:
-        run_config = {
-            "ops": {
-                node.name: {"config": {"full_resync": True}}
-                for node in job.graph.node_defs
-                if node.name.startswith("raw__") and node.name != "raw__pdl_person_enrichments"
-            }
-        }
+    # The documented recovery command's config (`talent-crm materialize --full-resync`).
+    run_config = full_resync_config(job) if full_resync else {}
     return sample_pipeline.run_crm_pipeline(run_config=run_config)
 
 
@@ -224,6 +218,17 @@ def test_hygiene_gdpr_erasure_and_no_resurrection(isolated_env, tmp_path, monkey
             Path(os.environ["TALENT_CRM_DB"]), data_dir, datetime.now(UTC).replace(tzinfo=None)
         )
         assert result.contacts_purged == len(purged)
+        # The purge republished the read copy before returning: the purged are gone there too.
+        read_copy = settings.read_db_path(Path(os.environ["TALENT_CRM_DB"]))
+        assert publish.read_copy_meta(read_copy)["reason"] == "retention_purge"
+        con = duckdb.connect(str(read_copy), read_only=True)
+        try:
+            assert con.execute(
+                "select count(*) from crm.contacts where contact_id in (select unnest(?))",
+                [purged],
+            ).fetchall() == [(0,)]
+        finally:
+            con.close()
         remaining = {r[0] for r in rows("select contact_id from crm.contacts")}
         assert purge_contact not in remaining
         assert set(later) <= remaining
@@ -272,7 +277,18 @@ def test_hygiene_gdpr_erasure_and_no_resurrection(isolated_env, tmp_path, monkey
         # -- erasure (Art. 17) ---------------------------------------------------------------
         db = Path(os.environ["TALENT_CRM_DB"])
         needles = [email, full_name]
+        read_copy = settings.read_db_path(db)
+        assert bytes_found(read_copy, [email]) == [email]  # published with the person in it
         assert cli.main(["gdpr", "erase", "--email", email.upper()]) == 0
+        # Republished before the command returned: no byte of them in the copy people read,
+        # no draft or older copy beside it.
+        assert publish.read_copy_meta(read_copy)["reason"] == "erasure"
+        assert bytes_found(read_copy, needles) == []
+        assert publish.drafts(read_copy) == []
+        assert sorted(p.name for p in db.parent.glob("*.duckdb*") if p.name[0] != ".") == [
+            db.name,
+            read_copy.name,
+        ]
         assert rows("select count(*) from crm.contacts where contact_id = ?", [contact_id]) == [
             (0,)
         ]

@@ -4,6 +4,7 @@
 - `pipeline.py`: `demo`, `materialize`, `dev`, `dbt-parse`, `docs`, `summary`
 - `gdpr.py`: `gdpr opt-out | erase | access`
 - `matching.py`: `match`, `webhooks serve | open-sample-req`
+- `sql.py`: `sql "<query>"` on the published read copy
 
 Every subcommand that changes data runs the SAME Dagster jobs/assets the UI runs (one code
 path), except the GDPR requests (see gdpr.py for why); the rest are conveniences around them.
@@ -12,27 +13,42 @@ path), except the GDPR requests (see gdpr.py for why); the rest are conveniences
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+import sys
 
 from orchestration import settings
-from orchestration.cli import gdpr, matching, pipeline, sample
+from orchestration.cli import gdpr, matching, pipeline, sample, sql
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="talent-crm",
-        description="Talent CRM: sample data, the pipeline, GDPR requests, req matching.",
+        description="Talent CRM: sample data, the pipeline, GDPR requests, req matching, queries.",
     )
     commands = parser.add_subparsers(required=True, metavar="command")
-    for group in (sample, pipeline, gdpr, matching):
+    for group in (sample, pipeline, gdpr, matching, sql):
         group.register(commands)
     return parser
+
+
+def show_project_logs() -> None:
+    """The project's INFO lines (e.g. waiting for a lock, naming the holder) on stderr. Not for
+    commands that run Dagster jobs: the run's own logger prints them there."""
+    project = logging.getLogger("talent_crm")
+    if not project.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s", "%H:%M:%S"))
+        project.addHandler(handler)
+        project.setLevel(logging.INFO)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     for name, value in settings.TELEMETRY_OFF.items():
         os.environ.setdefault(name, value)
+    if not getattr(args, "runs_dagster_jobs", False):
+        show_project_logs()
     try:
         return int(args.handler(args) or 0)
     except KeyboardInterrupt:

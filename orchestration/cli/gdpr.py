@@ -115,7 +115,8 @@ def cmd_erase(args: argparse.Namespace) -> int:
         print(f"  {table:<40} {rows:>7,}")
     print(
         f"  files rewritten: {len(report.files_rewritten)}; suppression hashes added: "
-        f"{report.hashes_added}; database file rewritten: {report.database_rewritten}"
+        f"{report.hashes_added}; database file rewritten: {report.database_rewritten}; "
+        f"read copy republished: {report.read_copy_published}"
     )
     if report.residual_bytes_found:
         print("WARNING: identifying bytes still found in the database file", file=sys.stderr)

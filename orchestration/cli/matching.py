@@ -17,7 +17,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     match = commands.add_parser("match", help="match the warm pool against a req, write its export")
     match.add_argument("req", nargs="+", help="req id like greenhouse:4100123 (or partition key)")
     match.add_argument("--top-k", type=int, default=100)
-    match.set_defaults(handler=cmd_match)
+    match.set_defaults(handler=cmd_match, runs_dagster_jobs=True)
 
     hooks = commands.add_parser("webhooks", help="Greenhouse web-hook receiver")
     hooks_sub = hooks.add_subparsers(required=True, metavar="action")
@@ -49,6 +49,7 @@ def run_matches(partition_keys: list[str], top_k: int = 100, quiet: bool = False
     settings.use_project_dagster_home()
     import dagster as dg
 
+    from orchestration.cli.pipeline import execute_job
     from orchestration.definitions import defs
     from orchestration.defs.matching.partitions import req_partitions
 
@@ -60,9 +61,7 @@ def run_matches(partition_keys: list[str], top_k: int = 100, quiet: bool = False
     with dg.DagsterInstance.get() as instance:
         instance.add_dynamic_partitions(req_partitions.name, partition_keys)
         for key in partition_keys:
-            result = job.execute_in_process(
-                instance=instance, partition_key=key, run_config=run_config, raise_on_error=False
-            )
+            result = execute_job(job, instance, run_config, partition_key=key)
             ok = ok and result.success
             print_match_report(key, result)
     return ok
@@ -95,7 +94,7 @@ def cmd_match(args: argparse.Namespace) -> int:
 def open_req_partition_keys() -> list[str]:
     from orchestration.matching.openings import read_open_reqs
 
-    return [partition_key_for(r.req_id) for r in read_open_reqs(settings.db_path())]
+    return [partition_key_for(r.req_id) for r in read_open_reqs(settings.read_db_path())]
 
 
 def match_all_open_reqs() -> bool:

@@ -1,7 +1,10 @@
 """`talent-crm demo | materialize | dev | dbt-parse | docs | summary`: running the pipeline.
 
 `demo` and `materialize` execute the code location's Dagster jobs in this process, recorded in
-the project's Dagster instance, so CLI runs show up in the UI's run history.
+the project's Dagster instance, so CLI runs show up in the UI's run history. Before a launch,
+runs left unfinished by processes that no longer exist are marked failed and their pool slots
+freed (orchestration/recovery.py), so a killed run never blocks the next one; while a step
+waits for a slot of the `duckdb_write` pool, a line says which run holds it.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +27,6 @@ from orchestration.cli.sample import (
     stage_sample_drop_files,
 )
 
-MART_SCHEMAS = ("crm", "segments", "hygiene", "gdpr", "matching", "analytics")
-
 
 def register(commands: argparse._SubParsersAction) -> None:
     demo = commands.add_parser(
@@ -31,12 +34,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     demo.add_argument("--contacts", type=int, default=5000)
     demo.add_argument("--seed", type=int, default=42)
-    demo.set_defaults(handler=cmd_demo)
+    demo.set_defaults(handler=cmd_demo, runs_dagster_jobs=True)
 
     mat = commands.add_parser("materialize", help="run a Dagster job (default: crm_pipeline)")
     mat.add_argument("--job", default="crm_pipeline")
     mat.add_argument("--full-resync", action="store_true", help="ignore sync cursors")
-    mat.set_defaults(handler=cmd_materialize)
+    mat.set_defaults(handler=cmd_materialize, runs_dagster_jobs=True)
 
     dev = commands.add_parser("dev", help="open the Dagster UI (serves sample APIs if no keys set)")
     dev.add_argument("--port", type=int, default=3000)
@@ -49,7 +52,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     docs = commands.add_parser("docs", help="dbt docs generate: lineage and column docs")
     docs.set_defaults(handler=cmd_docs)
 
-    summary = commands.add_parser("summary", help="rows per mart table in the CRM database")
+    summary = commands.add_parser("summary", help="rows per mart table (of the read copy)")
     summary.set_defaults(handler=cmd_summary)
 
 
@@ -67,6 +70,35 @@ def full_resync_config(job: Any) -> dict[str, Any]:
 # -- running the pipeline -----------------------------------------------------------------
 
 
+def say(line: str) -> None:
+    """A CLI status line on stderr (stdout carries the run report)."""
+    print(f"{datetime.now():%H:%M:%S} talent-crm: {line}", file=sys.stderr, flush=True)
+
+
+def execute_job(
+    job: Any,
+    instance: Any,
+    run_config: dict[str, Any],
+    partition_key: str | None = None,
+) -> Any:
+    """`job.execute_in_process` in the project's way: dead runs reaped first, the run tagged
+    with this host (crash recovery judges only its own host's PIDs), and a line every few
+    seconds while a step waits for a pool slot held by another run."""
+    from orchestration.recovery import PoolWatch, reap_dead_runs, run_tags
+
+    reap_dead_runs(instance, say=say)
+    run_id = str(uuid.uuid4())
+    with PoolWatch(instance, run_id, say):
+        return job.execute_in_process(
+            instance=instance,
+            run_config=run_config,
+            partition_key=partition_key,
+            raise_on_error=False,
+            run_id=run_id,
+            tags=run_tags(),
+        )
+
+
 def run_job(job_name: str, full_resync: bool = False, quiet: bool = False) -> bool:
     """Execute a job of the code location in this process, recorded in the Dagster instance
     (so CLI runs show up in the UI's run history)."""
@@ -80,16 +112,19 @@ def run_job(job_name: str, full_resync: bool = False, quiet: bool = False) -> bo
     if quiet:
         run_config["loggers"] = {"console": {"config": {"log_level": "WARNING"}}}
     with DagsterInstance.get() as instance:
-        result = job.execute_in_process(
-            instance=instance, run_config=run_config, raise_on_error=False
-        )
+        result = execute_job(job, instance, run_config)
     print_run_report(result)
     if not result.success:
-        for event in result.all_events:
-            if event.is_failure and event.event_specific_data is not None:
-                error = getattr(event.event_specific_data, "error", None)
-                if error is not None:
-                    print(f"FAILED {event.step_key}: {error.message.strip()}", file=sys.stderr)
+        failures = [
+            (event.step_key, error)
+            for event in result.all_events
+            if event.is_failure
+            and (error := getattr(event.event_specific_data, "error", None)) is not None
+        ]
+        # The run's own failure repeats a step's: print it only when no step failed.
+        step_failures = [(step, error) for step, error in failures if step is not None]
+        for step, error in step_failures or failures:
+            print(f"FAILED {step or 'run'}: {failure_line(error)}", file=sys.stderr)
     return result.success
 
 
@@ -105,6 +140,18 @@ def contacts_in_table() -> int | None:
         return None
     finally:
         con.close()
+
+
+def failure_line(error: Any) -> str:
+    """The root cause of a step failure in one line: Dagster wraps what the step raised
+    (`Error occurred while executing op ...`), the cause is what an operator needs."""
+    while getattr(error, "cause", None) is not None:
+        error = error.cause
+    first = (error.message or "").strip().splitlines()[0] if error.message else ""
+    name, sep, rest = first.partition(": ")
+    if sep and "." in name and " " not in name:  # `package.module.ErrorClass: text`
+        return f"{name.rsplit('.', 1)[-1]}: {rest}"
+    return first
 
 
 def print_run_report(result: Any) -> None:
@@ -181,11 +228,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print_hygiene_summary()
     print(f"\ndemo {'finished' if ok else 'FAILED'} in {time.perf_counter() - started:.0f}s")
     print("open the UI:      make dev   (then http://127.0.0.1:3000)")
-    print(
-        f'query DuckDB:     .venv/bin/python -c "import duckdb; '
-        f"print(duckdb.connect('{settings.db_path()}', read_only=True)"
-        f".sql('select * from crm.contacts limit 5'))\""
-    )
+    print('query the marts:  .venv/bin/talent-crm sql "select * from crm.contacts limit 5"')
+    print(f"  (or open {settings.display_path(settings.read_db_path())} read-only yourself)")
     print_report_path(written_after=demo_started_at)
     return 0 if ok else 1
 
@@ -245,7 +289,7 @@ def mart_row_counts(db: Path) -> dict[str, int]:
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables "
             "where table_schema in (select unnest(?)) order by 1, 2",
-            [list(MART_SCHEMAS)],
+            [list(settings.MART_SCHEMAS)],
         ).fetchall()
         return {
             f"{schema}.{table}": count_rows(con, f'"{schema}"."{table}"')
@@ -258,11 +302,12 @@ def count_rows(con: Any, table: str) -> int:
 
 
 def print_summary() -> None:
-    db = settings.db_path()
+    """Rows per mart table, from the read copy (never the pipeline's file)."""
+    db = settings.read_db_path()
     if not db.exists():
-        print(f"no database at {db}")
+        print(f"no read copy at {db} yet: `talent-crm materialize` publishes it")
         return
-    print(f"\nCRM database: {db}")
+    print(f"\nCRM read copy: {db}")
     for table, rows in mart_row_counts(db).items():
         print(f"  {table:<28} {rows:>9,} rows")
 
@@ -271,7 +316,7 @@ def print_hygiene_summary() -> None:
     """Counts of the hygiene and GDPR lists (orchestration/hygiene/summary.py)."""
     from orchestration.hygiene.summary import format_summary, hygiene_summary
 
-    db = settings.db_path()
+    db = settings.read_db_path()
     if not db.exists():
         return
     with database.opened(db, read_only=True) as con:

@@ -26,6 +26,10 @@ re-delivered by a feed:
    DuckDB reuses freed blocks but does not zero them, so deleted bytes can survive a
    checkpoint; if any are found the database is rewritten into a fresh file (`COPY FROM
    DATABASE`) that replaces the old one, and searched again.
+6. The read copy people query (orchestration/publish.py) is republished from the erased file
+   before the erasure returns: a fresh file swapped in, so no copy on disk still holds the
+   person. If that fails, the old copy is deleted rather than left behind, and the error is
+   raised.
 """
 
 from __future__ import annotations
@@ -60,6 +64,7 @@ from orchestration.gdpr.suppression import (
     ensure_gdpr_tables,
 )
 from orchestration.identity.normalise import normalise_email, profile_slug
+from orchestration.publish import publish_read_copy, withdraw_read_copy
 
 # Bookkeeping tables that hold no personal data, and the suppression/audit tables that must
 # survive an erasure (they hold only hashes and counts).
@@ -134,6 +139,7 @@ class ErasureReport:
     residual_bytes_found: bool
     database_rewritten: bool
     seconds: float
+    read_copy_published: bool = False
 
     @property
     def total_rows(self) -> int:
@@ -865,10 +871,24 @@ def erase_many(
         for report in reports:
             report.residual_bytes_found = residual
             report.database_rewritten = rewritten
+        republish_read_copy(db_path, reports[0].action)
+        for report in reports:
+            report.read_copy_published = True
     elapsed = time.perf_counter() - started
     for report in reports:
         report.seconds = elapsed
     return reports
+
+
+def republish_read_copy(db_path: Path, action: str) -> None:
+    """Replace the read copy with one taken after the erasure; on failure delete it (it may
+    still hold the person) and raise."""
+    read_path = settings.read_db_path(db_path)
+    try:
+        publish_read_copy(db_path, read_path, reason=action)
+    except BaseException:
+        withdraw_read_copy(read_path)
+        raise
 
 
 def erase_subject(

@@ -2,7 +2,8 @@
 
 Two signals:
 - the ATS state in `crm.reqs` (Greenhouse `status=open` + `opened_at`, Lever postings
-  `published`, Ashby jobs `Open`), read through a READ-ONLY DuckDB connection;
+  `published`, Ashby jobs `Open`), read through a READ-ONLY connection to the published read
+  copy;
 - Greenhouse web-hook deliveries still in the spool's `incoming/` folder (read from disk, no
   database): each new one asks for a refresh run that lands it and rebuilds crm.reqs, after
   which the first signal sees the req — without waiting for the nightly sync.
@@ -99,8 +100,9 @@ class Plan:
 
 
 def read_open_reqs(db_path: Path, wait_seconds: float = 1.5) -> list[OpenReq]:
-    """Open reqs in crm.reqs; raises `database.DatabaseBusy` when a writer holds the file
-    for longer than `wait_seconds` (a sensor tick must stay short)."""
+    """Open reqs in crm.reqs of `db_path` (the read copy, or any file with the marts); raises
+    `database.DatabaseBusy` when a writer holds it for longer than `wait_seconds` (a sensor
+    tick must stay short)."""
     if not db_path.exists():
         return []
     con = database.connect(db_path, read_only=True, wait_seconds=wait_seconds)

@@ -1,6 +1,8 @@
 """The Talent CRM report as a Dagster asset (group `analytics`).
 
 Thin: `orchestration.reporting.talent_report` reads the analytics marts and renders the HTML.
+It reads them from the published read copy (after `published/read_copy`), so it needs no slot
+of the `duckdb_write` pool and never holds the pipeline's file.
 The asset links the file from its metadata and records the key numbers as numeric metadata,
 so the UI plots them over time (Asset → Plots).
 """
@@ -9,22 +11,19 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
-from orchestration import settings
+from orchestration import database, settings
+from orchestration.defs.publish.assets import READ_COPY
 from orchestration.reporting.talent_report import REPORT_MARTS, write_report
 from orchestration.resources import DuckDBWarehouse
-from orchestration.settings import DUCKDB_WRITE_POOL
 
 REPORT_KEY = dg.AssetKey(["analytics", "talent_crm_report"])
 
 
 @dg.asset(
     key=REPORT_KEY,
-    deps=[dg.AssetKey(["analytics", mart]) for mart in REPORT_MARTS],
+    deps=[*(dg.AssetKey(["analytics", mart]) for mart in REPORT_MARTS), READ_COPY],
     group_name="analytics",
     kinds={"python", "plotly", "html"},
-    # Reads only, but a DuckDB file opened by a writer in another process cannot be opened
-    # at all: queue with the writers instead of failing on the file lock.
-    pool=DUCKDB_WRITE_POOL,
     description=(
         "Self-contained HTML report (plotly.js inlined, opens offline) charting the analytics "
         "marts: source of hire, warm vs cold hires, time to fill, silver-medalist and event "
@@ -39,7 +38,8 @@ def talent_crm_report(
     context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse
 ) -> dg.MaterializeResult:
     as_of = settings.as_of() or datetime.now(UTC).date()
-    with warehouse.connect(read_only=True) as con:
+    read_copy = settings.read_db_path(warehouse.resolved_path())
+    with database.opened(read_copy, read_only=True) as con:
         path, report = write_report(con, settings.report_dir(), as_of)
     charted = sum(chart.has_data for chart in report.charts)
     context.log.info(f"report written: {path} ({charted}/{len(report.charts)} charts with data)")

@@ -2,13 +2,16 @@
 
 import dagster as dg
 
+from orchestration.defs.hygiene_gdpr.jobs import READ_COPY
 from orchestration.defs.ingest.assets import WEBHOOK_EVENTS
 from orchestration.defs.matching.assets import REQ_MATCHES, REQ_PROFILES
 
 req_match_job = dg.define_asset_job(
     name="req_match",
-    selection=dg.AssetSelection.assets(REQ_MATCHES),
-    description="Match the warm pool against one req (partition) and write its outreach export.",
+    # The read copy (unpartitioned) follows the partition's match, so the list is queryable.
+    selection=dg.AssetSelection.assets(REQ_MATCHES) | READ_COPY,
+    description="Match the warm pool against one req (partition), write its outreach export, "
+    "publish the read copy.",
 )
 
 # What a web hook needs before the match can see its req: land the delivery, rebuild the
@@ -26,8 +29,11 @@ req_refresh_job = dg.define_asset_job(
         dg.AssetKey(["intermediate", "int_title_classifications"]),
         dg.AssetKey(["intermediate", "int_req_classifications"]),
         REQ_PROFILES,
-    ).without_checks(),
-    description="Land spooled Greenhouse web hooks and rebuild crm.reqs + matching.req_profiles.",
+    ).without_checks()
+    # The req-open sensor reads the read copy: publish it so the next tick sees the req.
+    | READ_COPY,
+    description="Land spooled Greenhouse web hooks, rebuild crm.reqs + matching.req_profiles "
+    "and publish the read copy.",
 )
 
 # The backtest re-runs a match per historical req: on demand (UI or

@@ -6,9 +6,11 @@ Web-hook deliveries still in the spool first get a `req_refresh` run (land them,
 crm.reqs and matching.req_profiles); the next tick then sees the req open. The logic and the
 cursor format live in orchestration/matching/openings.py; this module only wires Dagster.
 
-The sensor reads DuckDB read-only. While a run holds the write lock a read-only open fails:
-the tick waits briefly, then skips with a message and tries again next interval (the cursor
-is unchanged, so nothing is lost).
+The sensor reads the published read copy (TALENT_CRM_READ_DB), never the pipeline's file, so a
+tick neither waits for a running step nor makes one wait. Runs that change reqs (crm_pipeline,
+req_refresh) republish the copy, and the next tick sees them. Should someone hold the copy open
+for writing by hand, the tick waits briefly, then skips with a message and tries again next
+interval (the cursor is unchanged, so nothing is lost).
 """
 
 from datetime import UTC, datetime
@@ -41,7 +43,7 @@ SENSOR_INTERVAL_SECONDS = 30
 def req_open_sensor(context: dg.SensorEvaluationContext):
     state = SensorState.from_cursor(context.cursor)
     try:
-        open_reqs = read_open_reqs(settings.db_path())
+        open_reqs = read_open_reqs(settings.read_db_path())
     except DatabaseBusy as exc:
         return dg.SkipReason(f"{exc}; will look again next tick")
     plan = plan_runs(

@@ -11,7 +11,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from ingest.landing import RAW_SCHEMA, ensure_landing_table, ensure_raw_schema
-from orchestration import settings
+from orchestration import database, processes, settings
 from orchestration.defs.transform.dbt_project import TalentCrmTranslator, dbt_project
 from orchestration.identity.store import resolve_and_store
 from orchestration.resources import DuckDBWarehouse
@@ -50,12 +50,18 @@ def build_dbt_step(
     name: str, description: str, *, creates_landing_tables: bool = False, **selection: str
 ) -> dg.AssetsDefinition:
     """One `dbt build` step over part of the project (`select=` or `exclude=` a dbt selector).
-    `creates_landing_tables`: first create the raw tables staging reads, if missing."""
+    `creates_landing_tables`: first create the raw tables staging reads, if missing.
+
+    Before dbt starts, the step waits for a foreign lock on the database the way every Python
+    step does (INFO lines naming the holder, then one line), instead of dbt failing at once
+    with a traceback. dbt itself dies with this step's process (profiles.yml's dbt_guard).
+    """
 
     def build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBWarehouse):
+        processes.guard_step_process()
         if creates_landing_tables:
             ensure_landing_tables(warehouse)
-        settings.export_dbt_environment()
+        database.wait_until_writable(settings.export_dbt_environment())
         yield from dbt.cli(["build"], context=context).stream()
 
     build.__doc__ = description  # the step's description in the UI
