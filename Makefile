@@ -80,4 +80,5 @@ lock:
 	  /tmp/talent-crm-lock/bin/pip freeze --exclude-editable | grep -v '^talent-crm'; } > requirements.lock
 
 clean:
-	rm -rf $(VENV) dbt_project/target dbt_project/logs data/*.duckdb data/*.duckdb.wal data/sample data/dagster_home
+	rm -rf $(VENV) dbt_project/target dbt_project/logs data/*.duckdb data/*.duckdb.wal \
+	  data/*.duckdb.lockwait data/.*.duckdb.lock data/.*.duckdb.publishing-* data/sample data/dagster_home

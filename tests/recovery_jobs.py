@@ -1,7 +1,8 @@
 """A tiny code location for the crash-recovery tests: one job whose only step takes a slot of
 the `duckdb_write` pool and holds it until told to stop (or killed). `python -m
 tests.recovery_jobs <marker> <release>` runs it in-process on the instance in DAGSTER_HOME, as
-`talent-crm materialize` runs its jobs (tagged with this host)."""
+`talent-crm materialize` runs its jobs (tagged with this host); a third argument `untagged`
+runs it as `dagster job execute` would, without the tag."""
 
 import sys
 import time
@@ -33,7 +34,7 @@ def hold_slot() -> None:
 defs = dg.Definitions(jobs=[hold_slot])
 
 
-def run(marker: str, release: str) -> bool:
+def run(marker: str, release: str, tagged: bool = True) -> bool:
     from orchestration.recovery import run_tags
 
     with dg.DagsterInstance.get() as instance:
@@ -42,11 +43,11 @@ def run(marker: str, release: str) -> bool:
             run_config={
                 "ops": {"hold_the_slot": {"config": {"marker": marker, "release": release}}}
             },
-            tags=run_tags(),
+            tags=run_tags() if tagged else None,
             raise_on_error=False,
         )
     return result.success
 
 
 if __name__ == "__main__":
-    sys.exit(0 if run(sys.argv[1], sys.argv[2]) else 1)
+    sys.exit(0 if run(sys.argv[1], sys.argv[2], tagged=sys.argv[3:] != ["untagged"]) else 1)

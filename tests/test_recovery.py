@@ -22,7 +22,7 @@ import pytest
 from dagster._core.launcher import WorkerStatus
 from dagster._core.storage.dagster_run import DagsterRunStatus
 
-from orchestration import settings
+from orchestration import recovery, settings
 from orchestration.recovery import LocalRunLauncher, reap_dead_runs, run_processes, slot_holders
 
 POOL = settings.DUCKDB_WRITE_POOL
@@ -31,10 +31,17 @@ POOL = settings.DUCKDB_WRITE_POOL
 class Holder:
     """A child process running the slot-holding job."""
 
-    def __init__(self, tmp: Path, name: str = "holder") -> None:
+    def __init__(self, tmp: Path, name: str = "holder", tagged: bool = True) -> None:
         self.marker, self.release = tmp / f"{name}.holding", tmp / f"{name}.release"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.recovery_jobs", str(self.marker), str(self.release)],
+            [
+                sys.executable,
+                "-m",
+                "tests.recovery_jobs",
+                str(self.marker),
+                str(self.release),
+                *([] if tagged else ["untagged"]),
+            ],
             cwd=settings.PROJECT_ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -117,6 +124,20 @@ def test_a_run_canceled_by_hand_that_kept_its_slot_gets_it_freed(
     assert slot_holders(instance) == set()
 
 
+def test_an_untagged_run_on_the_local_instance_is_judged(
+    instance: dg.DagsterInstance, tmp_path: Path
+) -> None:
+    """Runs launched around talent-crm (`dagster job execute`) carry no host tag; an instance
+    keeping its runs in SQLite under DAGSTER_HOME only ever ran them on this machine."""
+    holder = Holder(tmp_path, tagged=False)
+    holder.wait_holding()
+    holder.kill()
+    run = the_run(instance)
+    assert "talent_crm/host" not in run.tags
+    assert [r.run_id for r in reap_dead_runs(instance, say=lambda line: None)] == [run.run_id]
+    assert slot_holders(instance) == set()
+
+
 def test_runs_of_another_host_are_not_judged(instance: dg.DagsterInstance, tmp_path) -> None:
     holder = Holder(tmp_path)
     holder.wait_holding()
@@ -127,6 +148,33 @@ def test_runs_of_another_host_are_not_judged(instance: dg.DagsterInstance, tmp_p
     assert instance.run_launcher.check_run_worker_health(run).status == WorkerStatus.UNKNOWN
     assert [r.run_id for r in reap_dead_runs(instance, say=lambda line: None)] == []
     assert instance.get_run_by_id(run.run_id).status == DagsterRunStatus.STARTED
+
+
+def test_a_step_waiting_for_a_slot_sleeps_between_claims(
+    instance: dg.DagsterInstance, tmp_path: Path
+) -> None:
+    """While another run holds the slot, the executor must be told to sleep until the next
+    claim check. Dagster 1.13 tells it 0 s (a busy loop at full CPU); the code location fixes
+    that. When the upstream check returns a positive wait, Dagster has fixed it and
+    `fix_pool_wait_busy_loop` can be removed."""
+    from dagster._core.execution.plan.instance_concurrency_context import (
+        InstanceConcurrencyContext,
+    )
+
+    import orchestration.definitions  # noqa: F401  (applies the fix, as every run does)
+
+    holder = Holder(tmp_path)
+    holder.wait_holding()
+    try:
+        waiting = dg.DagsterRun(job_name="hold_slot")  # a second run wanting the slot
+        with InstanceConcurrencyContext(instance, waiting) as context:
+            assert not context.claim(POOL, "hold_the_slot")  # blocked by the holder
+            assert context.has_pending_claims()
+            assert context.interval_to_next_pending_claim_check() > 0
+            assert context.upstream_interval_to_next_pending_claim_check() <= 0  # still buggy
+        assert recovery.fix_pool_wait_busy_loop() is False  # applied once
+    finally:
+        holder.finish()
 
 
 @pytest.mark.slow
@@ -146,6 +194,8 @@ def test_the_daemons_run_monitoring_fails_a_dead_run_and_frees_its_slot(
             "warning",
         ],
         cwd=settings.PROJECT_ROOT,
+        # The launcher class named in dagster.yaml comes from this checkout.
+        env={**os.environ, "PYTHONPATH": str(settings.PROJECT_ROOT)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -51,6 +51,7 @@ def run_matches(partition_keys: list[str], top_k: int = 100, quiet: bool = False
 
     from orchestration.cli.pipeline import execute_job
     from orchestration.definitions import defs
+    from orchestration.defs.matching.assets import REQ_MATCHES
     from orchestration.defs.matching.partitions import req_partitions
 
     job = defs.resolve_job_def("req_match")
@@ -60,8 +61,16 @@ def run_matches(partition_keys: list[str], top_k: int = 100, quiet: bool = False
     ok = True
     with dg.DagsterInstance.get() as instance:
         instance.add_dynamic_partitions(req_partitions.name, partition_keys)
-        for key in partition_keys:
-            result = execute_job(job, instance, run_config, partition_key=key)
+        for number, key in enumerate(partition_keys, start=1):
+            # Several reqs in a row: the read copy is published once, by the last run.
+            last = number == len(partition_keys)
+            result = execute_job(
+                job,
+                instance,
+                run_config,
+                partition_key=key,
+                asset_selection=None if last else [REQ_MATCHES],
+            )
             ok = ok and result.success
             print_match_report(key, result)
     return ok
@@ -72,6 +81,8 @@ def print_match_report(key: str, result) -> None:
         print(f"  {key:<48} FAILED (run {result.run_id})")
         return
     for event in result.get_asset_materialization_events():
+        if event.asset_key.to_user_string() != "matching/req_matches":
+            continue  # the read copy published after it
         meta = {name: value.value for name, value in event.materialization.metadata.items()}
         if meta.get("outcome") != "matched":
             print(f"  {key:<48} {meta.get('outcome')} (req status: {meta.get('req_status')})")

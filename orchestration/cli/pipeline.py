@@ -80,6 +80,7 @@ def execute_job(
     instance: Any,
     run_config: dict[str, Any],
     partition_key: str | None = None,
+    asset_selection: list[Any] | None = None,
 ) -> Any:
     """`job.execute_in_process` in the project's way: dead runs reaped first, the run tagged
     with this host (crash recovery judges only its own host's PIDs), and a line every few
@@ -93,6 +94,7 @@ def execute_job(
             instance=instance,
             run_config=run_config,
             partition_key=partition_key,
+            asset_selection=asset_selection,
             raise_on_error=False,
             run_id=run_id,
             tags=run_tags(),

@@ -21,7 +21,16 @@ from orchestration.settings import DBT_PROJECT_DIR, dbt_executable
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
-DBT_SOURCE_GLOBS = ("dbt_project.yml", "models/**/*", "macros/**/*", "tests/**/*", "seeds/**/*")
+# profiles.yml too: dbt refuses a partial parse made under another profile (it then parses the
+# whole project in every step).
+DBT_SOURCE_GLOBS = (
+    "dbt_project.yml",
+    "profiles.yml",
+    "models/**/*",
+    "macros/**/*",
+    "tests/**/*",
+    "seeds/**/*",
+)
 
 
 def manifest_is_stale(project: DbtProject) -> bool:
