@@ -20,6 +20,8 @@ import pytest
 
 from tests.sample_pipeline import DB_FILE
 
+READ_COPY_FILE = "talent_crm_read.duckdb"  # what the pipeline publishes beside DB_FILE
+
 # `make screenshots` asks for a larger market (richer pictures for the README).
 MARKET_CONTACTS = int(os.environ.get("TALENT_CRM_TEST_MARKET_CONTACTS", "500"))
 MARKET_SEED = 8
@@ -86,9 +88,13 @@ def shared_market(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]
 
 
 def copy_market_into(root: Path, data_dir: Path) -> Path:
-    """A private copy of the built database (and report exports) under `data_dir`."""
+    """A private copy of the built database, its published read copy and the report exports
+    under `data_dir`."""
     data_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(root / "data" / DB_FILE, data_dir / DB_FILE)
+    read_copy = root / "data" / READ_COPY_FILE
+    if read_copy.exists():
+        shutil.copy2(read_copy, data_dir / READ_COPY_FILE)
     exports = root / "data" / "exports"
     if exports.exists():
         shutil.copytree(exports, data_dir / "exports", dirs_exist_ok=True)

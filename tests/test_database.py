@@ -156,3 +156,19 @@ def test_gdpr_opt_out_waits_for_a_running_writer(isolated_env: Path, monkeypatch
         holder.release_after(1.5)
         assert main(["gdpr", "opt-out", "--email", "someone@example.org"]) == 0
     assert "1 new hash(es)" in capsys.readouterr().out
+
+
+def test_gdpr_erase_gives_up_in_one_line_when_the_file_stays_held(
+    isolated_env: Path, monkeypatch, capsys
+) -> None:
+    from orchestration import settings
+
+    monkeypatch.setenv(settings.PEPPER_ENV, "test-pepper-not-a-secret")
+    monkeypatch.setenv(settings.LOCK_WAIT_ENV, "0.5")
+    db = make_db(settings.db_path())
+    with LockHolder(db) as holder:
+        assert main(["gdpr", "erase", "--email", "someone@example.org"]) == 3
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith(f"talent-crm: talent_crm.duckdb is held by PID {holder.process.pid} (")

@@ -17,7 +17,7 @@ import logging
 import os
 import sys
 
-from orchestration import settings
+from orchestration import database, settings
 from orchestration.cli import gdpr, matching, pipeline, sample, sql
 
 
@@ -32,12 +32,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Stderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a line is logged (main() may run more than once
+    in a process, e.g. under pytest, each time with another stderr)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
 def show_project_logs() -> None:
     """The project's INFO lines (e.g. waiting for a lock, naming the holder) on stderr. Not for
     commands that run Dagster jobs: the run's own logger prints them there."""
     project = logging.getLogger("talent_crm")
     if not project.handlers:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _Stderr()
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s", "%H:%M:%S"))
         project.addHandler(handler)
         project.setLevel(logging.INFO)
@@ -51,5 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         show_project_logs()
     try:
         return int(args.handler(args) or 0)
+    except database.DatabaseBusy as busy:  # who holds the file, in one line, not a traceback
+        print(f"talent-crm: {busy}", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         return 130

@@ -29,6 +29,7 @@ GROUPS_EXPECTED = (
     "matching",
     "hygiene",
     "gdpr",
+    "published",
     "analytics",
 )
 # A hang guard, not a speed target: nightly_hygiene rebuilds the hygiene and GDPR marts with dbt,
