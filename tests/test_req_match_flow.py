@@ -15,6 +15,7 @@ import polars as pl
 import pytest
 
 from ingest.greenhouse_webhooks import WebhookSpool
+from orchestration.publish import publish_read_copy
 from orchestration.settings import PROJECT_ROOT
 from tests.match_fixtures import synthesize
 
@@ -23,6 +24,8 @@ from tests.match_fixtures import synthesize
 def crm_db(isolated_env: Path) -> Path:
     db = Path(os.environ["TALENT_CRM_DB"])
     synthesize(db, 400)
+    # As a pipeline run leaves it: the sensor reads the published read copy.
+    publish_read_copy(db, reason="crm_pipeline")
     return db
 
 
@@ -64,8 +67,13 @@ def test_sensor_request_materializes_a_ranked_consent_safe_export(crm_db: Path, 
 
         run = run_partition(instance, request.partition_key)
         assert run.success
-        [mat] = run.get_asset_materialization_events()
-        meta = {k: v.value for k, v in mat.materialization.metadata.items()}
+        mats = {
+            m.asset_key.to_user_string(): m.materialization.metadata
+            for m in run.get_asset_materialization_events()
+        }
+        meta = {k: v.value for k, v in mats["matching/req_matches"].items()}
+        # The run ended by publishing the read copy, so the ranked list is queryable there.
+        assert mats["published/read_copy"]["reason"].value == "req_match"
 
     assert meta["outcome"] == "matched"
     excluded = meta["excluded_by_reason"]
@@ -106,7 +114,11 @@ def test_req_closed_before_its_run_is_reported_not_failed(crm_db: Path):
     with dg.DagsterInstance.get() as instance:
         run = run_partition(instance, "greenhouse-1")
     assert run.success
-    [mat] = run.get_asset_materialization_events()
+    [mat] = [
+        m
+        for m in run.get_asset_materialization_events()
+        if m.asset_key.to_user_string() == "matching/req_matches"
+    ]
     assert mat.materialization.metadata["outcome"].value == "req_closed"
 
 

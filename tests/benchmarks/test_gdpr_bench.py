@@ -270,7 +270,10 @@ def test_bench_erase_one_person_1m(synthetic, monkeypatch):
         f"{cpu:.1f} CPU-s; load average {load_average()}); "
         f"{report.total_rows} rows from {len(report.rows_removed)} tables, "
         f"{len(report.files_rewritten)} drop file(s) rewritten, database file rewritten: "
-        f"{report.database_rewritten}"
+        f"{report.database_rewritten}; of which republishing the read copy "
+        f"{report.read_copy_seconds:.2f}s"
     )
     assert report.contacts_removed == 1
     assert not file_contains_any(db, [email, f"person-{victim}", name])
+    assert report.read_copy_published
+    assert not file_contains_any(db.with_name("talent_crm_read.duckdb"), [email, name])
