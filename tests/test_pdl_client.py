@@ -118,8 +118,14 @@ def client_for(apis, sleeps: list[float] | None = None, **kwargs: Any) -> pdl.Pd
 
 
 def land_candidates(apis, con) -> None:
+    env = apis.env()
     gh = greenhouse.make_client(
-        api_key=apis.settings.api_key, base_url=apis.base_urls["greenhouse"], retry=FAST_RETRY
+        client_id=env["GREENHOUSE_CLIENT_ID"],
+        client_secret=env["GREENHOUSE_CLIENT_SECRET"],
+        user_id=env["GREENHOUSE_USER_ID"],
+        base_url=env["GREENHOUSE_BASE_URL"],
+        token_url=env["GREENHOUSE_TOKEN_URL"],
+        retry=FAST_RETRY,
     )
     greenhouse.sync_entity(con, gh, "candidates")
 
