@@ -132,7 +132,7 @@ def test_every_mart_is_rebuilt_from_the_other_sources(night) -> None:
 def test_the_poison_web_hook_is_quarantined(night) -> None:
     db = night["db"]
     assert query(db, "select field from raw.quarantine where _entity = 'webhook_events'") == [
-        ("job_id",)
+        ("subject_id",)
     ]
     assert query(db, "select count(*) from raw.greenhouse_webhook_events") == [(0,)]
 
