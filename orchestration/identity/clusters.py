@@ -5,7 +5,9 @@ Two guards refuse a union and record why:
 - `conflict`: the two sides hold different values of a singular identifier kind (two
   LinkedIn profiles) — a chain through a re-used work mailbox must not join two people;
 - `size`: the union would exceed `max_component_size` — a transitive chain through weak
-  edges; because edges arrive strongest-first, the refused edges are the weakest ones.
+  edges; because edges arrive strongest-first, the refused edges are the weakest ones;
+- `reviewed_apart`: a reviewer answered that a record on one side and a record on the other
+  are different people (reviewed.py) — no chain of edges may join them.
 A plain Python loop is fine here: one `find` is a few list lookups, and a million records
 produce a few million edges at most (seconds, not minutes).
 """
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from .reviewed import REVIEWED_SAME_RULE
 from .schema import IdentityConfig
 
 
@@ -62,6 +65,7 @@ def union_find_clusters(
     singular: pl.DataFrame,
     config: IdentityConfig,
     initial: pl.Series | None = None,
+    apart: pl.DataFrame | None = None,
 ) -> ClusterResult:
     """Components of `edges` (sorted strongest-first by the caller) over `n_records` records.
 
@@ -70,6 +74,8 @@ def union_find_clusters(
     (`config.weak_rules`: a re-usable work mailbox, a GitHub handle, a fuzzy name match) also
     when they disagree on `config.weak_edge_veto_kinds` (phone, personal mailbox).
     `initial` optionally seeds the components (a previous pass's result as idx -> smallest idx).
+    `apart` (`a, b`): record pairs a reviewer kept apart; an edge of `reviewed.REVIEWED_SAME_RULE`
+    (a reviewer's "same person") is exempt from the identifier vetoes, never from `apart`.
 
     Only components that could trip a guard (over the size cap, or holding two values of a
     veto kind) go through the exact Python union-find; the rest keep their plain label.
@@ -94,8 +100,18 @@ def union_find_clusters(
         .filter(pl.col("v") > 1)
         .select("comp")
     )
+    apart = apart if apart is not None else pl.DataFrame(schema={"a": pl.UInt32, "b": pl.UInt32})
+    spanning = (
+        pl.DataFrame({"comp": plain.gather(apart["a"]), "comp_b": plain.gather(apart["b"])})
+        .filter(pl.col("comp") == pl.col("comp_b"))
+        .select("comp")
+    )
     suspicious = pl.concat(
-        [clashing, sizes.filter(pl.col("n") > config.max_component_size).select("comp")]
+        [
+            clashing,
+            sizes.filter(pl.col("n") > config.max_component_size).select("comp"),
+            spanning.cast(pl.UInt32),
+        ]
     ).unique()
     sus_idx = lab.join(suspicious, on="comp").sort("idx")["idx"]
     if sus_idx.is_empty():
@@ -108,6 +124,7 @@ def union_find_clusters(
         sub_edges,
         singular.join(pl.DataFrame({"idx": sus_idx}), on="idx", how="semi"),
         config,
+        apart.join(sus_set, on="a", how="semi").select("a", "b"),
     )
     fixed = pl.DataFrame({"idx": sus_idx, "exact": pl.Series(comp_exact, dtype=pl.UInt32)})
     comp = lab.join(fixed, on="idx", how="left", maintain_order="left").select(
@@ -130,8 +147,9 @@ def _guarded_union_find(
     edges: pl.DataFrame,
     singular: pl.DataFrame,
     config: IdentityConfig,
+    apart: pl.DataFrame,
 ) -> tuple[list[int], list[tuple[int, int, str, str]]]:
-    """Exact conflict/size-guarded union-find over a subset of records (dict-based)."""
+    """Exact conflict/size/apart-guarded union-find over a subset of records (dict-based)."""
     parent: dict[int, int] = dict(zip(members, seeds, strict=True))
     size: dict[int, int] = {}
     for r in seeds:
@@ -145,6 +163,12 @@ def _guarded_union_find(
         root = parent[i]
         cur = sing.setdefault(root, {})
         cur[kind] = cur.get(kind, frozenset()) | frozenset(values)
+    # Apart answer i marks its two records with tokens 2i and 2i+1; two roots may not unite
+    # when one holds a token and the other its partner (token ^ 1).
+    tokens: dict[int, set[int]] = {}
+    for i, (a, b) in enumerate(zip(apart["a"].to_list(), apart["b"].to_list(), strict=True)):
+        tokens.setdefault(parent[a], set()).add(2 * i)
+        tokens.setdefault(parent[b], set()).add(2 * i + 1)
 
     def find(x: int) -> int:
         root = x
@@ -162,8 +186,12 @@ def _guarded_union_find(
         ra, rb = find(a), find(b)
         if ra == rb:
             continue
+        ta, tb = tokens.get(ra), tokens.get(rb)
+        if ta and tb and any(t ^ 1 in tb for t in ta):
+            refused.append((a, b, rule, "reviewed_apart"))
+            continue
         sa, sb = sing.get(ra), sing.get(rb)
-        if sa and sb:
+        if sa and sb and rule != REVIEWED_SAME_RULE:
             kinds = weak_kinds if rule in weak_rules else strong_kinds
             if any(k in sa and k in sb and not (sa[k] & sb[k]) for k in kinds):
                 refused.append((a, b, rule, "conflict"))
@@ -175,6 +203,8 @@ def _guarded_union_find(
             ra, rb = rb, ra
         parent[rb] = ra
         size[ra] += size[rb]
+        if tb:
+            tokens.setdefault(ra, set()).update(tokens.pop(rb))
         if sa or sb:
             merged = dict(sa) if sa else {}
             for k, v in (sb or {}).items():

@@ -8,7 +8,6 @@ strings name rules and scores only, never the identifier values themselves.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -48,8 +47,6 @@ DETERMINISTIC_RULES = {
     "email_corporate": ("work_email_exact", 4, 0.98),
 }
 FUZZY_RANK = 10
-# Both sides' name keys: what a frequency-dependent verdict is looked up by.
-JUDGED_NAME_COLUMNS = ("first_canon", "last_key", "first_canon_b", "last_key_b")
 # A same-name pair sharing one fact no namesake shares (`score_fuzzy`); merges after the
 # two-fact fuzzy edges and is weak evidence (clusters.py vetoes it on conflicting identifiers).
 EXCLUSIVE_FACT_RULE = "name_exclusive_fact"
@@ -304,33 +301,15 @@ def fuzzy_candidates(
     component: pl.Series,
     config: IdentityConfig,
     profiles: pl.DataFrame | None = None,
-    outside_sizes: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(record pairs `a, b` sharing a `component_block_keys` block, one per pair of
-    components; the blocks: `block_name, block, comp, idx`).
+) -> pl.DataFrame:
+    """Record pairs `a, b` sharing a `component_block_keys` block, one per pair of components.
 
-    Blocks with more components than `block_cap` are common-name buckets: skipped. An
-    incremental run resolving part of the market passes `outside_sizes`: for this frame's
-    blocks (`block_name, block`), how many components outside the frame hold them (`n`), so
-    a block is skipped exactly when a full run skips it.
+    Blocks with more components than `block_cap` are common-name buckets: skipped.
     """
     keys = component_block_keys(people, component, profiles)
     blocks = keys.group_by("block_name", "block", "comp").agg(pl.col("idx").min())
     b = blocks
     sizes = b.group_by("block_name", "block").agg(pl.len().alias("n"))
-    if outside_sizes is not None:
-        sizes = (
-            pl.concat(
-                [
-                    sizes.with_columns(pl.col("n").cast(pl.Int64)),
-                    outside_sizes(sizes.select("block_name", "block")).with_columns(
-                        pl.col("n").cast(pl.Int64)
-                    ),
-                ]
-            )
-            .group_by("block_name", "block")
-            .agg(pl.col("n").sum())
-        )
     b = b.join(
         sizes.filter((pl.col("n") >= 2) & (pl.col("n") <= block_cap(config))),
         on=["block_name", "block"],
@@ -348,7 +327,7 @@ def fuzzy_candidates(
         .agg(pl.col("a").min(), pl.col("b").min(), pl.col("block_name").min().alias("block"))
         .select("a", "b", "block")
     )
-    return cand, blocks
+    return cand
 
 
 def component_profiles(people: pl.DataFrame, component: pl.Series) -> pl.DataFrame:
@@ -377,13 +356,10 @@ def score_fuzzy(
     config: IdentityConfig,
     frequencies: NameFrequencies | None = None,
     profiles: pl.DataFrame | None = None,
-) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """(auto-merge edges, review pairs, pending same-name one-fact pairs, judged pairs).
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(auto-merge edges, review pairs, pending same-name one-fact pairs).
 
-    `judged`: the output pairs with their names, shared facts and namesake verdict `common`.
-
-    `frequencies` (how common names and facts are) default to those of `component`; an
-    incremental run that scores only part of the records passes the whole market's.
+    `frequencies` (how common names and facts are) default to those of `component`.
 
     The two COMPONENTS are compared, each with every company, city and role any of its records
     carries (a person's history), so an old ATS record and a new profile that already joined
@@ -404,16 +380,7 @@ def score_fuzzy(
     )
     if c.is_empty():
         pending = _empty_edges().select("a", "b", "score", "evidence")
-        judged = pl.DataFrame(
-            schema={
-                "a": pl.UInt32,
-                "b": pl.UInt32,
-                "common": pl.Boolean,
-                **{col: pl.String for col in JUDGED_NAME_COLUMNS},
-                **{f"shared_{col}": pl.List(pl.String) for col in FACT_COLUMNS},
-            }
-        )
-        return _empty_edges(), _empty_edges().drop("rank"), pending, judged
+        return _empty_edges(), _empty_edges().drop("rank"), pending
     c = c.with_columns(
         _pairwise(c, "first_key", first_names_compatible, "fn"),
         _pairwise(c, "last_key", last_names_compatible, "ln"),
@@ -481,16 +448,7 @@ def score_fuzzy(
         "score",
         evidence.alias("evidence"),
         (pl.col("veto") | common).alias("veto"),
-        common.alias("common"),
-        *JUDGED_NAME_COLUMNS,
-        *(f"shared_{col}" for col in FACT_COLUMNS),
     )
-    # Every pair that reaches the output, with what the namesake guard judged it on: an
-    # incremental run re-judges these when the market's frequencies move (incremental.py).
-    judged = out.filter(pl.col("score") >= config.review_score).select(
-        "a", "b", "common", *JUDGED_NAME_COLUMNS, *(f"shared_{col}" for col in FACT_COLUMNS)
-    )
-    out = out.drop("common", *JUDGED_NAME_COLUMNS, *(f"shared_{col}" for col in FACT_COLUMNS))
     auto = out.filter((pl.col("score") >= config.auto_merge_score) & ~pl.col("veto"))
     review = out.filter(
         (pl.col("score") >= config.review_score)
@@ -520,7 +478,6 @@ def score_fuzzy(
         auto.sort("score", "a", "b", descending=[True, False, False]),
         review.drop("veto"),
         pending,
-        judged,
     )
 
 
@@ -530,9 +487,8 @@ def exclusive_fact_edges(
     pending: pl.DataFrame,
     freq: NameFrequencies | None = None,
     max_namesakes: float = 0.1,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(edges, judged pairs) for same-name pairs (`score_fuzzy` pending) that share a fact no
-    namesake shares.
+) -> pl.DataFrame:
+    """Edges for same-name pairs (`score_fuzzy` pending) that share a fact no namesake shares.
 
     One shared company, city or role is not enough against namesakes in general, but it is
     when, across the whole market, only these two components carry that value under that
@@ -540,10 +496,7 @@ def exclusive_fact_edges(
     sourcing row at the new employer keeps the old ATS record's role) or of a sparse event
     sign-up. A third same-name component holding the fact makes it ambiguous: no edge.
     `component` is the clustering after the two-fact fuzzy merges (so pieces of one person
-    already joined count once); `freq` defaults to its frequencies (an incremental run
-    passes the whole market's). `judged` holds every pair the frequencies decided, with its
-    name, shared facts and verdict (`fact`, null when no edge), for an incremental run to
-    re-judge when the market's frequencies move.
+    already joined count once); `freq` defaults to its frequencies.
     """
     comp = component.gather(pending["a"]), component.gather(pending["b"])
     p = pending.with_columns(
@@ -551,17 +504,7 @@ def exclusive_fact_edges(
         pl.max_horizontal(comp[0], comp[1]).alias("comp_b"),
     ).filter(pl.col("comp") != pl.col("comp_b"))
     if p.is_empty():
-        judged = pl.DataFrame(
-            schema={
-                "a": pl.UInt32,
-                "b": pl.UInt32,
-                "first_canon": pl.String,
-                "last_key": pl.String,
-                **{f"shared_{col}": pl.List(pl.String) for col in FACT_COLUMNS},
-                "fact": pl.String,
-            }
-        )
-        return _empty_edges(), judged
+        return _empty_edges()
     prof = component_profiles(people, component)
     if freq is None or freq.name_facts is None:
         freq = name_frequencies(people, component, prof, with_name_facts=True)
@@ -606,7 +549,7 @@ def exclusive_fact_edges(
         .sort("score", "a", "b", descending=[True, False, False])
         .unique(["a", "b"], keep="first", maintain_order=True)
     )
-    return edges, p.drop("score", "evidence")
+    return edges
 
 
 def exclusive_verdicts(
@@ -664,70 +607,19 @@ class NameFrequencies:
 FACT_COLUMNS = ("companies", "cities", "roles")
 
 
-@dataclass(frozen=True, slots=True)
-class FrequencyCounts:
-    """The counts behind `NameFrequencies`, additive over disjoint sets of components.
-
-    An incremental run keeps the market's counts from the last run, takes away what the
-    re-resolved people contributed then and adds what they contribute now (incremental.py):
-    the result is exactly what a full run would count, without recounting the market.
-    """
-
-    names: pl.DataFrame  # first_canon, last_key, name_n (Int64)
-    facts: dict[str, pl.DataFrame]  # companies|cities|roles -> v, n (Int64 components)
-    n_comp: int
-    name_facts: pl.DataFrame | None  # first_canon, last_key, fact, v, k (Int64)
-
-    def combine(self, other: FrequencyCounts, sign: int = 1) -> FrequencyCounts:
-        """self + other (sign 1) or self - other (sign -1); rows counted zero are dropped."""
-
-        def add(a: pl.DataFrame, b: pl.DataFrame, keys: list[str], col: str) -> pl.DataFrame:
-            b = b.with_columns(pl.col(col) * sign)
-            if b.height * 4 < a.height:
-                # A small change to a big table (an incremental run): regroup only the rows
-                # the change touches instead of the whole market's.
-                hit = a.join(b.select(keys).unique(), on=keys, how="semi", nulls_equal=True)
-                a = a.join(b.select(keys).unique(), on=keys, how="anti", nulls_equal=True)
-                b = pl.concat([hit, b]).group_by(keys).agg(pl.col(col).sum())
-                return pl.concat([a, b.filter(pl.col(col) != 0)])
-            both = pl.concat([a, b])
-            return both.group_by(keys).agg(pl.col(col).sum()).filter(pl.col(col) != 0)
-
-        name_facts = None
-        if self.name_facts is not None and other.name_facts is not None:
-            name_facts = add(
-                self.name_facts,
-                other.name_facts,
-                ["first_canon", "last_key", "fact", "v"],
-                "k",
-            )
-        return FrequencyCounts(
-            names=add(self.names, other.names, ["first_canon", "last_key"], "name_n"),
-            facts={c: add(self.facts[c], other.facts[c], ["v"], "n") for c in FACT_COLUMNS},
-            n_comp=self.n_comp + sign * other.n_comp,
-            name_facts=name_facts,
-        )
-
-    def shares(self) -> NameFrequencies:
-        n_comp = max(self.n_comp, 1)
-        return NameFrequencies(
-            names=self.names,
-            facts={
-                c: f.select("v", (pl.col("n") / n_comp).alias("f")) for c, f in self.facts.items()
-            },
-            name_facts=self.name_facts,
-        )
-
-
-def count_frequencies(
+def name_frequencies(
     people: pl.DataFrame,
     component: pl.Series,
     profiles: pl.DataFrame | None = None,
     *,
     with_name_facts: bool = False,
-) -> FrequencyCounts:
-    """Counts over the components of `component` (records with the same label = one)."""
+) -> NameFrequencies:
+    """Frequencies over the components of `component` (records with the same label = one).
+
+    `name_facts` (only `exclusive_fact_edges` needs them) are counted when asked for.
+    """
     prof = component_profiles(people, component) if profiles is None else profiles
+    n_comp = max(prof.height, 1)
     named = people.select(component.alias("comp"), "first_canon", "last_key").drop_nulls().unique()
     names = named.group_by("first_canon", "last_key").agg(pl.len().cast(pl.Int64).alias("name_n"))
     facts = {
@@ -735,7 +627,7 @@ def count_frequencies(
         .explode("v")
         .drop_nulls()
         .group_by("v")
-        .agg(pl.len().cast(pl.Int64).alias("n"))
+        .agg((pl.len() / n_comp).alias("f"))
         for col in FACT_COLUMNS
     }
     name_facts = None
@@ -752,21 +644,7 @@ def count_frequencies(
                 for col in FACT_COLUMNS
             ]
         ).select("first_canon", "last_key", "fact", "v", "k")
-    return FrequencyCounts(names=names, facts=facts, n_comp=prof.height, name_facts=name_facts)
-
-
-def name_frequencies(
-    people: pl.DataFrame,
-    component: pl.Series,
-    profiles: pl.DataFrame | None = None,
-    *,
-    with_name_facts: bool = False,
-) -> NameFrequencies:
-    """Frequencies over the components of `component` (records with the same label = one).
-
-    `name_facts` (only `exclusive_fact_edges` needs them) are counted when asked for.
-    """
-    return count_frequencies(people, component, profiles, with_name_facts=with_name_facts).shares()
+    return NameFrequencies(names=names, facts=facts, name_facts=name_facts)
 
 
 def expected_namesakes(pairs: pl.DataFrame, freq: NameFrequencies) -> pl.Series:
@@ -777,7 +655,7 @@ def expected_namesakes(pairs: pl.DataFrame, freq: NameFrequencies) -> pl.Series:
     a shared employer is strong evidence; "Priya Patel at Acme in London" in a market of a
     million records is not, because several Priya Patels are expected to match that well.
     `pairs` holds both sides' `first_canon, last_key` (`_b` suffix) and the shared values
-    (`shared_companies|cities|roles`); an incremental run re-judges stored pairs with it.
+    (`shared_companies|cities|roles`).
     """
     pair = (
         pairs.select(

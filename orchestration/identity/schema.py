@@ -54,9 +54,6 @@ class IdentityConfig:
     # >= 0.997; 0.1 gave 0.968-0.975 at >= 0.998, and looser values buy almost no recall for
     # more false merges.
     max_single_fact_namesakes: float = 0.2
-    # An incremental run re-resolves only the touched people (incremental.py); past this
-    # share of changed records a full run is cheaper.
-    incremental_max_share: float = 0.2
     # Blocks with more components than this are not compared pairwise: fifty people sharing
     # a name and a company or city are a common-name bucket whose pairs the namesake guard
     # would hold anyway, and at a million records their pairs would dominate the run time.
