@@ -1,7 +1,10 @@
 -- Nurture sequence performance by campaign and step, from the outreach logs. Responses are
 -- what the person DID: replies and clicks (opens are pixel noise: Apple Mail Privacy
 -- Protection opens everything, so they are not counted as a response). Rates are per
--- delivered contact (falling back to sent when no delivery events are logged).
+-- delivered contact (falling back to sent when no delivery events are logged). A click, a
+-- reply or an unsubscribe proves the message arrived even when its delivery event is missing
+-- from the log (logs lose events; a large campaign always has a few), so responders always
+-- count in the base and no rate exceeds 1.
 with
 
 interactions as (
@@ -30,6 +33,10 @@ by_step as (
         step,
         count(*) filter (where was_sent) as contacts_sent,
         count(*) filter (where was_delivered) as contacts_delivered,
+        count(*) filter (where was_delivered or clicked or replied or unsubscribed)
+            as contacts_reached,
+        count(*) filter (where was_sent or clicked or replied or unsubscribed)
+            as contacts_sent_or_reached,
         count(*) filter (where clicked) as contacts_clicked,
         count(*) filter (where replied) as contacts_replied,
         count(*) filter (where clicked or replied) as contacts_responded,
@@ -42,8 +49,9 @@ by_step as (
 with_base as (
     select
         *,
-        case when contacts_delivered > 0 then contacts_delivered else contacts_sent end
-            as response_base
+        case
+            when contacts_delivered > 0 then contacts_reached else contacts_sent_or_reached
+        end as response_base
     from by_step
 )
 
