@@ -175,3 +175,14 @@ def read_people(
             people[contact_id].known_ids.append(str(record_id))
     con.execute("drop table if exists _push_ids")
     return people
+
+
+def req_for_partition(con: duckdb.DuckDBPyConnection, partition_key: str) -> str | None:
+    """The crm.reqs id whose partition key is `partition_key` (the req-open sensor's mapping)."""
+    from orchestration.matching.openings import req_partition_key
+
+    require_tables(con, "crm.reqs")
+    for (req_id,) in con.execute("select req_id from crm.reqs").fetchall():
+        if req_id and req_partition_key(req_id) == partition_key:
+            return str(req_id)
+    return None
