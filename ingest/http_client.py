@@ -49,6 +49,23 @@ class SourceConfigError(SourceError):
     """The connector is misconfigured (missing env var, unsafe URL...)."""
 
 
+class SourceRequestRefused(SourceError):
+    """The vendor refused this request with a 4xx other than 401/403/429: retrying the same
+    request will not help. `status` and `body` (the decoded JSON error body, or None) let a
+    caller keep the vendor's reason; the message never holds more than `_short_error`."""
+
+    def __init__(self, message: str, status: int, body: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = body
+
+
+class WriteOutcomeUnknown(SourceError):
+    """A request that is not safe to repeat (a create) was sent, and no clear answer came back
+    (5xx, timeout, cut connection, truncated body): the vendor may or may not have applied it.
+    The caller must look the result up before trying again, never simply resend."""
+
+
 CONNECT_TIMEOUT_ENV = "TALENT_CRM_HTTP_CONNECT_TIMEOUT_SECONDS"
 READ_TIMEOUT_ENV = "TALENT_CRM_HTTP_READ_TIMEOUT_SECONDS"
 REQUEST_DEADLINE_ENV = "TALENT_CRM_HTTP_REQUEST_DEADLINE_SECONDS"
@@ -186,9 +203,14 @@ class ApiClient:
         params: Mapping[str, Any] | None = None,
         json_body: Mapping[str, Any] | None = None,
         ok_statuses: frozenset[int] = frozenset({200}),
+        idempotent: bool = True,
     ) -> tuple[Any, requests.Response]:
         """Send one request; return (decoded JSON, response). Retries what is worth retrying,
-        within the request deadline, the sync deadline and the client's retry budget."""
+        within the request deadline, the sync deadline and the client's retry budget.
+
+        `idempotent=False` (creates): a 429 or a refused connection is still retried (the vendor
+        did not process the request), but a 5xx, a timeout after connecting, a cut connection
+        or a truncated body raises WriteOutcomeUnknown instead of sending the create again."""
         url = self.url(path_or_url)
         endpoint = urlsplit(url).path  # for messages: never the query (may hold emails)
         deadline = min(self.clock() + self.limits.request_deadline_seconds, self._sync_deadline)
@@ -230,6 +252,8 @@ class ApiClient:
                         else self.limits.read_seconds
                     )
                     last_problem = f"no answer within the {kind} timeout of {limit:g}s"
+                    if not idempotent and kind == "read":
+                        raise self._outcome_unknown(method, endpoint, last_problem) from None
                     self._backoff(attempt, endpoint, last_problem, deadline)
                     continue
                 except (
@@ -238,6 +262,8 @@ class ApiClient:
                     urllib3.exceptions.HTTPError,
                 ) as exc:
                     last_problem = f"{type(exc).__name__} (connection failed or was cut)"
+                    if not idempotent and not _never_sent(exc):
+                        raise self._outcome_unknown(method, endpoint, last_problem) from None
                     self._backoff(attempt, endpoint, last_problem, deadline)
                     continue
                 except (
@@ -246,6 +272,8 @@ class ApiClient:
                     requests.exceptions.JSONDecodeError,
                 ):
                     last_problem = "the body was not complete JSON (truncated or cut off)"
+                    if not idempotent:
+                        raise self._outcome_unknown(method, endpoint, last_problem) from None
                     self._backoff(attempt, endpoint, last_problem, deadline)
                     continue
 
@@ -281,12 +309,16 @@ class ApiClient:
                     continue
                 if status >= 500:
                     last_problem = f"HTTP {status} server error"
+                    if not idempotent:
+                        raise self._outcome_unknown(method, endpoint, last_problem)
                     self._backoff(attempt, endpoint, last_problem, deadline)
                     continue
                 # Other 4xx: our request is wrong; retrying will not help.
-                raise SourceError(
+                raise SourceRequestRefused(
                     f"{self.source}: {method} {endpoint} failed with HTTP {status}: "
-                    f"{_short_error(response, self.base_url_env)}"
+                    f"{_short_error(response, self.base_url_env)}",
+                    status,
+                    _json_or_none(response),
                 )
         except _DeadlinePassed as passed:
             raise SourceError(
@@ -301,6 +333,12 @@ class ApiClient:
         )
 
     # -- helpers -------------------------------------------------------------------------
+
+    def _outcome_unknown(self, method: str, endpoint: str, problem: str) -> WriteOutcomeUnknown:
+        return WriteOutcomeUnknown(
+            f"{self.source}: {method} {endpoint} may or may not have been applied ({problem}); "
+            "look the record up before trying again."
+        )
 
     def _check_deadline(self, deadline: float) -> None:
         now = self.clock()
@@ -427,6 +465,37 @@ def require_https_unless_loopback(source: str, base_url: str) -> None:
 def _looks_like_html(response: requests.Response, body: bytes) -> bool:
     content_type = response.headers.get("Content-Type", "").lower()
     return "html" in content_type or body.lstrip()[:1] == b"<"
+
+
+def _never_sent(exc: BaseException) -> bool:
+    """True when the connection failed before the request could reach the vendor (refused or
+    unresolvable), so resending a create cannot duplicate it."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, urllib3.exceptions.NewConnectionError | ConnectionRefusedError):
+            return True
+        if isinstance(current, urllib3.exceptions.MaxRetryError) and current.reason is not None:
+            current = current.reason
+            continue
+        current = (
+            current.__cause__
+            or current.__context__
+            or (
+                current.args[0]
+                if current.args and isinstance(current.args[0], BaseException)
+                else None
+            )
+        )
+    return False
+
+
+def _json_or_none(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
 
 
 def _can_remint(auth: Any) -> bool:

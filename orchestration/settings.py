@@ -24,6 +24,7 @@ from ingest.http_client import REQUEST_DEADLINE_ENV as REQUEST_DEADLINE_ENV
 from ingest.http_client import RETRY_BUDGET_ENV as RETRY_BUDGET_ENV
 from ingest.http_client import SYNC_DEADLINE_ENV as SYNC_DEADLINE_ENV
 from ingest.landing import LANDING_MEMORY_LIMIT_ENV as LANDING_MEMORY_LIMIT_ENV
+from ingest.lever_writeback import PERFORM_AS_ENV as _LEVER_PERFORM_AS_ENV
 from orchestration.processes import DBT_PARENT_PID_ENV as DBT_PARENT_PID_ENV
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -60,6 +61,10 @@ GREENHOUSE_TOKEN_URL_ENV = greenhouse.TOKEN_URL_ENV
 GREENHOUSE_LEGACY_API_KEY_ENV = greenhouse.LEGACY_API_KEY_ENV
 # Ashby: the dated API version sent as the Ashby-Version header (default: the active one).
 ASHBY_API_VERSION_ENV = ashby.API_VERSION_ENV
+# The ATS push: writes into the ATSs happen only when this is "1"; otherwise every push is a
+# dry run (planned and reported, nothing sent). Lever creates need the user they act as.
+ATS_WRITES_ENV = "TALENT_CRM_ATS_WRITES"
+LEVER_PERFORM_AS_ENV = _LEVER_PERFORM_AS_ENV
 
 
 def api_key_env(vendor: str) -> str:
@@ -259,3 +264,8 @@ def dbt_executable() -> str:
     """The dbt installed beside this Python (the venv's), so an unactivated venv works too."""
     candidate = Path(sys.executable).parent / "dbt"
     return str(candidate) if candidate.exists() else "dbt"
+
+
+def ats_writes_enabled() -> bool:
+    """True only when TALENT_CRM_ATS_WRITES is exactly "1" (anything else: dry runs)."""
+    return os.environ.get(ATS_WRITES_ENV, "").strip() == "1"

@@ -60,6 +60,7 @@ PYTHON_ASSETS = {
     "hygiene/summary": "hygiene",
     "hygiene/stale_contact_enrichment": "hygiene",
     "matching/req_matches": "matching",
+    "matching/ats_pushes": "matching",
     "analytics/talent_crm_report": "analytics",
     # publish: the read copy people query
     "published/read_copy": "published",
@@ -76,6 +77,7 @@ JOBS = {
     "req_match",
     "req_refresh",
     "match_backtest",
+    "ats_push",
 }
 
 SCHEDULES = {
@@ -174,6 +176,8 @@ def test_what_each_job_runs(repo) -> None:
         "hygiene/stale_contact_enrichment",
         "raw/pdl_person_enrichments",
         "matching/req_matches",
+        # Writes into the ATSs: only on demand, per req (`talent-crm convert`).
+        "matching/ats_pushes",
     }
     # PDL bills per match: no sync job asks it (only monthly_enrichment or an explicit run);
     # the Greenhouse reconciliation pages every candidate id, on its own schedule.
@@ -200,6 +204,7 @@ def test_what_each_job_runs(repo) -> None:
         "raw/greenhouse_prospect_pools",
     }
     assert selected(repo, "req_match") == {"matching/req_matches", "published/read_copy"}
+    assert selected(repo, "ats_push") == {"matching/ats_pushes"}
     assert {
         "raw/greenhouse_webhook_events",
         "crm/reqs",

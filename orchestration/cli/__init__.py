@@ -18,7 +18,7 @@ import os
 import sys
 
 from orchestration import database, settings
-from orchestration.cli import gdpr, matching, pipeline, sample, sql
+from orchestration.cli import conversion, gdpr, matching, pipeline, sample, sql
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Talent CRM: sample data, the pipeline, GDPR requests, req matching, queries.",
     )
     commands = parser.add_subparsers(required=True, metavar="command")
-    for group in (sample, pipeline, gdpr, matching, sql):
+    for group in (sample, pipeline, gdpr, matching, conversion, sql):
         group.register(commands)
     return parser
 

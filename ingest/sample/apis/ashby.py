@@ -13,6 +13,8 @@
   ``syncToken`` sync would return more than ``ashby_incremental_sync_max_records`` records (the
   real API's limit since 2026-05-14 is on paging depth; a record count stands in for it). A body
   that is not JSON is HTTP 400.
+- Writes for the ATS push (``ats_push.AshbyPushEndpoints``): ``candidate.create``,
+  ``candidate.search``, ``application.create``, ``application.list``.
 - Dated API versions: the ``Ashby-Version`` request header picks one of ``versions`` (no header:
   ``DEFAULT_VERSION``); replies carry ``Ashby-Version`` and ``Ashby-Version-Status``
   (``active`` / ``deprecated``); an unknown version is HTTP 400 ``invalid_api_version``.
@@ -25,6 +27,7 @@ import threading
 import time
 from typing import Any
 
+from .ats_push import AshbyPushEndpoints
 from .base import (
     ApiError,
     EncodedJson,
@@ -59,6 +62,7 @@ class AshbyApi(SampleApiServer):
         # version -> status; tests deprecate or add versions here.
         self.versions: dict[str, str] = {DEFAULT_VERSION: "active"}
         self.versions_requested: list[str | None] = []
+        self.push_endpoints = AshbyPushEndpoints(self)
 
     def load(self) -> None:
         folder = self.feed_dir / "ashby"
@@ -93,8 +97,9 @@ class AshbyApi(SampleApiServer):
         credentials = basic_auth_credentials(request.headers)
         if credentials is None or not same_secret(credentials[0], self.settings.api_key):
             raise ApiError(401, "invalid_api_key", "Invalid API key")
-        entity = _ENDPOINTS.get(request.path.rstrip("/"))
-        if entity is None:
+        path = request.path.rstrip("/")
+        entity = _ENDPOINTS.get(path)
+        if entity is None and not self.push_endpoints.handles(path):
             raise ApiError(404, "endpoint_not_found", "Endpoint not found")
         if request.method != "POST":
             raise ApiError(405, "method_not_allowed", "Use POST")
@@ -104,6 +109,8 @@ class AshbyApi(SampleApiServer):
             raise ApiError(400, "invalid_json", "Body is not valid JSON") from exc
         if not isinstance(body, dict):
             raise ApiError(400, "invalid_json", "Body must be a JSON object")
+        if entity is None:
+            return self.push_endpoints.route(request, path, body)
         try:
             return Reply(200, self._list(entity, body))
         except _AshbyError as exc:

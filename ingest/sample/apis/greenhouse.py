@@ -19,6 +19,9 @@ a lenient fake breaks on the first big real account:
   ``"_sample_hidden_unless": "<param>"``, which the server strips (it is not a v3 field).
 - Fixed 30-second windows: ``X-RateLimit-Limit`` / ``-Remaining`` / ``-Reset`` on every reply,
   429 with ``Retry-After`` when spent. Injected faults (base.py): 429, 5xx, truncated, reset.
+- Writes for the ATS push (``ats_push.GreenhousePushEndpoints``): ``POST /v3/candidates``,
+  ``POST /v3/applications``; lookups ``GET /v3/candidates?email=`` and
+  ``GET /v3/applications?candidate_id=&job_id=``.
 - SAMPLE-SERVER ONLY (not Harvest): ``POST /v3/_sample/jobs`` opens a new req (body ``{"name",
   "seniority", "required_skills", "office", "department"}``) and replies 201 with the v3 job.
 """
@@ -31,6 +34,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl
 
+from .ats_push import GREENHOUSE_WRITE_SCOPES, GreenhousePushEndpoints
 from .base import (
     ApiError,
     FixedWindowLimiter,
@@ -107,6 +111,9 @@ class GreenhouseApi(SampleApiServer):
         self.tokens: dict[str, tuple[datetime, str | None]] = {}
         self.tokens_minted = 0
         self.scopes: set[str] = {f"harvest:{entity}:list" for entity in ENTITIES}
+        # The ATS push: creating candidates and (prospect) applications, scoped like the lists.
+        self.scopes |= GREENHOUSE_WRITE_SCOPES
+        self.push_endpoints = GreenhousePushEndpoints(self)
         self._token_counter = 0
         # Tests: the credential was disabled, so even freshly minted tokens are refused.
         self.refuse_all_tokens = False
@@ -241,6 +248,8 @@ class GreenhouseApi(SampleApiServer):
         path = request.path[len(self.base_path) :].strip("/")
         if request.method == "POST" and path == "_sample/jobs":
             return self._open_job(request)
+        if self.push_endpoints.handles(request.method, path):
+            return self.push_endpoints.route(request, path, subject)
         if request.method != "GET" or path not in ENTITIES:
             raise ApiError(404, "not_found", "Resource not found")
         if f"harvest:{path}:list" not in self.scopes:
@@ -381,6 +390,11 @@ def _parse_query(entity: str, pairs: list[tuple[str, str]]) -> dict[str, Any]:
             query["flags"][name] = value.lower() == "true"
         elif name == "status" and entity == "jobs":
             query["status"] = value
+        elif name == "email" and entity == "candidates":
+            # The lookup an ATS push makes before creating anyone (exact address, any case).
+            query["email"] = value.strip().lower()
+        elif name in ("candidate_id", "job_id") and entity == "applications":
+            query[name] = value.strip()
     if "created_at" in seen and "updated_at" in seen:
         raise _unprocessable("Do not combine created_at and updated_at")
     return query
@@ -413,6 +427,14 @@ def _matches(query: dict[str, Any], record: dict[str, Any], hidden: dict[str, st
         if value is None:
             return False
         if not all(_OPS[op](value, bound) for op, bound in bounds):
+            return False
+    email = query.get("email")
+    if email is not None and email not in {
+        str(e.get("value", "")).strip().lower() for e in record.get("email_addresses") or []
+    }:
+        return False
+    for name in ("candidate_id", "job_id"):
+        if name in query and str(record.get(name)) != query[name]:
             return False
     status = query.get("status")
     return not (status and record.get("status") != status)

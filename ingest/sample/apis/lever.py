@@ -7,6 +7,8 @@
 - ``/opportunities``: ``updated_at_start``/``updated_at_end``/``created_at_start``/
   ``created_at_end`` (epoch ms, inclusive). ``/opportunities/deleted``: ``deleted_at_start``.
   ``/postings``: ``state``. ``/archive_reasons``: unfiltered.
+- Writes for the ATS push (``ats_push.LeverPushEndpoints``): ``POST /opportunities?perform_as=``,
+  ``GET /opportunities/:id``; list filters ``email``, ``contact_id``, ``posting_id``.
 - Token bucket rate limit (``lever_rate_per_second``, ``lever_burst``): 429 + Retry-After.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from .ats_push import LeverPushEndpoints, lever_filter_key
 from .base import (
     ApiError,
     Reply,
@@ -62,6 +65,7 @@ class LeverApi(SampleApiServer):
             self.settings.lever_rate_per_second, self.settings.lever_burst
         )
         self._signer = TokenSigner("lever-offset", self.settings.api_key)
+        self.push_endpoints = LeverPushEndpoints(self)
 
     def load(self) -> None:
         folder = self.feed_dir / "lever"
@@ -105,7 +109,10 @@ class LeverApi(SampleApiServer):
         path = request.path
         if not path.startswith(self.base_path + "/"):
             raise ApiError(404, "not_found", "Resource not found")
-        entity = _LISTS.get(path[len(self.base_path) :].rstrip("/"))
+        below = path[len(self.base_path) :].rstrip("/")
+        if self.push_endpoints.handles(request.method, below):
+            return self.push_endpoints.route(request, below)
+        entity = _LISTS.get(below)
         if entity is None:
             raise ApiError(404, "not_found", "Resource not found")
         if request.method != "GET":
@@ -126,7 +133,16 @@ class LeverApi(SampleApiServer):
 
         filter_key = tuple((param, request.arg(param)) for param, _, _ in _RANGE_FILTERS[entity])
         filter_key += tuple(sorted(v for k, v in request.query_pairs if k == "state"))
-        matching = self.filtered_records(entity, filter_key, lambda r: _matches(request, entity, r))
+        if entity == "opportunities":
+            filter_key += lever_filter_key(request)
+        matching = self.filtered_records(
+            entity,
+            filter_key,
+            lambda r: (
+                _matches(request, entity, r)
+                and (entity != "opportunities" or self.push_endpoints.list_filter(request, r))
+            ),
+        )
         records = records_after(matching, after)
         chunk = records[:limit]
         has_next = len(records) > limit

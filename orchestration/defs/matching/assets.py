@@ -3,6 +3,10 @@
 `matching/req_matches` is partitioned by req (dynamic partitions, added by the req-open sensor
 or `talent-crm match`): it scores the warm pool for one req, replaces that req's rows in
 `matching.req_matches` and writes the recruiter export. Thin: orchestration.matching.run.
+
+`matching/ats_pushes` (same partitions; `talent-crm convert`) pushes the req's approved
+matches into the ATS the req lives in and records each in `raw.ats_pushes`. Thin:
+orchestration.conversion.engine. A dry run unless TALENT_CRM_ATS_WRITES=1.
 """
 
 from datetime import UTC, datetime
@@ -10,6 +14,9 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from orchestration import settings
+from orchestration.conversion import clients as conversion_clients
+from orchestration.conversion import engine as conversion
+from orchestration.conversion.inputs import req_for_partition
 from orchestration.defs.matching.partitions import req_partitions
 from orchestration.matching.exports import DEFAULT_TOP_K
 from orchestration.matching.run import match_req
@@ -18,6 +25,7 @@ from orchestration.settings import DUCKDB_WRITE_POOL
 
 REQ_MATCHES = dg.AssetKey(["matching", "req_matches"])
 REQ_PROFILES = dg.AssetKey(["matching", "req_profiles"])
+ATS_PUSHES = dg.AssetKey(["matching", "ats_pushes"])
 
 
 def now_utc() -> datetime:
@@ -95,4 +103,57 @@ def req_matches(
     )
 
 
-MATCHING_ASSETS = [req_matches]
+class PushConfig(dg.Config):
+    # Plan and report only. Without TALENT_CRM_ATS_WRITES=1 every run is a dry run anyway.
+    dry_run: bool = False
+
+
+@dg.asset(
+    key=ATS_PUSHES,
+    partitions_def=req_partitions,
+    group_name="matching",
+    pool=DUCKDB_WRITE_POOL,
+    kinds={"python", "duckdb"},
+    deps=[
+        dg.AssetKey(["crm", "reqs"]),
+        dg.AssetKey(["crm", "contacts"]),
+        dg.AssetKey(["crm", "contact_sources"]),
+        dg.AssetKey(["crm", "contact_merges"]),
+        dg.AssetKey(["gdpr", "outreach_eligibility"]),
+    ],
+    description="The req's recruiter-approved matches (matching.match_decisions) pushed into "
+    "the ATS the req lives in as prospects/applications, reusing the candidate the ATS already "
+    "has; eligibility re-checked at push time; every push in the ledger raw.ats_pushes "
+    "(idempotent per req x contact). A dry run unless TALENT_CRM_ATS_WRITES=1.",
+)
+def ats_pushes(
+    context: dg.AssetExecutionContext, config: PushConfig, warehouse: DuckDBWarehouse
+) -> dg.MaterializeResult:
+    dry_run = config.dry_run or not settings.ats_writes_enabled()
+    if dry_run and not config.dry_run:
+        context.log.info(f"dry run: set {settings.ATS_WRITES_ENV}=1 to write into the ATS")
+    with warehouse.connect() as con:
+        req_id = req_for_partition(con, context.partition_key)
+        if req_id is None:
+            raise dg.Failure(description=f"req {context.partition_key} is not in crm.reqs")
+        report = conversion.convert_req(
+            con, req_id, writeback_for=conversion_clients.writeback_for, dry_run=dry_run
+        )
+    counts = report.counts()
+    metadata = {
+        "req_id": req_id,
+        "system": report.system,
+        "dry_run": dry_run,
+        **{k: v for k, v in counts.items() if k != "skipped_by_reason"},
+        "skipped_by_reason": dg.MetadataValue.json(counts["skipped_by_reason"]),
+    }
+    context.log.info(conversion.writes_summary(report))
+    if report.stopped_reason is not None:
+        # The ledger keeps what was done; a rerun continues from it.
+        raise dg.Failure(
+            description=f"{req_id}: push stopped: {report.stopped_reason}", metadata=metadata
+        )
+    return dg.MaterializeResult(metadata=metadata)
+
+
+MATCHING_ASSETS = [req_matches, ats_pushes]

@@ -4,7 +4,7 @@ import dagster as dg
 
 from orchestration.defs.hygiene_gdpr.jobs import READ_COPY
 from orchestration.defs.ingest.assets import WEBHOOK_EVENTS
-from orchestration.defs.matching.assets import REQ_MATCHES, REQ_PROFILES
+from orchestration.defs.matching.assets import ATS_PUSHES, REQ_MATCHES, REQ_PROFILES
 
 req_match_job = dg.define_asset_job(
     name="req_match",
@@ -44,4 +44,13 @@ match_backtest_job = dg.define_asset_job(
     description="Backtest of the req match: recall@10/@50 and median rank of real hires.",
 )
 
-MATCHING_JOBS = [req_match_job, req_refresh_job, match_backtest_job]
+# The ATS push of one req (partition): on demand (`talent-crm convert`, or the UI), never in a
+# scheduled build. The ledger it writes is raw, so no read copy follows.
+ats_push_job = dg.define_asset_job(
+    name="ats_push",
+    selection=dg.AssetSelection.assets(ATS_PUSHES),
+    description="Push one req's approved matches into its ATS (dry run unless "
+    "TALENT_CRM_ATS_WRITES=1); ledger raw.ats_pushes.",
+)
+
+MATCHING_JOBS = [req_match_job, req_refresh_job, match_backtest_job, ats_push_job]

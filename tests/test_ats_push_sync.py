@@ -1,0 +1,128 @@
+"""The ATS push on the REAL pipeline: a generated market served by the sample APIs, one full
+`crm_pipeline` run, then `talent-crm convert` (dry run, then with writes on) pushes approved
+people into a Greenhouse req; the next sync lands the created candidate and identity links it
+to the SAME contact — no new contact, no duplicate.
+
+The decisions mart (matching.match_decisions) is built by another part of the feature: here a
+table with exactly its contract stands in for it.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.sample.market import generate_market
+from orchestration.cli import main as cli_main
+from tests.sample_pipeline import isolate_env, run_crm_pipeline, serving_market
+
+pytestmark = [pytest.mark.slow]
+
+
+def _pick_people(con: duckdb.DuckDBPyConnection, req_id: str, n: int) -> list[tuple[str, str]]:
+    """Eligible contacts with a name and an e-mail who are not in Greenhouse yet (so the push
+    must create their candidate), in contact id order."""
+    return con.execute(
+        """select contacts.contact_id, contacts.primary_email
+           from crm.contacts as contacts
+           inner join gdpr.outreach_eligibility as eligibility using (contact_id)
+           where eligibility.can_contact and contacts.primary_email is not null
+             and contacts.first_name is not null and contacts.last_name is not null
+             and not list_contains(contacts.sources, 'greenhouse')
+           order by contacts.contact_id
+           limit ?""",
+        [n],
+    ).fetchall()
+
+
+def test_pushed_people_come_back_on_the_next_sync_as_the_same_contact(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    with pytest.MonkeyPatch.context() as mp:
+        data = isolate_env(mp, tmp_path / "data")
+        market = tmp_path / "market"
+        generate_market(market, contacts=400, seed=17)
+        with serving_market(mp, market) as apis:
+            assert run_crm_pipeline().success
+            db = data / "talent_crm.duckdb"
+            con = duckdb.connect(str(db))
+            job = next(j for j in apis.greenhouse.records("jobs") if j["status"] == "open")
+            req_id = f"greenhouse:{job['id']}"
+            assert con.execute(
+                "select status from crm.reqs where req_id = ?", [req_id]
+            ).fetchone() == ("open",)
+            people = _pick_people(con, req_id, 3)
+            assert len(people) == 3
+            contacts_before = con.execute("select count(*) from crm.contacts").fetchone()[0]
+            con.execute(
+                """create table matching.match_decisions (req_id varchar, contact_id varchar,
+                       decision varchar, reason varchar, message varchar, reviewer varchar,
+                       decided_at timestamp)"""
+            )
+            for contact_id, _ in people:
+                con.execute(
+                    """insert into matching.match_decisions values (?, ?, 'approved', null,
+                           'Hi!', 'recruiter-a', timestamp '2026-11-20 09:00:00')""",
+                    [req_id, contact_id],
+                )
+            con.close()
+            candidates_before = len(apis.greenhouse.records("candidates"))
+
+            # Writes off (the default): the command plans, the ATS sees no write.
+            assert cli_main(["convert", req_id]) == 0
+            assert "DRY RUN: 3 would be pushed to greenhouse" in capsys.readouterr().out
+            assert not [e for e in apis.greenhouse.request_log if e[0] == "POST" and "/v3/" in e[1]]
+
+            mp.setenv("TALENT_CRM_ATS_WRITES", "1")
+            assert cli_main(["convert", req_id]) == 0
+            out = capsys.readouterr().out
+            assert "3 pushed to greenhouse (0 existing candidates reused)" in out
+            assert cli_main(["convert", req_id]) == 0  # a rerun pushes nothing again
+            assert "0 pushed to greenhouse" in capsys.readouterr().out
+            assert len(apis.greenhouse.records("candidates")) == candidates_before + 3
+
+            con = duckdb.connect(str(db))
+            pushed = dict(
+                con.execute(
+                    "select contact_id, candidate_id from raw.ats_pushes "
+                    "where req_id = ? and status = 'pushed'",
+                    [req_id],
+                ).fetchall()
+            )
+            con.close()
+            assert set(pushed) == {c for c, _ in people}
+
+            # The next sync runs later than Greenhouse's listing lag (the connector reads
+            # closed windows ending two minutes before it starts): age the new records.
+            earlier = (datetime.now(UTC) - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+            for entity, ids in (("candidates", set(pushed.values())), ("applications", None)):
+                for record in apis.greenhouse.records(entity):
+                    fresh = (
+                        str(record["id"]) in ids
+                        if ids is not None
+                        else str(record["candidate_id"]) in set(pushed.values())
+                    )
+                    if fresh:
+                        aged = {**copy.deepcopy(record), "updated_at": earlier}
+                        apis.greenhouse.upsert_record(entity, aged)
+
+            assert run_crm_pipeline().success
+            con = duckdb.connect(str(db))
+            for contact_id, candidate_id in pushed.items():
+                linked = con.execute(
+                    "select contact_id from crm.contact_sources where record_key = ?",
+                    [f"greenhouse:candidates:{candidate_id}"],
+                ).fetchone()
+                assert linked == (contact_id,), "the created candidate joined its own contact"
+            assert con.execute("select count(*) from crm.contacts").fetchone()[0] == contacts_before
+            # The prospect applications landed too.
+            landed = con.execute(
+                "select count(*) from raw.greenhouse_applications where _source_record_id in "
+                "(select application_id from raw.ats_pushes where status = 'pushed')"
+            ).fetchone()[0]
+            assert landed == 3
+            con.close()
