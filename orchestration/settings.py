@@ -42,6 +42,8 @@ AS_OF_ENV = "TALENT_CRM_AS_OF"
 PEPPER_ENV = "TALENT_CRM_PEPPER"  # key of the hashed suppression entries
 DAGSTER_HOME_ENV = "DAGSTER_HOME"
 EVENTBRITE_EVENT_IDS_ENV = eventbrite.EVENT_IDS_ENV
+# Who records review decisions (no login system: the recruiter names themselves once).
+REVIEWER_ENV = "TALENT_CRM_REVIEWER"
 TELEMETRY_OFF = {"DO_NOT_TRACK": "1", "DAGSTER_DISABLE_TELEMETRY": "1"}
 
 # Vendor → (API key variable, base URL variable); unset base URL = the vendor's real one.
@@ -100,6 +102,7 @@ LANDING_DIR_NAME = "landing"
 EXPORTS_DIR_NAME = "exports"
 SAMPLE_DIR_NAME = "sample"
 WEBHOOK_SPOOL_NAME = "greenhouse_webhooks"
+REVIEW_DECISIONS_SPOOL_NAME = "review_decisions"
 # The CSV drop-folder feeds under landing/.
 DROP_FEEDS = ("events", "sourcing", "outreach", "hris")
 
@@ -164,6 +167,17 @@ def landing_dir(root: Path | None = None) -> Path:
 
 def webhook_spool_dir(root: Path | None = None) -> Path:
     return landing_dir(root) / WEBHOOK_SPOOL_NAME
+
+
+def review_decisions_spool_dir(root: Path | None = None) -> Path:
+    """Recruiter decisions written by the review page and `talent-crm review import`."""
+    return landing_dir(root) / REVIEW_DECISIONS_SPOOL_NAME
+
+
+def reviewer(explicit: str | None = None) -> str | None:
+    """The reviewer's name: the `--reviewer` option when given, else TALENT_CRM_REVIEWER."""
+    name = (explicit or os.environ.get(REVIEWER_ENV) or "").strip()
+    return name or None
 
 
 def exports_dir(root: Path | None = None) -> Path:

@@ -25,6 +25,14 @@ def escape_formula(value: str | None) -> str | None:
     return value
 
 
+def unescape_formula(value: str | None) -> str | None:
+    """A cell read back from a file this module wrote: the protective `'` removed again (only
+    where `escape_formula` would have added it, so a name that starts with `'` stays)."""
+    if value is not None and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
 def escape_formula_cells(frame: pl.DataFrame) -> pl.DataFrame:
     """`frame` with every text cell that a spreadsheet would evaluate prefixed by `'`."""
     text = [name for name, dtype in frame.schema.items() if dtype == pl.String]

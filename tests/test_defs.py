@@ -45,6 +45,7 @@ PYTHON_ASSETS = {
     "raw/sourcing_profiles": "ingest",
     "raw/outreach_events": "ingest",
     "raw/hris_employees": "ingest",
+    "raw/review_decisions": "ingest",
     # transform: identity resolution
     "identity/record_contacts": "identity",
     "identity/record_identifiers": "identity",

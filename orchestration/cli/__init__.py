@@ -5,6 +5,8 @@
 - `gdpr.py`: `gdpr opt-out | erase | access`
 - `matching.py`: `match`, `webhooks serve | open-sample-req`
 - `sql.py`: `sql "<query>"` on the published read copy
+- `review.py`: `review serve` (the recruiter review page), `review import <file.csv>`
+- `conversion.py`: `convert <req> [--dry-run]` (approved matches into the req's ATS)
 
 Every subcommand that changes data runs the SAME Dagster jobs/assets the UI runs (one code
 path), except the GDPR requests (see gdpr.py for why); the rest are conveniences around them.
@@ -18,7 +20,7 @@ import os
 import sys
 
 from orchestration import database, settings
-from orchestration.cli import conversion, gdpr, matching, pipeline, sample, sql
+from orchestration.cli import conversion, gdpr, matching, pipeline, review, sample, sql
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Talent CRM: sample data, the pipeline, GDPR requests, req matching, queries.",
     )
     commands = parser.add_subparsers(required=True, metavar="command")
-    for group in (sample, pipeline, gdpr, matching, conversion, sql):
+    for group in (sample, pipeline, gdpr, matching, review, conversion, sql):
         group.register(commands)
     return parser
 

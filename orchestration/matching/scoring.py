@@ -483,6 +483,19 @@ CONTEXT_HOOKS = {
 }
 
 
+# Opens every draft: nothing leaves unreviewed. The review page and the CSV import drop it from
+# the approved text (the approval is the review).
+DRAFT_MARKER = "[DRAFT - recruiter to review before sending]"
+
+
+def without_draft_marker(message: str | None) -> str | None:
+    """The draft as a recruiter approves it: the review marker removed, if present."""
+    if message is None:
+        return None
+    text = message.strip()
+    return text.removeprefix(DRAFT_MARKER).strip() if text.startswith(DRAFT_MARKER) else text
+
+
 def draft_message(first_name: str | None, req: ReqProfile, row: dict) -> str:
     """A personalised first message, clearly marked as a DRAFT a recruiter must review."""
     hello = f"Hi {first_name}," if first_name else "Hi,"
@@ -498,6 +511,6 @@ def draft_message(first_name: str | None, req: ReqProfile, row: dict) -> str:
     skills = row.get("matched_skills") or []
     skill_text = f" Your experience with {', '.join(skills[:3])} fits it well." if skills else ""
     return (
-        f"[DRAFT - recruiter to review before sending] {hello} {hook}. We have just opened a "
+        f"{DRAFT_MARKER} {hello} {hook}. We have just opened a "
         f"new position: {req.title}.{skill_text} Would you be open to a short chat?"
     )

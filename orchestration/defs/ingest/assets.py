@@ -8,6 +8,7 @@ configuration and resources and report counts — never personal data — as met
 - People Data Labs: the budgeted enrichment (asks questions, is not a feed).
 - CSV drop folders: one asset per feed folder.
 - Greenhouse web hooks: deliveries the receiver spooled to disk.
+- Review decisions: what recruiters decided on the review page (or a re-imported export).
 """
 
 # No `from __future__ import annotations`: Dagster reads the config class of each factory-built
@@ -21,8 +22,18 @@ from typing import Any
 import dagster as dg
 
 from checks import greenhouse_webhooks as webhook_contracts
+from checks import review_decisions as decision_contracts
 from checks.validation import validate_records
-from ingest import ashby, csv_drop, eventbrite, greenhouse, greenhouse_reconciliation, lever, pdl
+from ingest import (
+    ashby,
+    csv_drop,
+    eventbrite,
+    greenhouse,
+    greenhouse_reconciliation,
+    lever,
+    pdl,
+    review_decisions,
+)
 from ingest.csv_drop import CsvFeedSpec, FolderResult
 from ingest.greenhouse_webhooks import WebhookSpool
 from ingest.http_client import ApiClient
@@ -55,6 +66,7 @@ from orchestration.resources import (
 POOL = settings.DUCKDB_WRITE_POOL
 WEBHOOK_EVENTS = dg.AssetKey(["raw", "greenhouse_webhook_events"])
 CANDIDATE_DELETIONS = dg.AssetKey(["raw", "greenhouse_candidate_deletions"])
+REVIEW_DECISIONS = dg.AssetKey(["raw", "review_decisions"])
 
 # -- API feeds: Greenhouse, Lever, Ashby ------------------------------------------------------
 
@@ -637,6 +649,87 @@ def greenhouse_webhook_events(
     return dg.MaterializeResult(metadata=metadata)
 
 
+# -- Review decisions -------------------------------------------------------------------------
+
+
+def _count_reasons(rejections: list[QuarantinedRecord]) -> dict[str, int]:
+    reasons: dict[str, int] = {}
+    for r in rejections:
+        reasons[f"{r.field}: {r.reason}"] = reasons.get(f"{r.field}: {r.reason}", 0) + 1
+    return reasons
+
+
+@dg.asset(
+    key=REVIEW_DECISIONS,
+    group_name="ingest",
+    pool=POOL,
+    kinds={"python", "duckdb"},
+    description="Recruiter review decisions (match drafts approved/skipped/not a fit, duplicate "
+    "pairs same person/different people/not sure) landed from the spool the review page and "
+    "`talent-crm review import` write; stg_review__* type them and matching.match_decisions "
+    "keeps the latest per (req, contact).",
+    metadata={"source": review_decisions.SOURCE, "table": "raw.review_decisions"},
+)
+def review_decisions_landing(
+    context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse
+) -> dg.MaterializeResult:
+    spool = review_decisions.DecisionSpool(settings.review_decisions_spool_dir())
+    items = list(spool.pending())
+    quarantined: list[QuarantinedRecord] = []
+    readable: list[review_decisions.SpooledDecision] = []
+    for item in items:
+        problem = review_decisions.landing_problem(item)
+        if problem is None:
+            readable.append(item)
+        else:
+            quarantined.append(
+                QuarantinedRecord(item.decision_id, problem[0], problem[1], item.record)
+            )
+    records = [item.record or {} for item in readable]
+    # The writer already applied this contract; a file put into the spool another way (by
+    # hand, by an older writer) still must not reach staging's casts.
+    valid, rejections = validate_records(decision_contracts.DECISIONS_CONTRACT, records)
+    quarantined += [
+        QuarantinedRecord(readable[r.row].decision_id, r.field, r.reason, records[r.row])
+        for r in rejections
+    ]
+    decisions = [(readable[i].decision_id, records[i]) for i in valid]
+    with warehouse.connect() as con:
+        # The table exists before the first decision: staging reads it.
+        ensure_raw_schema(con)
+        ensure_landing_table(con, review_decisions.SOURCE, review_decisions.ENTITY)
+        counts = (
+            land_page(
+                con,
+                source=review_decisions.SOURCE,
+                entity=review_decisions.ENTITY,
+                batch_id=new_batch_id(),
+                records=decisions,
+                quarantined=quarantined,
+                tables_ensured=True,
+            )
+            if items
+            else None
+        )
+    # Only after the commit: a crash before it leaves every file in incoming/ for the next run
+    # (landing is idempotent on id + content). Quarantined files leave too; the reason is in
+    # raw.quarantine.
+    for item in items:
+        spool.mark_landed(item)
+    landed = counts.landed if counts else 0
+    context.log.info(
+        f"review decisions: {landed} landed from the spool, {len(quarantined)} quarantined"
+    )
+    metadata: dict[str, Any] = {
+        "landed_decisions": landed,
+        "duplicates": counts.duplicates if counts else 0,
+        "quarantined": len(quarantined),
+    }
+    if quarantined:
+        metadata["quarantine_reasons"] = dg.MetadataValue.json(_count_reasons(quarantined))
+    return dg.MaterializeResult(metadata=metadata)
+
+
 # -- Greenhouse reconciliation (deletions) ----------------------------------------------------
 
 
@@ -738,4 +831,5 @@ INGEST_ASSETS: list[dg.AssetsDefinition] = [
     *DROP_FOLDER_ASSETS,
     greenhouse_webhook_events,
     greenhouse_candidate_deletions,
+    review_decisions_landing,
 ]
