@@ -263,3 +263,11 @@ def test_an_executive_req_ranks_an_executive_above_a_junior():
     assert ranked["contact_id"].to_list() == ["b-executive", "a-junior"]
     fit = dict(zip(ranked["contact_id"], ranked["seniority_fit"], strict=True))
     assert fit == {"b-executive": 1.0, "a-junior": 0.0}
+
+
+def test_an_approved_draft_loses_only_the_review_marker() -> None:
+    from orchestration.matching.scoring import DRAFT_MARKER, without_draft_marker
+
+    assert without_draft_marker(f"{DRAFT_MARKER} Hi Ana, hello.") == "Hi Ana, hello."
+    assert without_draft_marker(f"  Hi Ana. {DRAFT_MARKER}") == f"Hi Ana. {DRAFT_MARKER}"
+    assert without_draft_marker(None) is None

@@ -104,3 +104,11 @@ def test_touchpoint_export_escapes_the_csv_and_keeps_parquet_raw(tmp_path: Path)
     assert con.execute(
         "select count(*) from segments.touchpoints_due where first_name like '=%'"
     ).fetchall() == [(1,)]  # the database keeps raw values
+
+
+def test_unescape_reverses_only_what_the_writer_escaped() -> None:
+    from orchestration.spreadsheet_csv import escape_formula, unescape_formula
+
+    for cell in ("=SUM(A1)", "+49 30 1234", "-x", "@home", "plain", "'quoted already", None):
+        assert unescape_formula(escape_formula(cell)) == cell
+    assert unescape_formula("'not a formula") == "'not a formula"
