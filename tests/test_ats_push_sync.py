@@ -3,8 +3,8 @@
 people into a Greenhouse req; the next sync lands the created candidate and identity links it
 to the SAME contact — no new contact, no duplicate.
 
-The decisions mart (matching.match_decisions) is built by another part of the feature: here a
-table with exactly its contract stands in for it.
+The recruiter's approvals go the way the review page sends them: decision files in the spool,
+landed by `raw/review_decisions` and built into `matching.match_decisions` by dbt.
 """
 
 from __future__ import annotations
@@ -13,10 +13,13 @@ import copy
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
+from ingest.review_decisions import DecisionSpool, match_decision
 from ingest.sample.market import generate_market
+from orchestration import settings
 from orchestration.cli import main as cli_main
 from tests.sample_pipeline import isolate_env, run_crm_pipeline, serving_market
 
@@ -39,6 +42,20 @@ def _pick_people(con: duckdb.DuckDBPyConnection, req_id: str, n: int) -> list[tu
     ).fetchall()
 
 
+def _land_decisions() -> dg.ExecuteInProcessResult:
+    """Land the spooled decisions and build the decisions mart (the slice of crm_pipeline)."""
+    from orchestration.definitions import defs
+
+    keys = [
+        dg.AssetKey(["raw", "review_decisions"]),
+        dg.AssetKey(["staging", "stg_review__match_decisions"]),
+        dg.AssetKey(["matching", "match_decisions"]),
+    ]
+    job = defs.resolve_implicit_global_asset_job_def()
+    with dg.DagsterInstance.ephemeral() as instance:
+        return job.execute_in_process(instance=instance, asset_selection=keys, raise_on_error=False)
+
+
 def test_pushed_people_come_back_on_the_next_sync_as_the_same_contact(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
@@ -58,17 +75,26 @@ def test_pushed_people_come_back_on_the_next_sync_as_the_same_contact(
             people = _pick_people(con, req_id, 3)
             assert len(people) == 3
             contacts_before = con.execute("select count(*) from crm.contacts").fetchone()[0]
-            con.execute(
-                """create table matching.match_decisions (req_id varchar, contact_id varchar,
-                       decision varchar, reason varchar, message varchar, reviewer varchar,
-                       decided_at timestamp)"""
-            )
+            con.close()
+            spool = DecisionSpool(settings.review_decisions_spool_dir())
             for contact_id, _ in people:
-                con.execute(
-                    """insert into matching.match_decisions values (?, ?, 'approved', null,
-                           'Hi!', 'recruiter-a', timestamp '2026-11-20 09:00:00')""",
-                    [req_id, contact_id],
+                spool.write(
+                    match_decision(
+                        req_id=req_id,
+                        contact_id=contact_id,
+                        decision="approved",
+                        reviewer="recruiter-a",
+                        score=0.8,
+                        message="Hi!",
+                    )
                 )
+            assert _land_decisions().success
+            con = duckdb.connect(str(db))
+            assert con.execute(
+                "select count(*) from matching.match_decisions where req_id = ? "
+                "and decision = 'approved'",
+                [req_id],
+            ).fetchone() == (3,)
             con.close()
             candidates_before = len(apis.greenhouse.records("candidates"))
 

@@ -52,6 +52,7 @@ PYTHON_ASSETS = {
     "identity/match_edges": "identity",
     "identity/review_pairs": "identity",
     "identity/contact_merges": "identity",
+    "identity/review_answers": "identity",
     # segments, hygiene/GDPR, matching, analytics
     "exports/touchpoints": "segments",
     "gdpr/suppressed_records": "gdpr",

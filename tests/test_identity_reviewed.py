@@ -7,8 +7,8 @@ from typing import Any
 
 import polars as pl
 
+from orchestration.identity.decisions import DIFFERENT_PEOPLE, REVIEWED_SAME_RULE, SAME_PERSON
 from orchestration.identity.engine import resolve_identities
-from orchestration.identity.reviewed import DIFFERENT_PEOPLE, REVIEWED_SAME_RULE, SAME_PERSON
 from orchestration.identity.schema import PERSON_RECORD_SCHEMA
 from tests.test_identity_matching import _rec
 

@@ -7,7 +7,7 @@ Two guards refuse a union and record why:
 - `size`: the union would exceed `max_component_size` — a transitive chain through weak
   edges; because edges arrive strongest-first, the refused edges are the weakest ones;
 - `reviewed_apart`: a reviewer answered that a record on one side and a record on the other
-  are different people (reviewed.py) — no chain of edges may join them.
+  are different people (decisions.py) — no chain of edges may join them.
 A plain Python loop is fine here: one `find` is a few list lookups, and a million records
 produce a few million edges at most (seconds, not minutes).
 """
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from .reviewed import REVIEWED_SAME_RULE
+from .decisions import REVIEWED_SAME_RULE
 from .schema import IdentityConfig
 
 
@@ -74,7 +74,7 @@ def union_find_clusters(
     (`config.weak_rules`: a re-usable work mailbox, a GitHub handle, a fuzzy name match) also
     when they disagree on `config.weak_edge_veto_kinds` (phone, personal mailbox).
     `initial` optionally seeds the components (a previous pass's result as idx -> smallest idx).
-    `apart` (`a, b`): record pairs a reviewer kept apart; an edge of `reviewed.REVIEWED_SAME_RULE`
+    `apart` (`a, b`): record pairs a reviewer kept apart; an edge of `decisions.REVIEWED_SAME_RULE`
     (a reviewer's "same person") is exempt from the identifier vetoes, never from `apart`.
 
     Only components that could trip a guard (over the size cap, or holding two values of a

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from .clusters import union_find_clusters
+from .decisions import clusters_kept_apart, reviewed_pairs
 from .edges import (
     component_profiles,
     deterministic_edges,
@@ -25,7 +26,6 @@ from .edges import (
     with_personal_email_kind,
 )
 from .normalise import normalise_records
-from .reviewed import clusters_kept_apart, reviewed_pairs
 from .schema import IdentityConfig
 
 
@@ -59,7 +59,7 @@ def resolve_identities(
     that depends on how common a name or fact is sees every record).
 
     `normalised` lets a caller reuse keys it already computed (`normalise_records` output).
-    `decisions` are the reviewers' answers in force (reviewed.py): "same person" pairs merge
+    `decisions` are the reviewers' answers in force (decisions.py): "same person" pairs merge
     first, "different people" pairs never end in one cluster, and neither is listed for review
     again.
     """

@@ -8,6 +8,8 @@ Plain functions (no Dagster) so they are tested directly. Tables (schema `identi
 - `review_pairs`      borderline pairs for `hygiene.duplicate_review`
 - `contact_merges`    append-only: retired_id → surviving_id, merged_at, evidence
 - `contact_splits`    append-only: previous_id → new_id when a contact was split
+- `review_answers`    append-only: every reviewer answer on a pair identity has seen, and
+                      whether it was accepted or quarantined (records changed since shown)
 Everything of one run is written in ONE transaction: readers never see half a resolution.
 """
 
@@ -20,6 +22,7 @@ import duckdb
 import polars as pl
 
 from ingest.landing import table_exists
+from orchestration.identity.decisions import answers_in_force, judge_answers
 from orchestration.identity.engine import IdentityResult, resolve_identities
 from orchestration.identity.normalise import country_from_location
 from orchestration.identity.schema import PERSON_RECORD_SCHEMA, IdentityConfig
@@ -27,6 +30,12 @@ from orchestration.identity.stable_ids import StableIdResult, assign_contact_ids
 
 SCHEMA = "identity"
 PERSON_RECORDS_TABLE = "intermediate.int_person_records"
+PAIR_DECISIONS_VIEW = "staging.stg_review__pair_decisions"
+ANSWERS_DDL = (
+    "decision_id varchar, record_key_a varchar, record_key_b varchar, decision varchar, "
+    "reviewer varchar, decided_at timestamp, status varchar, reason varchar, "
+    "judged_at timestamp"
+)
 
 
 @dataclass
@@ -40,6 +49,8 @@ class ResolutionSummary:
     refused_edges: int
     review_pairs: int
     seconds_by_step: dict[str, float]
+    answers_in_force: int = 0
+    answers_quarantined_now: int = 0
 
 
 def load_person_records(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -80,10 +91,12 @@ def resolve_and_store(
     if records.height == 0:
         write_empty(con)
         return ResolutionSummary(0, 0, 0, 0, 0, {}, 0, 0, {})
-    result = resolve_identities(records, config)
+    judged, new_answers = load_review_answers(con, now)
+    in_force = answers_in_force(judged)
+    result = resolve_identities(records, config, decisions=in_force)
     previous_map, previous_merges = load_previous(con)
     stable = assign_contact_ids(result.clusters, previous_map, now, previous_merges=previous_merges)
-    write_results(con, result, stable)
+    write_results(con, result, stable, new_answers)
     current = stable.identity_map.join(records.select("record_key"), on="record_key")
     rules = result.edges.group_by("rule").len().sort("rule")
     return ResolutionSummary(
@@ -96,7 +109,56 @@ def resolve_and_store(
         refused_edges=result.refused.height,
         review_pairs=result.review.height,
         seconds_by_step=result.timings,
+        answers_in_force=in_force.height,
+        answers_quarantined_now=new_answers.filter(pl.col("status") == "quarantined").height,
     )
+
+
+def load_review_answers(
+    con: duckdb.DuckDBPyConnection, now: datetime
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(every judged answer, the answers judged in this run) on duplicate-review pairs.
+
+    An answer is judged once, the first run that sees it: accepted when both records are
+    unchanged since the reviewer was shown them, else quarantined. Later runs apply the
+    accepted ones as they were judged, so a record that changes after an accepted answer does
+    not undo what the reviewer decided.
+    """
+    columns = [c.split()[0] for c in ANSWERS_DDL.split(", ")]
+    previous = (
+        con.sql(f"select * from {SCHEMA}.review_answers").pl()
+        if table_exists(con, f"{SCHEMA}.review_answers")
+        else pl.DataFrame(schema={c: pl.String for c in columns})
+    )
+    previous = previous.with_columns(
+        pl.col("decided_at").cast(pl.Datetime("us")), pl.col("judged_at").cast(pl.Datetime("us"))
+    )
+    if not table_exists(con, PAIR_DECISIONS_VIEW):
+        return previous, previous.clear()
+    seen = set(previous["decision_id"].to_list())
+    fresh = con.sql(
+        f"""select decision_id, record_key_a, record_key_b, decision, reviewer,
+                   decided_at::timestamp as decided_at, fingerprint_a, fingerprint_b
+            from {PAIR_DECISIONS_VIEW}
+            order by decided_at, decision_id"""
+    ).pl()
+    fresh = fresh.filter(~pl.col("decision_id").is_in(list(seen)))
+    if fresh.is_empty():
+        return previous, previous.clear()
+    keys = sorted(set(fresh["record_key_a"]) | set(fresh["record_key_b"]))
+    cursor = con.execute(
+        f"select * from {PERSON_RECORDS_TABLE} where record_key in (select unnest(?))", [keys]
+    )
+    names = [d[0] for d in cursor.description]
+    current = {
+        r["record_key"]: r for r in (dict(zip(names, x, strict=True)) for x in cursor.fetchall())
+    }
+    judged_now = (
+        judge_answers(fresh, current)
+        .with_columns(pl.lit(now).cast(pl.Datetime("us")).alias("judged_at"))
+        .select(columns)
+    )
+    return pl.concat([previous.select(columns), judged_now], how="vertical_relaxed"), judged_now
 
 
 def record_identifiers(result: IdentityResult) -> pl.DataFrame:
@@ -117,7 +179,10 @@ def record_identifiers(result: IdentityResult) -> pl.DataFrame:
 
 
 def write_results(
-    con: duckdb.DuckDBPyConnection, result: IdentityResult, stable: StableIdResult
+    con: duckdb.DuckDBPyConnection,
+    result: IdentityResult,
+    stable: StableIdResult,
+    new_answers: pl.DataFrame | None = None,
 ) -> None:
     current_keys = result.people.select("record_key")
     record_contacts = stable.identity_map.join(current_keys, on="record_key").select(
@@ -172,6 +237,12 @@ def write_results(
             stable.splits,
             "previous_id varchar, new_id varchar, split_at timestamp, records_moved bigint",
         )
+        _append(
+            con,
+            "review_answers",
+            new_answers if new_answers is not None else pl.DataFrame(),
+            ANSWERS_DDL,
+        )
         con.commit()
     except BaseException:
         con.rollback()
@@ -199,6 +270,7 @@ def write_empty(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"create or replace table {SCHEMA}.{table} ({ddl})")
     _append(con, "contact_merges", pl.DataFrame(), MERGES_DDL)
     _append(con, "contact_splits", pl.DataFrame(), SPLITS_DDL)
+    _append(con, "review_answers", pl.DataFrame(), ANSWERS_DDL)
 
 
 MERGES_DDL = "retired_id varchar, surviving_id varchar, merged_at timestamp, evidence varchar"

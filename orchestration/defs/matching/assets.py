@@ -115,6 +115,7 @@ class PushConfig(dg.Config):
     pool=DUCKDB_WRITE_POOL,
     kinds={"python", "duckdb"},
     deps=[
+        dg.AssetKey(["matching", "match_decisions"]),
         dg.AssetKey(["crm", "reqs"]),
         dg.AssetKey(["crm", "contacts"]),
         dg.AssetKey(["crm", "contact_sources"]),

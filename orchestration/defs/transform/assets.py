@@ -19,6 +19,7 @@ from orchestration.resources import DuckDBWarehouse
 POOL = settings.DUCKDB_WRITE_POOL
 POST_IDENTITY = "tag:post_identity"
 PERSON_RECORDS = dg.AssetKey(["intermediate", "int_person_records"])
+PAIR_DECISIONS = dg.AssetKey(["staging", "stg_review__pair_decisions"])
 
 
 def landing_tables_read_by_dbt() -> list[tuple[str, str]]:
@@ -92,6 +93,8 @@ IDENTITY_TABLES = {
     "by conflicting identifiers or size guards) are kept with applied=false.",
     "review_pairs": "Pairs scored between the review and auto-merge thresholds, for a human.",
     "contact_merges": "Append-only history: retired contact id → surviving id, when and why.",
+    "review_answers": "Append-only: every reviewer answer on a duplicate pair, accepted (a hard "
+    "edge or a cannot-link on every run) or quarantined because the records changed since shown.",
 }
 
 
@@ -99,7 +102,7 @@ IDENTITY_TABLES = {
     specs=[
         dg.AssetSpec(
             ["identity", table],
-            deps=[PERSON_RECORDS],
+            deps=[PERSON_RECORDS, PAIR_DECISIONS],
             group_name="identity",
             description=description,
             kinds={"python", "polars", "duckdb"},
@@ -144,6 +147,13 @@ def identity_resolution(context: dg.AssetExecutionContext, warehouse: DuckDBWare
     )
     yield dg.MaterializeResult(
         asset_key=["identity", "contact_merges"], metadata={"merges_this_run": summary.merges}
+    )
+    yield dg.MaterializeResult(
+        asset_key=["identity", "review_answers"],
+        metadata={
+            "answers_in_force": summary.answers_in_force,
+            "quarantined_this_run": summary.answers_quarantined_now,
+        },
     )
 
 
