@@ -148,7 +148,7 @@ def test_fake_vendor_servers_serve_the_market(market: tuple[Path, dict]) -> None
 def test_same_seed_same_bytes_other_seed_other_market(tmp_path: Path) -> None:
     a = generate_independent_market(tmp_path / "a", people=300, seed=7)
     b = generate_independent_market(tmp_path / "b", people=300, seed=7)
-    c = generate_independent_market(tmp_path / "c", people=300, seed=8)
+    generate_independent_market(tmp_path / "c", people=300, seed=8)
     assert a["person_records"] == b["person_records"]
     for rel in (
         "greenhouse/candidates.jsonl",

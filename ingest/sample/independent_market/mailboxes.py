@@ -1,4 +1,4 @@
-"""Who owns which mailbox and phone number, and when: real addresses are unique.
+"""Who owns which mailbox, phone number and profile handle, and when: real ones are unique.
 
 A mail provider never hands one address to two people at once, so every address claimed here
 has one owner; the only addresses with two owners are the deliberate ones a real market has:
@@ -45,6 +45,7 @@ class Registry:
 
     mail: dict[str, list[_Holding]] = field(default_factory=dict)
     phones: dict[str, str] = field(default_factory=dict)
+    handles: dict[str, str] = field(default_factory=dict)  # LinkedIn slugs, GitHub handles
     shared: dict[str, str] = field(default_factory=dict)  # delivery key -> why it is shared
 
     def is_free(self, address: str) -> bool:
@@ -77,6 +78,14 @@ class Registry:
 
     def owners(self, address: str) -> list[str]:
         return [h.owner for h in self.mail.get(delivery_key(address), [])]
+
+    def claim_handle(self, handle: str, owner: str) -> bool:
+        """A profile handle: unique per site, compared without case (as the sites do)."""
+        key = handle.lower()
+        if key in self.handles:
+            return False
+        self.handles[key] = owner
+        return True
 
     def claim_phone(self, e164: str, owner: str) -> bool:
         if e164 in self.phones:

@@ -43,6 +43,7 @@ from .wire import (
     email_keys,
     greenhouse_candidate,
     greenhouse_reference,
+    greenhouse_touch,
     lever_opportunity,
     new_uuid,
 )
@@ -76,6 +77,12 @@ _GREENHOUSE_LISTS = (
     "prospect_pools",
 )
 _SYSTEMS = ("greenhouse", "lever", "ashby")
+# The Greenhouse account switched on Auto-Merge on this day: from then on a job-board or
+# referral application whose e-mail is identical to an existing candidate's joins that
+# candidate. Auto-Merge is not retroactive and skips profiles created by integrations
+# (sourcing tools) and agencies, so those duplicates stay (Greenhouse support: "Auto-Merge").
+GREENHOUSE_AUTO_MERGE_FROM = date(2021, 3, 1)
+_AUTO_MERGED = frozenset({"applied", "referred"})
 _SYSTEM_WEIGHTS = (45, 30, 25)
 
 
@@ -140,7 +147,7 @@ def _make_people(seed: int, people: int, reg: Registry, as_of: date) -> list[Per
 
 def _plan(rng: random.Random, p: Person, as_of: date) -> list[tuple[str, str, date, str | None]]:
     """(system, origin, day, forced content) of every record this person leaves."""
-    n = rng.choices((1, 2, 3, 4), (30, 30, 22, 18))[0]
+    n = rng.choices((1, 2, 3, 4), (26, 29, 24, 21))[0]
     if p.tags:
         n = max(n, 2)
     last_day = as_of - timedelta(days=20)
@@ -238,6 +245,7 @@ def generate_independent_market(
     truth: list[tuple[str, str, str, str, str]] = []
     lever_contacts: dict[str, list[tuple[str, set[str]]]] = {}
     ashby_seen: dict[str, list[tuple[dict[str, Any], set[str]]]] = {}
+    gh_seen: dict[str, list[tuple[dict[str, Any], set[str]]]] = {}
     per_system: Counter[tuple[str, str]] = Counter()
     next_gh = 41_000_000
     archive_ids = [new_uuid(wire_rng) for _ in LEVER_ARCHIVE_REASONS]
@@ -247,9 +255,16 @@ def generate_independent_market(
         if per_system[(p.pid, snap.system)]:
             snap.notes.add("same_system_duplicate")
         if snap.system == "greenhouse":
+            earlier = gh_seen.setdefault(p.pid, [])
+            if snap.created.date() >= GREENHOUSE_AUTO_MERGE_FROM and snap.origin in _AUTO_MERGED:
+                match = next((rec for rec, k in earlier if keys & k), None)
+                if match is not None:
+                    greenhouse_touch(match, snap)
+                    continue  # Auto-Merge added the application to the existing candidate
             next_gh += wire_rng.randrange(1, 40)
             record = greenhouse_candidate(snap, next_gh, wire_rng)
             gh.append(record)
+            earlier.append((record, set(keys)))
             rid, entity = str(next_gh), "candidates"
         elif snap.system == "lever":
             contacts = lever_contacts.setdefault(p.pid, [])

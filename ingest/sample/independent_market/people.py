@@ -195,16 +195,38 @@ def work_address(
     raise RuntimeError("no free work address")  # 40 namesakes at one firm: not in this market
 
 
-def _slug(rng: random.Random, p: Person, family: tuple[NameForm, ...], vanity: bool) -> str:
+def _slug(
+    rng: random.Random, p: Person, family: tuple[NameForm, ...], vanity: bool, reg: Registry
+) -> str:
+    """A LinkedIn public-profile slug; LinkedIn gives each one to one member only."""
     g = email_word(p.adopted or p.latin(p.given), p.fold_style)
     f = email_word(p.latin(family[0]), p.fold_style)
     if vanity:
-        return rng.choice((f"{g}{f}", f"{g}-{f}", f"{g[0]}{f}", f"{g}-{f}-{rng.randrange(10, 99)}"))
-    # LinkedIn's own profile URL: the name words and a hex suffix, lowercase.
-    words = "-".join(
-        email_word(x, p.fold_style) for x in (p.latin(p.given), *(p.latin(y) for y in family))
-    )
-    return f"{words}-{rng.getrandbits(32):08x}"
+        options = [f"{g}{f}", f"{g}-{f}", f"{g[0]}{f}", f"{g}-{f}-{rng.randrange(10, 99)}"]
+        rng.shuffle(options)
+        for slug in options:
+            if reg.claim_handle(f"linkedin:{slug}", p.pid):
+                return slug
+    # LinkedIn's own profile URL: the name words (lower case, letters as the member wrote
+    # them, so a Müller's URL carries ü, percent-encoded in links) and a hex suffix.
+    words = [p.latin(p.given), *(p.latin(y) for y in family)]
+    if rng.random() < 0.5:
+        words = [w.lower().replace(" ", "-").replace("'", "") for w in words]
+    else:
+        words = [email_word(w, p.fold_style) for w in words]
+    while True:
+        slug = "-".join(words) + f"-{rng.getrandbits(32):08x}"
+        if reg.claim_handle(f"linkedin:{slug}", p.pid):
+            return slug
+
+
+def _github(rng: random.Random, p: Person, reg: Registry) -> str:
+    """A GitHub handle (unique on GitHub) made from the name, as developers pick them."""
+    base = email_word(p.latin(p.given), "strip")[:3] + email_word(p.latin(p.family[0]), "strip")
+    while True:
+        handle = f"{base}{rng.randrange(10, 99)}"
+        if reg.claim_handle(f"github:{handle}", p.pid):
+            return f"https://github.com/{handle}"
 
 
 def _titles(rng: random.Random, engineer: bool) -> tuple[str, ...]:
@@ -330,15 +352,12 @@ def make_person(
                     on,
                     work_address(p, job.employer, p.married[1], reg, on, job.end),
                 )
-    p.slugs.append((WINDOW_START, _slug(rng, p, p.family, vanity=rng.random() < 0.35)))
+    p.slugs.append((WINDOW_START, _slug(rng, p, p.family, rng.random() < 0.35, reg)))
     if rng.random() < 0.07:
         on = _day(rng, date(2017, 1, 1), as_of)
-        p.slugs.append((on, _slug(rng, p, p.family_on(on)[0], vanity=True)))
+        p.slugs.append((on, _slug(rng, p, p.family_on(on)[0], True, reg)))
     if p.engineer and rng.random() < 0.35:
-        handle = email_word(p.latin(p.given), "strip")[:3] + email_word(
-            p.latin(p.family[0]), "strip"
-        )
-        p.github = f"https://github.com/{handle}{rng.randrange(10, 99)}"
+        p.github = _github(rng, p, reg)
     return p
 
 
@@ -501,4 +520,6 @@ def _rename(
     p.personal = [(WINDOW_START, personal_address(rng, p, reg, WINDOW_START))]
     p.jobs = []
     _career(rng, p, reg, as_of)
-    p.slugs = [(WINDOW_START, _slug(rng, p, family, vanity=False))]
+    p.slugs = [(WINDOW_START, _slug(rng, p, family, False, reg))]
+    if p.github:
+        p.github = _github(rng, p, reg)

@@ -24,6 +24,7 @@ from .phones import written
 from .spelling import ascii_form, has_marks, one_typo
 
 _PLUS_TAGS = ("jobs", "cv", "career", "linkedin", "apply", "recruiting", "work", "2024")
+_NICKNAME_ON_FORMS = frozenset({"US", "GB", "IE", "NG", "IN"})
 _LINKEDIN_SUBDOMAIN = {
     "GB": "uk",
     "US": "www",
@@ -72,7 +73,10 @@ def _latin_given(rng: random.Random, p: Person, self_typed: bool, notes: set[str
     if p.adopted and rng.random() < 0.5:
         notes.add("adopted_english_name")
         return p.adopted
-    if p.nickname and rng.random() < (0.45 if self_typed else 0.2):
+    # English speakers put their everyday name on forms; elsewhere the diminutive is for
+    # friends, and professional records mostly carry the full given name.
+    habit = 1.0 if p.locale.country in _NICKNAME_ON_FORMS else 0.4
+    if p.nickname and rng.random() < (0.45 if self_typed else 0.2) * habit:
         notes.add("nickname")
         return p.nickname
     return given
@@ -130,9 +134,9 @@ def render_name(
     middle = ""
     if p.middle is not None:
         r = rng.random()
-        if r < 0.35:
+        if r < 0.25:
             middle, _ = p.latin(p.middle), notes.add("middle_name")
-        elif r < 0.6:
+        elif r < 0.45:
             middle, _ = p.latin(p.middle)[0] + ".", notes.add("middle_initial")
     if has_marks(given + family + middle):
         r = rng.random()
@@ -198,9 +202,12 @@ def render_email(rng: random.Random, p: Person, address: str, notes: set[str]) -
 
 
 def render_linkedin(rng: random.Random, p: Person, slug: str, country: str, notes: set[str]) -> str:
-    if any(ord(ch) > 127 for ch in slug) and rng.random() < 0.7:
-        slug = quote(slug)
-        notes.add("linkedin_percent_encoded")
+    if any(ord(ch) > 127 for ch in slug):
+        if rng.random() < 0.7:  # as links and exports carry it; a browser bar shows letters
+            slug = quote(slug)
+            notes.add("linkedin_percent_encoded")
+        else:
+            notes.add("linkedin_unicode_slug")
     r = rng.random()
     if r < 0.4:
         url = f"https://www.linkedin.com/in/{slug}/"
@@ -229,14 +236,16 @@ def render_location(
     loc, city = p.place_on(day)
     if len(p.places) > 1 and day >= p.places[1][0]:
         notes.add("relocated")
+    if loc.script != "latin":
+        # Written in its own script only by someone typing the whole record natively.
+        native = "native_script" in notes and rng.random() < 0.7
+        return (city.native if native else city.english), city.region, loc.country_name
     r = rng.random()
     name = city.native
     if r < 0.35 and city.english != city.native:
         name = city.english
     elif r < 0.5 and has_marks(city.native):
         name = ascii_form(city.native, "strip")
-    if loc.script != "latin" and "native_script" not in notes and name == city.native:
-        name = city.english
     return name, city.region, loc.country_name
 
 

@@ -5,19 +5,23 @@
   (mobile|home|work|skype|other), `addresses[{value,type}]`, `website_addresses[{value,type}]`,
   `social_media_addresses[{value}]`, ISO `created_at`/`updated_at`/`last_activity_at`; v3
   candidates embed no applications. Greenhouse keeps a returning applicant's second profile
-  as its own candidate until a recruiter merges it, so duplicates stay separate records.
+  as its own candidate until a recruiter merges it, except that Auto-Merge (switched on in
+  this account from `market.GREENHOUSE_AUTO_MERGE_FROM`) joins a job-board or referral
+  application to a candidate with an identical e-mail address.
 - Lever opportunity: one `name`, free-text `headline`, `emails[]` (strings), `phones[{type,
   value}]`, `links[]`, `location` (text), `origin`, `sources[]`, epoch-ms `createdAt`/
   `updatedAt`, and `contact`: the person Lever filed it under. Lever files an opportunity under
-  an existing contact when an e-mail matches one of that contact's opportunities; otherwise it
+  an existing contact when an e-mail is identical to one of that contact's (*unverified*:
+  Lever documents deduplication by e-mail, the exact rule is ours); otherwise it
   opens a new contact (so one person can hold two contacts). An agency submission never joins
   another candidate's contact here: merging contacts is a recruiter's action, not Lever's.
 - Ashby candidate: `name`, `primaryEmailAddress` and `emailAddresses[{value,type,isPrimary}]`
   (type Personal|Work|Other), `phoneNumbers[...]`, `socialLinks[{type,url}]`, `company`,
   `position`, `location{id,locationSummary,locationComponents}`, ISO `createdAt`/`updatedAt`,
   `applicationIds[]`. Ashby adds a re-application by a known e-mail to the existing candidate
-  (a new application, not a new candidate), so only a differently-addressed return makes a
-  second Ashby record.
+  (a new application, not a new candidate; *unverified*: the rule as integrators describe
+  Ashby's deduplication), so only a differently-addressed return makes a second record.
+  ATSs compare addresses as typed (case aside): they know nothing of Gmail's dots and tags.
 """
 
 from __future__ import annotations
@@ -27,7 +31,6 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from .mailboxes import delivery_key
 from .records import Snapshot
 
 
@@ -184,7 +187,15 @@ def ashby_candidate(
 
 
 def email_keys(snap: Snapshot) -> set[str]:
-    return {delivery_key(v) for v, _ in snap.emails}
+    """Addresses as an ATS compares them: identical text but for case (no Gmail rules)."""
+    return {v.strip().lower() for v, _ in snap.emails}
+
+
+def greenhouse_touch(existing: dict[str, Any], snap: Snapshot) -> None:
+    """An application Auto-Merge filed under the existing candidate: its activity moves on."""
+    stamp = _iso(snap.updated)
+    if stamp > existing["updated_at"]:
+        existing["updated_at"] = existing["last_activity_at"] = stamp
 
 
 def ashby_touch(existing: dict[str, Any], snap: Snapshot, application: str) -> None:
