@@ -309,11 +309,16 @@ def snapshot(
         if rng.random() < want_personal:
             snap.emails.append((render_email(rng, p, personal, notes), "personal"))
             notes.add("personal_email")
-        if work and rng.random() < want_work:
+        # An application or referral form cannot be sent without an e-mail address.
+        no_address_yet = not snap.emails and origin in ("applied", "referred")
+        if work and (rng.random() < want_work or no_address_yet):
             snap.emails.append((render_email(rng, p, work, notes), "work"))
             notes.add("work_email")
             if p.recycled and work == p.recycled:
                 notes.add("recycled_work_address")
+        if not snap.emails and origin in ("applied", "referred"):
+            snap.emails.append((render_email(rng, p, personal, notes), "personal"))
+            notes.add("personal_email")
         if not snap.emails:
             notes.add("no_email")
     # Phones.
