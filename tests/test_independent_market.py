@@ -27,6 +27,7 @@ from checks.validation import validate_records
 from ingest.sample.apis.servers import start_sample_apis
 from ingest.sample.identity_records import build_person_records, read_ground_truth
 from ingest.sample.independent_market import generate_independent_market
+from ingest.sample.measure_identity import main
 from orchestration.identity.engine import resolve_identities
 from orchestration.identity.quality import pairwise_quality
 
@@ -342,3 +343,12 @@ def test_quality_measurement_runs(market: tuple[Path, dict]) -> None:
     assert report.true_pairs > 1000
     assert report.precision > 0.5 and report.recall > 0.5
     assert report.linkable_recall is not None and report.linkable_recall > 0.5
+
+
+def test_measure_command_measures_the_independent_market(tmp_path: Path, capsys) -> None:
+    main(["--independent", "--contacts", "200", "--seed", "4", "--market", str(tmp_path / "m")])
+    out = capsys.readouterr().out
+    assert "pairwise precision" in out and "recall on linkable pairs" in out
+    manifest = orjson.loads((tmp_path / "m" / "manifest.json").read_bytes())
+    assert manifest["generator"] == "talent-crm independent_market"
+    assert manifest["contacts"] == 200
