@@ -319,7 +319,8 @@ def swap_title_headline(market: Path, result: Perturbed) -> None:
 
     Lever's headline is free text (usually past companies or schools); Greenhouse's title is
     the current title. Here a Greenhouse title holds the person's companies ("Acme / Globex",
-    as a Lever headline would) and a Lever headline holds the person's title.
+    as a Lever headline would; nothing when no record of the person names a company) and a
+    Lever headline holds the person's title from another system (empty when none has one).
     """
     who = person_of(market)
     companies, titles = _companies_and_titles(market)

@@ -18,8 +18,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import polars as pl
-
 from ingest.sample.identity_records import build_person_records, read_ground_truth
 from ingest.sample.market import generate_market
 from ingest.sample.perturb import PERTURBATIONS, perturb_market
@@ -147,5 +145,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    pl.Config.set_tbl_rows(50)
     main()
