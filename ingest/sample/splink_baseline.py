@@ -29,6 +29,7 @@ thresholds reported, which flatters Splink, not the engine.
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
 from dataclasses import dataclass, field
 
@@ -226,6 +227,10 @@ def run_splink(
     con = duckdb.connect(":memory:")
     con.execute(f"SET threads = {int(threads)}")
     con.execute(f"SET memory_limit = '{memory_limit}'")
+    # Past the memory limit DuckDB spills to `.tmp/` under the working directory by default
+    # (gigabytes at 1M records, left behind if the run is killed): spill to a temp dir instead.
+    spill = tempfile.TemporaryDirectory(prefix="splink-spill-")
+    con.execute(f"SET temp_directory = '{spill.name}'")
     t0 = time.perf_counter()
     linker = train_linker(frame, con, seed=seed, u_max_pairs=u_max_pairs, log_level=log_level)
     t["train"] = time.perf_counter() - t0
@@ -262,6 +267,7 @@ def run_splink(
         ).select("record_key", "cluster_key")
     t["cluster"] = time.perf_counter() - t0
     con.close()
+    spill.cleanup()
     return SplinkRun(
         clusters=clusters,
         seconds=time.perf_counter() - started,
