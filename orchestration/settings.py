@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from checks.dbt_seeds import SEEDS_DIR
-from ingest import ashby, eventbrite, greenhouse, lever, pdl
+from ingest import ashby, eventbrite, greenhouse, greenhouse_erasure, lever, pdl
 from ingest.http_client import CONNECT_TIMEOUT_ENV as CONNECT_TIMEOUT_ENV
 from ingest.http_client import READ_TIMEOUT_ENV as READ_TIMEOUT_ENV
 from ingest.http_client import REQUEST_DEADLINE_ENV as REQUEST_DEADLINE_ENV
@@ -60,6 +60,11 @@ GREENHOUSE_TOKEN_URL_ENV = greenhouse.TOKEN_URL_ENV
 GREENHOUSE_LEGACY_API_KEY_ENV = greenhouse.LEGACY_API_KEY_ENV
 # Ashby: the dated API version sent as the Ashby-Version header (default: the active one).
 ASHBY_API_VERSION_ENV = ashby.API_VERSION_ENV
+# Writes to the ATSs (pushing people, carrying erasures upstream) happen only when this is "1";
+# otherwise they are dry runs that record what would be sent.
+ATS_WRITES_ENV = "TALENT_CRM_ATS_WRITES"
+# Greenhouse erasure: anonymize (default) or delete the candidate (ingest/greenhouse_erasure.py).
+GREENHOUSE_ERASURE_MODE_ENV = greenhouse_erasure.MODE_ENV
 
 
 def api_key_env(vendor: str) -> str:
@@ -180,6 +185,16 @@ def gdpr_access_dir(root: Path | None = None) -> Path:
 def sample_dir() -> Path:
     """Where `talent-crm generate` and `make demo` write the sample market."""
     return data_dir() / SAMPLE_DIR_NAME
+
+
+def ats_writes_enabled() -> bool:
+    """Whether ATS writes are on (TALENT_CRM_ATS_WRITES=1); anything else is a dry run."""
+    return os.environ.get(ATS_WRITES_ENV, "").strip() == "1"
+
+
+def greenhouse_erasure_mode() -> str:
+    """`anonymize` or `delete` (GREENHOUSE_ERASURE_MODE); a bad value is a clear error."""
+    return greenhouse_erasure.configured_mode()
 
 
 def as_of() -> date | None:

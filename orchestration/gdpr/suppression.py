@@ -94,6 +94,9 @@ def ensure_gdpr_tables(con: duckdb.DuckDBPyConnection) -> None:
             seconds double not null
         )"""
     )
+    # The erasure carried to the source systems (upstream.py): per ATS record its system, id,
+    # status and reason code. Added to ledgers created before it existed.
+    con.execute(f"alter table {AUDIT_TABLE} add column if not exists upstream json")
 
 
 def add_hashes(
