@@ -538,3 +538,23 @@ def test_greenhouse_delete_mode_and_source_deletions_are_not_sent_back(env, apis
     monkeypatch.setenv("GREENHOUSE_ERASURE_MODE", "shred")
     with pytest.raises(ValueError, match="GREENHOUSE_ERASURE_MODE"):
         upstream.process_pending(env["db"], NOW, retry_manual=True)
+
+
+def test_a_source_failing_in_a_pass_is_not_asked_again_until_the_next_run(env, apis):
+    env["faults"]["greenhouse"] = ["503", "503"]
+    report = erase(
+        env["db"], env["data"], action="erasure", now=NOW, contact_ids=["ct_person", "ct_other"]
+    )
+    greenhouse_results = {r.record_id: r for r in report.upstream if r.system == "greenhouse"}
+    assert set(greenhouse_results) == {str(GH_ID), str(GH_OTHER)}
+    asked = [r for r in greenhouse_results.values() if r.attempted]
+    waiting = [r for r in greenhouse_results.values() if not r.attempted]
+    assert len(asked) == 1 and asked[0].reason == REASON_SOURCE_ERROR
+    assert len(waiting) == 1 and waiting[0].reason == upstream.REASON_REQUESTED
+    patches = [p for m, p, _ in apis.greenhouse.request_log if m == "PATCH"]
+    assert len(patches) == 2, "two attempts (FAST retry) for the first, none for the second"
+    retried = upstream.process_pending(env["db"], NOW)
+    assert {r.record_id for r in retried if r.system == "greenhouse" and r.status == "done"} == {
+        str(GH_ID),
+        str(GH_OTHER),
+    }

@@ -62,11 +62,15 @@ from ingest.upstream_erasure import (
     writes_disabled,
 )
 from orchestration import database, settings
-from orchestration.gdpr.suppression import AUDIT_TABLE, SCHEMA, ensure_gdpr_tables
+from orchestration.gdpr.suppression import (
+    AUDIT_TABLE,
+    UPSTREAM_REQUESTS_TABLE,
+    ensure_gdpr_tables,
+)
 
 log = logging.getLogger("talent_crm.gdpr.upstream")
 
-REQUESTS_TABLE = f"{SCHEMA}.upstream_erasure_requests"
+REQUESTS_TABLE = UPSTREAM_REQUESTS_TABLE
 # Local erasure actions that are carried upstream (see the module docstring).
 UPSTREAM_ACTIONS = frozenset({"erasure", "retention_purge"})
 # record_key prefix → (system, the vendor's noun for the record).
@@ -107,28 +111,8 @@ class UpstreamResult:
 
 
 def ensure_requests_table(con: duckdb.DuckDBPyConnection) -> None:
+    """The ledger lives with the other gdpr ledgers (suppression.ensure_gdpr_tables)."""
     ensure_gdpr_tables(con)
-    con.execute(
-        f"""
-        create table if not exists {REQUESTS_TABLE} (
-            request_id varchar not null,
-            audit_id varchar not null,
-            action varchar not null,
-            system varchar not null,
-            record_type varchar not null,
-            ats_record_id varchar not null,
-            ats_person_id varchar,
-            operation varchar,
-            status varchar not null,
-            reason varchar not null,
-            detail varchar,
-            manual_action varchar,
-            attempts integer not null,
-            requested_at timestamp not null,
-            last_attempt_at timestamp,
-            completed_at timestamp
-        )"""
-    )
 
 
 # -- 1. what the person left in the ATSs (read before the local erasure deletes it) ---------
