@@ -228,6 +228,10 @@ class ApiClient:
                     )
                     if response.status_code in ok_statuses:
                         body = self._read_body(response, deadline)
+                        if response.status_code == 204 and not body:
+                            # No Content (a delete): there is nothing to decode.
+                            self._respect_rate_limit_headers(response)
+                            return None, response
                         if _looks_like_html(response, body):
                             # A login page, a proxy's error page, the vendor's web site: not
                             # an outage, a wrong URL. Retrying would only hide it.

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from checks.dbt_seeds import SEEDS_DIR
-from ingest import ashby, eventbrite, greenhouse, lever, pdl
+from ingest import ashby, eventbrite, greenhouse, greenhouse_erasure, lever, pdl
 from ingest.http_client import CONNECT_TIMEOUT_ENV as CONNECT_TIMEOUT_ENV
 from ingest.http_client import READ_TIMEOUT_ENV as READ_TIMEOUT_ENV
 from ingest.http_client import REQUEST_DEADLINE_ENV as REQUEST_DEADLINE_ENV
@@ -63,10 +63,13 @@ GREENHOUSE_TOKEN_URL_ENV = greenhouse.TOKEN_URL_ENV
 GREENHOUSE_LEGACY_API_KEY_ENV = greenhouse.LEGACY_API_KEY_ENV
 # Ashby: the dated API version sent as the Ashby-Version header (default: the active one).
 ASHBY_API_VERSION_ENV = ashby.API_VERSION_ENV
-# The ATS push: writes into the ATSs happen only when this is "1"; otherwise every push is a
-# dry run (planned and reported, nothing sent). Lever creates need the user they act as.
+# Writes to the ATSs (pushing people, carrying erasures upstream) happen only when this is "1";
+# otherwise they are dry runs that record what would be sent. Lever creates need the user they
+# act as.
 ATS_WRITES_ENV = "TALENT_CRM_ATS_WRITES"
 LEVER_PERFORM_AS_ENV = _LEVER_PERFORM_AS_ENV
+# Greenhouse erasure: anonymize (default) or delete the candidate (ingest/greenhouse_erasure.py).
+GREENHOUSE_ERASURE_MODE_ENV = greenhouse_erasure.MODE_ENV
 
 
 def api_key_env(vendor: str) -> str:
@@ -201,6 +204,16 @@ def sample_dir() -> Path:
     return data_dir() / SAMPLE_DIR_NAME
 
 
+def ats_writes_enabled() -> bool:
+    """Whether ATS writes are on (TALENT_CRM_ATS_WRITES=1); anything else is a dry run."""
+    return os.environ.get(ATS_WRITES_ENV, "").strip() == "1"
+
+
+def greenhouse_erasure_mode() -> str:
+    """`anonymize` or `delete` (GREENHOUSE_ERASURE_MODE); a bad value is a clear error."""
+    return greenhouse_erasure.configured_mode()
+
+
 def as_of() -> date | None:
     """The 'today' of every date rule when set (reproducible runs); None = the real today."""
     raw = os.environ.get(AS_OF_ENV)
@@ -278,8 +291,3 @@ def dbt_executable() -> str:
     """The dbt installed beside this Python (the venv's), so an unactivated venv works too."""
     candidate = Path(sys.executable).parent / "dbt"
     return str(candidate) if candidate.exists() else "dbt"
-
-
-def ats_writes_enabled() -> bool:
-    """True only when TALENT_CRM_ATS_WRITES is exactly "1" (anything else: dry runs)."""
-    return os.environ.get(ATS_WRITES_ENV, "").strip() == "1"

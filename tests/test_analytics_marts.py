@@ -310,7 +310,9 @@ def test_gdpr_health_reads_the_ledgers_and_current_marts(market, tmp_path):
             ("a3", "erasure", "2026-09-10 12:00"),
         ):
             con.execute(
-                "insert into gdpr.audit_log values (?, ?, 'subject-hash', ?, 1, '{}', 0, "
+                "insert into gdpr.audit_log (audit_id, action, subject_hash, performed_at, "
+                "contacts_removed, rows_removed, files_rewritten, residual_bytes_found, "
+                "database_rewritten, seconds) values (?, ?, 'subject-hash', ?, 1, '{}', 0, "
                 "false, false, 1)",
                 [audit_id, action, at],
             )

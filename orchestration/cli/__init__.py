@@ -2,7 +2,7 @@
 
 - `sample.py`: `generate`, `sample-apis serve` (the simulator)
 - `pipeline.py`: `demo`, `materialize`, `dev`, `dbt-parse`, `docs`, `summary`
-- `gdpr.py`: `gdpr opt-out | erase | access`
+- `gdpr.py`: `gdpr opt-out | erase | access | upstream`
 - `matching.py`: `match`, `webhooks serve | open-sample-req`
 - `sql.py`: `sql "<query>"` on the published read copy
 - `review.py`: `review serve` (the recruiter review page), `review import <file.csv>`

@@ -1,10 +1,16 @@
-"""`talent-crm gdpr opt-out | erase | access`: data-subject requests from the command line.
+"""`talent-crm gdpr opt-out | erase | access | upstream`: data-subject requests from the command
+line.
 
 These call the plain-Python GDPR functions directly instead of launching a Dagster run: a run's
 config is stored in the Dagster instance and shown in the UI, and the identifiers of a person
 asking to be forgotten must not be copied there. The same functions back the Dagster assets
 (retention purge, suppression gate), so there is still one implementation. Output is counts,
 ids and paths only — never the identifiers given.
+
+`erase` also carries the erasure to the ATSs the person came from (orchestration/gdpr/
+upstream.py) once the local erasure is done, and prints per ATS record what happened; `upstream`
+works through the requests still open (retries, confirmations) and lists the manual actions.
+ATS writes need TALENT_CRM_ATS_WRITES=1; without it both only record what would be sent.
 """
 
 from __future__ import annotations
@@ -45,6 +51,17 @@ def register(commands: argparse._SubParsersAction) -> None:
     access = actions.add_parser("access", help="access (Art. 15): one JSON of everything held")
     _identifier_args(access, contact_id=True)
     access.set_defaults(handler=cmd_access)
+
+    upstream = actions.add_parser(
+        "upstream",
+        help="erasures owed to the ATSs (Art. 17(2)/19): retry pending, list manual actions",
+    )
+    upstream.add_argument(
+        "--retry-manual",
+        action="store_true",
+        help="also re-send requests an ATS refused (after fixing a scope or archiving)",
+    )
+    upstream.set_defaults(handler=cmd_upstream)
 
 
 def _identifier_args(parser: argparse.ArgumentParser, *, contact_id: bool) -> None:
@@ -118,10 +135,44 @@ def cmd_erase(args: argparse.Namespace) -> int:
         f"{report.hashes_added}; database file rewritten: {report.database_rewritten}; "
         f"read copy republished: {report.read_copy_published}"
     )
+    print_upstream(report.upstream)
     if report.residual_bytes_found:
         print("WARNING: identifying bytes still found in the database file", file=sys.stderr)
         return 1
     return 0
+
+
+def print_upstream(results: list) -> None:
+    """Per ATS record: system, id, state, and what to do when a person must act."""
+    from orchestration.gdpr import upstream
+
+    if not results:
+        print("  upstream: no ATS record to carry the erasure to")
+        return
+    counts = upstream.status_counts(results)
+    print(
+        f"  upstream: {counts['done']} done, {counts['pending']} pending, "
+        f"{counts['manual']} manual action(s)"
+    )
+    for result in results:
+        print(f"    {result.line()}")
+    if upstream.writes_disabled_in(results):
+        print(
+            f"  ATS writes are disabled: nothing was sent. Set {settings.ATS_WRITES_ENV}=1 and "
+            "run `talent-crm gdpr upstream` to carry the pending requests out."
+        )
+
+
+def cmd_upstream(args: argparse.Namespace) -> int:
+    from orchestration.gdpr import upstream
+
+    db = _db()
+    worked = upstream.process_pending(db, _now(), retry_manual=args.retry_manual)
+    print(f"upstream erasure: {len(worked)} open request(s) worked on")
+    print_upstream(worked)
+    still_open = upstream.open_requests(db)
+    print(f"still open: {len(still_open)}")
+    return 0 if not still_open else 1
 
 
 def cmd_access(args: argparse.Namespace) -> int:

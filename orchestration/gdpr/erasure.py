@@ -30,6 +30,11 @@ re-delivered by a feed:
    before the erasure returns: a fresh file swapped in, so no copy on disk still holds the
    person. If that fails, the old copy is deleted rather than left behind, and the error is
    raised.
+7. Upstream (upstream.py): the ATS records the person came from (Greenhouse, Lever, Ashby) are
+   read before step 2 deletes them and recorded as pending requests in the same transaction;
+   after steps 2-6 are done, the requests are carried to the ATSs (anonymise or delete where the
+   API allows it, a manual action where it does not), and what stays open is retried by later
+   runs. The report and the audit row say, per system and record id, what happened.
 """
 
 from __future__ import annotations
@@ -56,7 +61,7 @@ import polars as pl
 from checks.email_address import is_role_mailbox
 from ingest.landing import table_exists
 from orchestration import database, settings
-from orchestration.gdpr import hashing
+from orchestration.gdpr import hashing, upstream
 from orchestration.gdpr.suppression import (
     AUDIT_TABLE,
     SUPPRESSION_TABLE,
@@ -72,6 +77,7 @@ PROTECTED_TABLES = frozenset(
     {
         SUPPRESSION_TABLE,
         AUDIT_TABLE,
+        upstream.REQUESTS_TABLE,
         "raw.sync_cursors",
         "raw.batches",
         "raw.processed_files",
@@ -141,6 +147,8 @@ class ErasureReport:
     seconds: float
     read_copy_published: bool = False
     read_copy_seconds: float = 0.0  # of `seconds`, the republishing of the read copy
+    # The ATS records the person came from and what happened to each (upstream.py).
+    upstream: list[upstream.UpstreamResult] = field(default_factory=list)
 
     @property
     def total_rows(self) -> int:
@@ -826,7 +834,8 @@ def erase(
     **finder: Iterable[str],
 ) -> ErasureReport:
     """Find one person (by emails / profile_urls / contact_ids / record_keys) and erase them
-    everywhere, then make sure no deleted byte survives in the database file."""
+    everywhere, then make sure no deleted byte survives in the database file, then carry the
+    erasure to the ATSs they came from."""
     return erase_many(db_path, data_dir, [finder], action=action, now=now, suppress=suppress)[0]
 
 
@@ -839,8 +848,11 @@ def erase_many(
     now: datetime,
     suppress: bool = True,
     whole_contacts: bool = True,
+    upstream_pass: bool = True,
 ) -> list[ErasureReport]:
-    """Erase several people (one audit row each), then verify/compact the file once."""
+    """Erase several people (one audit row each), then verify/compact the file once; then,
+    unless `upstream_pass` is False (the caller runs it), work through the open upstream
+    requests — this erasure's and any earlier ones still pending."""
     started = time.perf_counter()
     reports: list[ErasureReport] = []
     probes: set[str] = set()
@@ -880,7 +892,18 @@ def erase_many(
     elapsed = time.perf_counter() - started
     for report in reports:
         report.seconds = elapsed
+    if upstream_pass:
+        attach_upstream(reports, upstream.process_pending(db_path, now))
     return reports
+
+
+def attach_upstream(reports: list[ErasureReport], results: list[upstream.UpstreamResult]) -> None:
+    """Give each report the upstream state of its own audit row."""
+    by_audit: dict[str, list[upstream.UpstreamResult]] = {}
+    for result in results:
+        by_audit.setdefault(result.audit_id, []).append(result)
+    for report in reports:
+        report.upstream = by_audit.get(report.audit_id, [])
 
 
 def republish_read_copy(db_path: Path, action: str) -> None:
@@ -920,18 +943,27 @@ def erase_subject(
     regex = Needles(subject.needles) if subject.needles else None
 
     landing = settings.landing_dir(data_dir)
+    if action in upstream.UPSTREAM_ACTIONS:
+        upstream.ensure_requests_table(con)
     # Reading the drop folders overlaps the deletes (a thread: file reads and byte searches
     # while DuckDB works without the GIL).
     with ThreadPoolExecutor(max_workers=1) as pool:
         mentions = pool.submit(landing_mentions, landing, regex)
         con.begin()
         try:
+            # The ATS ids come from the copies about to be deleted: read them first.
+            targets = (
+                upstream.collect_targets(con, subject.record_keys)
+                if action in upstream.UPSTREAM_ACTIONS
+                else []
+            )
             removed, csv_rows = delete_rows(con, subject)
             mentioned = mentions.result()
         except BaseException:
             con.rollback()
             raise
     try:
+        upstream.record_requests(con, audit_id, action, targets, now)
         added = add_hashes(con, hashes, action, now) if hashes else 0
         files = scrub_landing(con, landing, csv_rows, regex, audit_id, mentioned)
         files += scrub_exports(settings.exports_dir(data_dir), regex, subject.contact_ids)
@@ -947,7 +979,9 @@ def erase_subject(
             seconds=time.perf_counter() - started,
         )
         con.execute(
-            f"insert into {AUDIT_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"insert into {AUDIT_TABLE} (audit_id, action, subject_hash, performed_at, "
+            "contacts_removed, rows_removed, files_rewritten, residual_bytes_found, "
+            "database_rewritten, seconds, upstream) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 audit_id,
                 action,
@@ -959,6 +993,7 @@ def erase_subject(
                 False,
                 False,
                 report.seconds,
+                upstream.audit_summary(con, audit_id) if targets else "[]",
             ],
         )
         con.commit()

@@ -8,6 +8,10 @@ suppressed people re-delivered by a feed.
   version, including older ones that still hold the personal data the source removed. The
   contact lives on if other sources still hold the person.
 - Suppression gate: records `suppression.refresh_suppressed_records` marked for dropping.
+
+Retention purges are carried to the ATSs the people came from like any erasure (upstream.py),
+and every nightly run works through the upstream requests still open from earlier runs — also
+on a night with nothing to purge — so a vendor that was down yesterday is asked again today.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from pathlib import Path
 
 from ingest.landing import table_exists
 from orchestration import database
-from orchestration.gdpr.erasure import ErasureReport, erase_many
+from orchestration.gdpr import upstream
+from orchestration.gdpr.erasure import ErasureReport, attach_upstream, erase_many
 
 ACTION_RETENTION = "retention_purge"
 ACTION_SOURCE_SIGNAL = "source_deletion_signal"
@@ -62,9 +67,19 @@ class PurgeResult:
     files_rewritten: int
     database_rewritten: bool
     residual_bytes_found: bool
+    # Upstream requests worked on by this run (this purge's and earlier ones), by status.
+    upstream_done: int = 0
+    upstream_pending: int = 0
+    upstream_manual: int = 0
 
 
-def summarise(reports: list[ErasureReport], contacts: int, records: int) -> PurgeResult:
+def summarise(
+    reports: list[ErasureReport],
+    contacts: int,
+    records: int,
+    upstream_results: list[upstream.UpstreamResult] | None = None,
+) -> PurgeResult:
+    counts = upstream.status_counts(upstream_results or [])
     return PurgeResult(
         contacts_purged=contacts,
         signal_records_erased=records,
@@ -72,6 +87,9 @@ def summarise(reports: list[ErasureReport], contacts: int, records: int) -> Purg
         files_rewritten=sum(len(r.files_rewritten) for r in reports),
         database_rewritten=any(r.database_rewritten for r in reports),
         residual_bytes_found=any(r.residual_bytes_found for r in reports),
+        upstream_done=counts[upstream.STATUS_DONE],
+        upstream_pending=counts[upstream.STATUS_PENDING],
+        upstream_manual=counts[upstream.STATUS_MANUAL],
     )
 
 
@@ -81,7 +99,12 @@ def run_retention_purge(db_path: Path, data_dir: Path, now: datetime) -> PurgeRe
     reports: list[ErasureReport] = []
     if contacts:
         reports += erase_many(
-            db_path, data_dir, [{"contact_ids": contacts}], action=ACTION_RETENTION, now=now
+            db_path,
+            data_dir,
+            [{"contact_ids": contacts}],
+            action=ACTION_RETENTION,
+            now=now,
+            upstream_pass=False,  # one pass below, after every local erasure of this run
         )
     records = records_with_erasure_signals(db_path)
     if records:
@@ -95,8 +118,11 @@ def run_retention_purge(db_path: Path, data_dir: Path, now: datetime) -> PurgeRe
             now=now,
             suppress=False,
             whole_contacts=False,
+            upstream_pass=False,
         )
-    return summarise(reports, len(contacts), len(records))
+    results = upstream.process_pending(db_path, now)
+    attach_upstream(reports, results)
+    return summarise(reports, len(contacts), len(records), results)
 
 
 def drop_suppressed_records(
@@ -113,5 +139,8 @@ def drop_suppressed_records(
         now=now,
         suppress=False,  # their hashes are what matched: already on the list
         whole_contacts=False,
+        # Not carried upstream (see upstream.py), and the pipeline's gate is no place to
+        # retry vendor calls: the nightly purge and `talent-crm gdpr upstream` do that.
+        upstream_pass=False,
     )
     return summarise(reports, 0, len(record_keys))

@@ -41,6 +41,8 @@ SCHEMA = "gdpr"
 SUPPRESSION_TABLE = f"{SCHEMA}.suppression_list"
 SUPPRESSED_RECORDS_TABLE = f"{SCHEMA}.suppressed_records"
 AUDIT_TABLE = f"{SCHEMA}.audit_log"
+# Erasures owed to the source systems (upstream.py): ids and codes only.
+UPSTREAM_REQUESTS_TABLE = f"{SCHEMA}.upstream_erasure_requests"
 
 REASON_UNSUBSCRIBE = "unsubscribe"
 REASON_SOURCE_OPT_OUT = "source_opt_out"
@@ -92,6 +94,32 @@ def ensure_gdpr_tables(con: duckdb.DuckDBPyConnection) -> None:
             residual_bytes_found boolean not null,
             database_rewritten boolean not null,
             seconds double not null
+        )"""
+    )
+    # The erasure carried to the source systems (upstream.py): per ATS record its system, id,
+    # status and reason code. Added to ledgers created before it existed.
+    con.execute(f"alter table {AUDIT_TABLE} add column if not exists upstream json")
+    # One row per ATS record an erasure is carried to; created with the other ledgers so every
+    # database (and its read copy) has it, erasures or not.
+    con.execute(
+        f"""
+        create table if not exists {UPSTREAM_REQUESTS_TABLE} (
+            request_id varchar not null,
+            audit_id varchar not null,
+            action varchar not null,
+            system varchar not null,
+            record_type varchar not null,
+            ats_record_id varchar not null,
+            ats_person_id varchar,
+            operation varchar,
+            status varchar not null,
+            reason varchar not null,
+            detail varchar,
+            manual_action varchar,
+            attempts integer not null,
+            requested_at timestamp not null,
+            last_attempt_at timestamp,
+            completed_at timestamp
         )"""
     )
 

@@ -19,12 +19,22 @@
   ``DEFAULT_VERSION``); replies carry ``Ashby-Version`` and ``Ashby-Version-Status``
   (``active`` / ``deprecated``); an unknown version is HTTP 400 ``invalid_api_version``.
   ``versions_requested`` records the header of every call (tests read it).
+- Erasure (the ``_erasure_*`` handler): ``POST /candidate.anonymize`` with ``{"candidateId"}``
+  (documented: needs ``candidatesWrite``, irreversible, only when every application of the
+  candidate is archived or hired). Success replies ``{"success":true,"results":{candidate}}``
+  and later ``candidate.list`` pages serve the candidate without name, e-mails, phones, links
+  or employer. Refusals are HTTP 200 ``success:false`` with the code both in ``errors`` and in
+  the documented ``errorInfo`` object (code names *unverified*): ``candidate_not_found``,
+  ``missing_endpoint_permission`` (the key lacks ``candidatesWrite``: ``key_permissions``),
+  ``candidate_has_active_applications`` (ids in ``candidates_with_active_applications``, state
+  this fake does not otherwise model), ``invalid_input``. ``erasure_log`` records the ids.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 from .ats_push import AshbyPushEndpoints
@@ -36,6 +46,7 @@ from .base import (
     SampleApiServer,
     TokenSigner,
     basic_auth_credentials,
+    iso_z,
     load_jsonl,
     object_with_records,
     parse_iso,
@@ -47,6 +58,7 @@ MAX_LIMIT = 100
 DEFAULT_VERSION = "2026-01-01"
 
 _ENDPOINTS = {"/candidate.list": "candidates", "/job.list": "jobs"}
+ERASURE_ENDPOINT = "/candidate.anonymize"
 
 
 class AshbyApi(SampleApiServer):
@@ -63,6 +75,10 @@ class AshbyApi(SampleApiServer):
         self.versions: dict[str, str] = {DEFAULT_VERSION: "active"}
         self.versions_requested: list[str | None] = []
         self.push_endpoints = AshbyPushEndpoints(self)
+        # Erasure: the key's permissions, and candidates with an application still active.
+        self.key_permissions: set[str] = {"candidatesRead", "candidatesWrite", "jobsRead"}
+        self.candidates_with_active_applications: set[str] = set()
+        self.erasure_log: list[str] = []
 
     def load(self) -> None:
         folder = self.feed_dir / "ashby"
@@ -98,6 +114,8 @@ class AshbyApi(SampleApiServer):
         if credentials is None or not same_secret(credentials[0], self.settings.api_key):
             raise ApiError(401, "invalid_api_key", "Invalid API key")
         path = request.path.rstrip("/")
+        if path == ERASURE_ENDPOINT:
+            return self._erasure_anonymize(request)
         entity = _ENDPOINTS.get(path)
         if entity is None and not self.push_endpoints.handles(path):
             raise ApiError(404, "endpoint_not_found", "Endpoint not found")
@@ -115,6 +133,46 @@ class AshbyApi(SampleApiServer):
             return Reply(200, self._list(entity, body))
         except _AshbyError as exc:
             return Reply(200, {"success": False, "errors": [exc.code]})
+
+    # ----- erasure (kept apart from the other handlers)
+
+    def _erasure_anonymize(self, request: Request) -> Reply:
+        if request.method != "POST":
+            raise ApiError(405, "method_not_allowed", "Use POST")
+        try:
+            body = request.json_body()
+        except ValueError as exc:
+            raise ApiError(400, "invalid_json", "Body is not valid JSON") from exc
+        if "candidatesWrite" not in self.key_permissions:
+            return _refusal("missing_endpoint_permission")
+        candidate_id = body.get("candidateId") if isinstance(body, dict) else None
+        if not isinstance(candidate_id, str) or not candidate_id:
+            return _refusal("invalid_input")
+        with self._data_lock:
+            current = next(
+                (r for r in self.records("candidates") if r.get("id") == candidate_id), None
+            )
+            if current is None:
+                return _refusal("candidate_not_found")
+            if candidate_id in self.candidates_with_active_applications:
+                return _refusal("candidate_has_active_applications")
+            anonymized = {
+                **current,
+                "name": None,
+                "primaryEmailAddress": None,
+                "emailAddresses": [],
+                "primaryPhoneNumber": None,
+                "phoneNumbers": [],
+                "socialLinks": [],
+                "position": None,
+                "company": None,
+                "school": None,
+                "location": None,
+                "updatedAt": iso_z(datetime.now(UTC)),
+            }
+            self.upsert_record("candidates", anonymized)
+            self.erasure_log.append(candidate_id)
+        return Reply(200, {"success": True, "results": anonymized})
 
     def _list(self, entity: str, body: dict[str, Any]) -> EncodedJson:
         limit = body.get("limit", MAX_LIMIT)
@@ -191,3 +249,11 @@ class _AshbyError(Exception):
 def _after(value: Any, since: Any) -> bool:
     moment = parse_iso(value)
     return moment is not None and (since is None or moment > since)
+
+
+def _refusal(code: str) -> Reply:
+    """Ashby's answer to what would be a 4xx: HTTP 200, success false, the code twice."""
+    return Reply(
+        200,
+        {"success": False, "errors": [code], "errorInfo": {"code": code, "message": code}},
+    )

@@ -24,6 +24,14 @@ a lenient fake breaks on the first big real account:
   ``GET /v3/applications?candidate_id=&job_id=``.
 - SAMPLE-SERVER ONLY (not Harvest): ``POST /v3/_sample/jobs`` opens a new req (body ``{"name",
   "seniority", "required_skills", "office", "department"}``) and replies 201 with the v3 job.
+- Erasure (the ``_erasure_*`` handlers): ``PATCH /v3/candidates/{id}/anonymize`` (scope
+  ``harvest:candidates:anonymize``, body ``{"fields": [...]}`` naming fields from the documented
+  list, else 422) replies 200 with the anonymised candidate, which later lists serve (name
+  "Anonymized <id>", contact details, tags and custom fields emptied); ``DELETE
+  /v3/candidates/{id}`` (scope ``harvest:candidates:destroy``) replies 204 and the candidate,
+  its applications and their stage/rejection/prospect rows are no longer listed. Unknown id:
+  404. Both act for the token's Site Admin (else 403), count against the rate-limit window and
+  take injected faults like every call. ``erasure_log`` records (method, candidate id).
 """
 
 from __future__ import annotations
@@ -56,6 +64,36 @@ DEFAULT_PER_PAGE = 100
 MAX_IDS = 50
 CURSOR_WITH_PARAMS = "When passing a cursor, do not include other query params."
 HIDDEN_FLAG = "_sample_hidden_unless"
+SCOPE_ANONYMIZE = "harvest:candidates:anonymize"
+SCOPE_DESTROY = "harvest:candidates:destroy"
+ERASURE_SCOPES = frozenset({SCOPE_ANONYMIZE, SCOPE_DESTROY})
+# The documented anonymisable fields (Harvest v1's list, which v3's body takes by name).
+ANONYMIZABLE_FIELDS = (
+    "full_name", "current_company", "current_title", "tags", "phone_numbers", "emails",
+    "social_media_links", "websites", "addresses", "location", "custom_candidate_fields",
+    "source", "recruiter", "coordinator", "attachments", "application_questions",
+    "referral_questions", "notes", "rejection_notes", "email_addresses", "activity_items",
+    "innotes", "inmails", "rejection_reason", "scorecards_and_interviews", "offers",
+    "credited_to", "headline", "all_offer_versions", "follow_up_reminders", "candidate_photo",
+    "custom_application_fields", "education", "employment", "candidate_stage_data",
+    "prospect_owner", "custom_rejection_question_fields", "touchpoints",
+    "prospect_pool_and_stage", "prospect_jobs", "prospect_offices",
+    "prospect_offices_and_departments", "third_party_integrations",
+)  # fmt: skip
+# Field name -> the v3 candidate keys it empties, and their empty value. The other fields
+# concern data this fake does not hold (notes, scorecards, offers...): accepted, no-op.
+_ANONYMIZED_KEYS: tuple[tuple[str, tuple[str, ...], Any], ...] = (
+    ("current_company", ("company",), None),
+    ("current_title", ("title",), None),
+    ("tags", ("tags",), []),
+    ("phone_numbers", ("phone_numbers",), []),
+    ("emails", ("email_addresses",), []),
+    ("email_addresses", ("email_addresses",), []),
+    ("social_media_links", ("social_media_addresses",), []),
+    ("websites", ("website_addresses",), []),
+    ("addresses", ("addresses",), []),
+    ("custom_candidate_fields", ("custom_fields",), {}),
+)
 
 ENTITIES: tuple[str, ...] = (
     "candidates",
@@ -114,6 +152,8 @@ class GreenhouseApi(SampleApiServer):
         # The ATS push: creating candidates and (prospect) applications, scoped like the lists.
         self.scopes |= GREENHOUSE_WRITE_SCOPES
         self.push_endpoints = GreenhousePushEndpoints(self)
+        self.scopes |= ERASURE_SCOPES
+        self.erasure_log: list[tuple[str, str]] = []  # (method, candidate id), ids only
         self._token_counter = 0
         # Tests: the credential was disabled, so even freshly minted tokens are refused.
         self.refuse_all_tokens = False
@@ -250,6 +290,9 @@ class GreenhouseApi(SampleApiServer):
             return self._open_job(request)
         if self.push_endpoints.handles(request.method, path):
             return self.push_endpoints.route(request, path, subject)
+        erasure = self._erasure_route(request, path, subject)
+        if erasure is not None:
+            return erasure
         if request.method != "GET" or path not in ENTITIES:
             raise ApiError(404, "not_found", "Resource not found")
         if f"harvest:{path}:list" not in self.scopes:
@@ -345,8 +388,84 @@ class GreenhouseApi(SampleApiServer):
             self.upsert_record("jobs", job)
         return Reply(201, copy.deepcopy(job))
 
+    # ----- erasure: anonymise or delete a candidate (kept apart from the other write handlers)
+
+    def _erasure_route(self, request: Request, path: str, subject: str | None) -> Reply | None:
+        parts = path.split("/")
+        if parts[0] != "candidates" or len(parts) not in (2, 3):
+            return None
+        if len(parts) == 3 and parts[2] == "anonymize" and request.method == "PATCH":
+            scope, handler = SCOPE_ANONYMIZE, self._erasure_anonymize
+        elif len(parts) == 2 and request.method == "DELETE":
+            scope, handler = SCOPE_DESTROY, self._erasure_delete
+        else:
+            return None
+        if scope not in self.scopes:
+            raise ApiError(403, "forbidden", f"Missing scope {scope}")
+        if subject is None or not self._is_site_admin(subject):
+            raise ApiError(403, "forbidden", "The user must be a Site Admin")
+        candidate = self._erasure_candidate(parts[1])
+        return handler(request, candidate)
+
+    def _erasure_candidate(self, raw_id: str) -> dict[str, Any]:
+        if raw_id.isdigit():
+            for record in self.records("candidates"):
+                if str(record.get("id")) == raw_id:
+                    return record
+        raise ApiError(404, "not_found", "Resource not found")
+
+    def _erasure_anonymize(self, request: Request, candidate: dict[str, Any]) -> Reply:
+        try:
+            body = request.json_body()
+        except ValueError as exc:
+            raise _unprocessable("body must be JSON") from exc
+        fields = body.get("fields") if isinstance(body, dict) else None
+        if not isinstance(fields, list) or not fields:
+            raise _unprocessable("fields must be a non-empty list of field names")
+        unknown = sorted({str(f) for f in fields} - set(ANONYMIZABLE_FIELDS))
+        if unknown:
+            raise _unprocessable(f"Unknown fields: {', '.join(unknown)}")
+        with self._data_lock:
+            anonymized = _anonymized_candidate(candidate, set(fields))
+            self.upsert_record("candidates", anonymized)
+            self.erasure_log.append(("PATCH", str(candidate["id"])))
+        return Reply(200, copy.deepcopy(anonymized))
+
+    def _erasure_delete(self, request: Request, candidate: dict[str, Any]) -> Reply:
+        candidate_id = str(candidate["id"])
+        with self._data_lock:
+            self.remove_record("candidates", candidate_id)
+            # Deleting a candidate deletes their applications (and what hangs off them).
+            applications = self.records("applications")
+            gone = {
+                str(a.get("id")) for a in applications if str(a.get("candidate_id")) == candidate_id
+            }
+            dependants = ("applications", "application_stages", "rejection_details")
+            for entity in (*dependants, "prospect_details"):
+                key = "id" if entity == "applications" else "application_id"
+                current = self.records(entity)
+                kept = [r for r in current if str(r.get(key)) not in gone]
+                if len(kept) != len(current):
+                    super().set_records(entity, kept)
+            self.erasure_log.append(("DELETE", candidate_id))
+        return Reply(204)
+
 
 # ----- helpers
+
+
+def _anonymized_candidate(candidate: dict[str, Any], fields: set[str]) -> dict[str, Any]:
+    """What Greenhouse keeps of a candidate after anonymising `fields` (the v3 object)."""
+    out = copy.deepcopy(candidate)
+    if "full_name" in fields:
+        out["first_name"], out["last_name"] = "Anonymized", str(candidate["id"])
+    for field_name, keys, empty in _ANONYMIZED_KEYS:
+        if field_name in fields:
+            for key in keys:
+                if key in out:
+                    out[key] = copy.deepcopy(empty)
+    out["updated_at"] = iso_z(datetime.now(UTC))
+    return out
 
 
 def _id_named(records: list[dict[str, Any]], name: Any) -> Any:

@@ -10,6 +10,11 @@
 - Writes for the ATS push (``ats_push.LeverPushEndpoints``): ``POST /opportunities?perform_as=``,
   ``GET /opportunities/:id``; list filters ``email``, ``contact_id``, ``posting_id``.
 - Token bucket rate limit (``lever_rate_per_second``, ``lever_burst``): 429 + Retry-After.
+- Erasure: Lever's API has no delete or anonymise operation, so neither has this fake. What the
+  erasure path uses is ``GET /opportunities/:opportunity`` (``{"data": {...}}``, 404 for an id
+  it does not hold) to confirm a manual anonymisation; ``anonymize_contact`` stands for a Lever
+  user anonymising a person in the UI (every opportunity of the contact: name "Anonymized
+  Candidate", contact details emptied, ``isAnonymized`` true, ``updatedAt`` now).
 """
 
 from __future__ import annotations
@@ -90,6 +95,41 @@ class LeverApi(SampleApiServer):
             )
             return True
 
+    # ----- erasure support (kept apart from the other handlers)
+
+    def anonymize_contact(self, contact_id: str) -> int:
+        """A Lever user anonymised this person in the UI; returns opportunities changed."""
+        now = int(time.time() * 1000)
+        with self._data_lock:
+            changed = [
+                {
+                    **r,
+                    "name": "Anonymized Candidate",
+                    "headline": "",
+                    "location": "",
+                    "emails": [],
+                    "phones": [],
+                    "links": [],
+                    "isAnonymized": True,
+                    "updatedAt": now,
+                }
+                for r in self.records("opportunities")
+                if r.get("contact") == contact_id
+            ]
+            for record in changed:
+                self.upsert_record("opportunities", record)
+            return len(changed)
+
+    def _erasure_retrieve_opportunity(self, request: Request, subpath: str) -> Reply | None:
+        """``GET /opportunities/:opportunity`` (Lever's "Retrieve a single opportunity")."""
+        parts = subpath.strip("/").split("/")
+        if len(parts) != 2 or parts[0] != "opportunities" or request.method != "GET":
+            return None
+        for record in self.records("opportunities"):
+            if record.get("id") == parts[1]:
+                return Reply(200, {"data": record})
+        raise ApiError(404, "not_found", "Opportunity not found")
+
     def error_reply(self, status: int, code: str, message: str) -> Reply:
         names = {
             400: "BadRequestError",
@@ -114,6 +154,9 @@ class LeverApi(SampleApiServer):
             return self.push_endpoints.route(request, below)
         entity = _LISTS.get(below)
         if entity is None:
+            single = self._erasure_retrieve_opportunity(request, path[len(self.base_path) :])
+            if single is not None:
+                return single
             raise ApiError(404, "not_found", "Resource not found")
         if request.method != "GET":
             raise ApiError(404, "not_found", "Resource not found")

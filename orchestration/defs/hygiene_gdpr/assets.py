@@ -92,7 +92,9 @@ def suppressed_records(context: dg.AssetExecutionContext, warehouse: DuckDBWareh
     ],
     description="Erases (the erasure path: every layer, drop-folder files, exports, audit "
     "log) contacts whose retention period ended (gdpr.retention_due.is_purge_due) and source "
-    "records a source marked anonymised or deleted. Runs in the nightly_hygiene job only.",
+    "records a source marked anonymised or deleted; carries purges to the ATSs they came from "
+    "and retries upstream erasures still open (gdpr.upstream_erasure_requests; ATS writes "
+    "only with TALENT_CRM_ATS_WRITES=1). Runs in the nightly_hygiene job only.",
 )
 def retention_purge(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse):
     try:
@@ -101,7 +103,9 @@ def retention_purge(context: dg.AssetExecutionContext, warehouse: DuckDBWarehous
         raise dg.Failure(str(error)) from None
     context.log.info(
         f"retention purge: {result.contacts_purged} contacts, "
-        f"{result.signal_records_erased} source-deleted records, {result.rows_removed} rows"
+        f"{result.signal_records_erased} source-deleted records, {result.rows_removed} rows; "
+        f"upstream {result.upstream_done} done, {result.upstream_pending} pending, "
+        f"{result.upstream_manual} manual"
     )
     return dg.MaterializeResult(
         metadata={
@@ -111,6 +115,9 @@ def retention_purge(context: dg.AssetExecutionContext, warehouse: DuckDBWarehous
             "files_rewritten": result.files_rewritten,
             "database_rewritten": result.database_rewritten,
             "residual_bytes_found": result.residual_bytes_found,
+            "upstream_done": result.upstream_done,
+            "upstream_pending": result.upstream_pending,
+            "upstream_manual_actions": result.upstream_manual,
         }
     )
 
