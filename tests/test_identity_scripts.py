@@ -37,10 +37,10 @@ from orchestration.identity.similarity import names_compatible
         ("Γιώργος Παπαδόπουλος", "giorgos papadopoylos"),
         # Arabic
         ("محمد علي", "mhmd ly"),
-        # Chinese, Japanese, Korean
-        ("王伟", "wangwei"),
-        ("山田", "shantian"),
-        ("김민준", "gimminjun"),
+        # Chinese, Japanese, Korean: a Han character or a Hangul block is one syllable
+        ("王伟", "wang wei"),
+        ("山田", "shan tian"),
+        ("김민준", "gim min jun"),
         # Full-width letters, emoji and symbols
         ("Ｊｏｈｎ 😀", "john"),
         ("O'Brien-Smith", "obrien smith"),

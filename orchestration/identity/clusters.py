@@ -158,6 +158,7 @@ def _guarded_union_find(
     strong_kinds = tuple(config.singular_kinds)
     weak_kinds = tuple(config.weak_edge_veto_kinds)
     weak_rules = frozenset(config.weak_rules)
+    unvetoed = frozenset(config.unvetoed_rules) | {REVIEWED_SAME_RULE}
     grouped = singular.group_by("idx", "kind").agg(pl.col("value").unique())
     for i, kind, values in grouped.iter_rows():
         root = parent[i]
@@ -191,7 +192,7 @@ def _guarded_union_find(
             refused.append((a, b, rule, "reviewed_apart"))
             continue
         sa, sb = sing.get(ra), sing.get(rb)
-        if sa and sb and rule != REVIEWED_SAME_RULE:
+        if sa and sb and rule not in unvetoed:
             kinds = weak_kinds if rule in weak_rules else strong_kinds
             if any(k in sa and k in sb and not (sa[k] & sb[k]) for k in kinds):
                 refused.append((a, b, rule, "conflict"))

@@ -14,9 +14,9 @@ import polars as pl
 
 from .schema import IdentityConfig
 from .similarity import (
+    carrier_names_compatible,
     first_names_compatible,
     last_names_compatible,
-    names_compatible,
 )
 
 EDGE_SCHEMA = {
@@ -71,25 +71,43 @@ def screen_identifiers(
     ids = ids.join(counts, on=["kind", "value"]).filter(pl.col("n") >= 2)
     too_many = ids.filter(pl.col("n") > config.max_records_per_identifier)
     ids = ids.filter(pl.col("n") <= config.max_records_per_identifier)
-    named = ids.join(people.select("idx", "first_key", "last_key"), on="idx", how="left")
+    named = ids.join(
+        people.select("idx", "first_key", "last_key", "name_words", "name_latin"),
+        on="idx",
+        how="left",
+    )
     variety = (
         named.filter(pl.col("last_key").is_not_null() & (pl.col("kind") != "spk"))
         .group_by("kind", "value")
-        .agg(pl.struct("first_key", "last_key").unique().alias("names"))
+        .agg(
+            pl.struct("first_key", "last_key", "name_words", "name_latin").unique().alias("names"),
+            # One owner each: a free-mail address, a LinkedIn profile.
+            ((pl.col("kind") == "linkedin") | ((pl.col("kind") == "email") & ~pl.col("corporate")))
+            .first()
+            .alias("personal"),
+        )
         .filter(pl.col("names").list.len() > 1)
     )
     group_rows: list[tuple[str, str, str | None, str, int]] = []
     n_groups: dict[tuple[str, str], int] = {}
-    for kind, value, names in variety.iter_rows():
-        reps: list[tuple[str | None, str]] = []
-        for nm in sorted(names, key=lambda d: (d["last_key"], d["first_key"] or "")):
+    for kind, value, names, personal in variety.iter_rows():
+        reps: list[tuple[str | None, str | None, tuple[str, ...], bool]] = []
+        seen: dict[tuple[str | None, str], int] = {}
+        ordered = sorted(
+            names, key=lambda d: (d["last_key"], d["first_key"] or "", d["name_words"] or [])
+        )
+        for nm in ordered:
             f, la = nm["first_key"], nm["last_key"]
+            if (f, la) in seen:  # one key pair, one group (the join below is on the keys)
+                continue
+            me = (f, la, tuple(nm["name_words"] or ()), bool(nm["name_latin"]))
             g = next(
-                (i for i, (rf, rl) in enumerate(reps) if names_compatible(f, la, rf, rl)),
+                (i for i, rep in enumerate(reps) if carrier_names_compatible(me, rep, personal)),
                 len(reps),
             )
             if g == len(reps):
-                reps.append((f, la))
+                reps.append(me)
+            seen[(f, la)] = g
             group_rows.append((kind, value, f, la, g))
         n_groups[(kind, value)] = len(reps)
     groups = pl.DataFrame(

@@ -82,6 +82,78 @@ FREEMAIL_DOMAINS = frozenset(
         "fastmail.com",
         "zoho.com",
         "mail.com",
+        # Providers outside the English-speaking markets hold personal mailboxes just the same
+        # (a Czech candidate's seznam.cz, a Chinese candidate's 163.com).
+        "ymail.com",
+        "rocketmail.com",
+        "yahoo.es",
+        "yahoo.it",
+        "yahoo.com.br",
+        "yahoo.co.jp",
+        "outlook.de",
+        "outlook.fr",
+        "outlook.es",
+        "hotmail.de",
+        "hotmail.es",
+        "hotmail.it",
+        "live.co.uk",
+        "live.fr",
+        "live.nl",
+        "comcast.net",
+        "verizon.net",
+        "att.net",
+        "sbcglobal.net",
+        "btinternet.com",
+        "sky.com",
+        "virginmedia.com",
+        "gmx.at",
+        "gmx.ch",
+        "bluewin.ch",
+        "freenet.de",
+        "arcor.de",
+        "libero.it",
+        "virgilio.it",
+        "tiscali.it",
+        "alice.it",
+        "wanadoo.fr",
+        "telenet.be",
+        "skynet.be",
+        "xs4all.nl",
+        "planet.nl",
+        "home.nl",
+        "sapo.pt",
+        "terra.com.br",
+        "uol.com.br",
+        "bol.com.br",
+        "wp.pl",
+        "o2.pl",
+        "onet.pl",
+        "interia.pl",
+        "seznam.cz",
+        "email.cz",
+        "centrum.cz",
+        "atlas.cz",
+        "abv.bg",
+        "freemail.hu",
+        "yandex.ru",
+        "yandex.com",
+        "mail.ru",
+        "bk.ru",
+        "list.ru",
+        "inbox.ru",
+        "rambler.ru",
+        "ukr.net",
+        "163.com",
+        "126.com",
+        "qq.com",
+        "sina.com",
+        "sohu.com",
+        "naver.com",
+        "daum.net",
+        "hanmail.net",
+        "tutanota.com",
+        "tuta.io",
+        "gmx.com",
     }
 )
 LEGAL_SUFFIXES = frozenset(
@@ -128,6 +200,7 @@ TITLE_ABBREVIATIONS = {
     "swe": "software engineer",
 }
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_SYLLABIC = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 _LINKEDIN = re.compile(r"linkedin\.com/(?:in|pub)/([^/?#\s]+)", re.IGNORECASE)
 _GITHUB = re.compile(r"github\.com/([^/?#\s]+)", re.IGNORECASE)
 _GITHUB_RESERVED = frozenset(
@@ -232,18 +305,6 @@ def _clean_slug(slug: str) -> str:
     return unquote(slug).strip().lower()
 
 
-def _profile_expr(col: pl.Expr) -> pl.Expr:
-    text = col.str.strip_chars()
-    li = text.str.extract(r"(?i)linkedin\.com/(?:in|pub)/([^/?#\s]+)", 1).str.to_lowercase()
-    gh = text.str.extract(r"(?i)github\.com/([^/?#\s]+)", 1).str.to_lowercase()
-    return (
-        pl.when(li.is_not_null())
-        .then(pl.lit("linkedin:") + li)
-        .when(gh.is_not_null() & ~gh.is_in(list(_GITHUB_RESERVED)))
-        .then(pl.lit("github:") + gh)
-    )
-
-
 # ---------------------------------------------------------------- names
 def fold_text(text: str) -> str:
     """José -> jose, Łukasz -> lukasz, Иван -> ivan, O'Brien -> obrien: Latin, lower-case, words.
@@ -258,6 +319,9 @@ def fold_text(text: str) -> str:
         " " if unicodedata.category(ch).startswith("S") else ch
         for ch in unicodedata.normalize("NFKC", text)
     )
+    # Han characters and Hangul syllables are one syllable each, written without spaces:
+    # 何敏 is the two words He Min (family name first), as its romanised spelling is.
+    kept = _SYLLABIC.sub(r" \g<0> ", kept)
     ascii_only = anyascii(kept).lower()
     return " ".join(_NON_ALNUM.sub(" ", ascii_only.replace("'", "")).split())
 
@@ -310,6 +374,28 @@ def canonical_first_name(first: str) -> str:
     """
     key = fold_text(first).replace(" ", "")
     return _name_classes().get(key, key)
+
+
+def written_in_latin(*parts: str | None) -> bool:
+    """Whether every letter of the name is a Latin letter (accented or not). A name written in
+    another script (Arabic, Han, Kana, Hangul, Cyrillic...) transliterates to Latin only
+    approximately (مصطفى is "mSTfy", 加藤 reads as Chinese), so it cannot contradict a
+    Latin spelling of the same person's name."""
+    for part in parts:
+        for ch in part or "":
+            if ch.isalpha() and "LATIN" not in unicodedata.name(ch, ""):
+                return False
+    return True
+
+
+def name_words(first: str | None, last: str | None, full: str | None = None) -> tuple[str, ...]:
+    """Every word of the name as written (folded), given names first when the parts are known:
+    what `similarity.name_words_compatible` compares when the two-key split misleads (middle
+    names, double surnames, family-name-first order)."""
+    words = (fold_text(first or "") + " " + fold_text(last or "")).split()
+    if len(words) < 2 and full:
+        words = fold_text(full).split()
+    return tuple(words)
 
 
 def normalise_name(first: str | None, last: str | None, full: str | None = None) -> tuple[str, str]:
@@ -420,16 +506,21 @@ def normalise_records(
         pl.struct(["first_name", "last_name", "full_name"]).alias("n"),
     )
     uniq_names = names["n"].unique()
-    keyed = [
-        normalise_name(d["first_name"], d["last_name"], d["full_name"])
-        for d in uniq_names.to_list()
-    ]
+    raw_names = uniq_names.to_list()
+    keyed = [normalise_name(d["first_name"], d["last_name"], d["full_name"]) for d in raw_names]
     name_map = pl.DataFrame(
         {
             "n": uniq_names,
             "first_key": [k[0] or None for k in keyed],
             "last_key": [k[1] or None for k in keyed],
-        }
+            "name_words": [
+                list(name_words(d["first_name"], d["last_name"], d["full_name"])) for d in raw_names
+            ],
+            "name_latin": [
+                written_in_latin(d["first_name"], d["last_name"], d["full_name"]) for d in raw_names
+            ],
+        },
+        schema_overrides={"name_words": pl.List(pl.String)},
     )
     names = names.join(name_map, on="n", how="left", maintain_order="left")
     placeholders = list(cfg.placeholder_names)
@@ -442,6 +533,8 @@ def normalise_records(
         "record_updated_at",
         names["first_key"],
         names["last_key"],
+        names["name_words"],
+        names["name_latin"],
         _map_unique(df["company"], normalise_company, pl.String).alias("company_key"),
         _map_unique(df["location"], normalise_city, pl.String).alias("city_key"),
         _map_unique(df["title"], normalise_title, pl.String).alias("title_key"),
@@ -450,7 +543,7 @@ def normalise_records(
         .then(None)
         .otherwise(pl.col(c))
         .alias(c)
-        for c in ("first_key", "last_key")
+        for c in ("first_key", "last_key", "name_words")
     )
     people = people.with_columns(
         _map_unique(people["first_key"], canonical_first_name, pl.String).alias("first_canon")
@@ -476,10 +569,11 @@ def normalise_records(
         _map_unique(emails["value"], is_role_mailbox, pl.Boolean).alias("role")
     )
     phones = _phone_identifiers(evidence, cfg)
+    # One slug function for every URL (distinct URLs only): LinkedIn writes non-ASCII slugs
+    # both percent-encoded and as Unicode (l%C3%A9a-… and léa-…), and they are one profile.
+    urls = evidence.select("idx", pl.col("profile_urls").alias("raw")).explode("raw")
     profiles = (
-        evidence.select("idx", pl.col("profile_urls").alias("raw"))
-        .explode("raw")
-        .with_columns(_profile_expr(pl.col("raw")).alias("value"))
+        urls.with_columns(_map_unique(urls["raw"], profile_slug, pl.String).alias("value"))
         .drop_nulls("value")
         .select(
             "idx",

@@ -61,12 +61,18 @@ class IdentityConfig:
     # Name + one shared fact only ever reaches the review list; such blocks are compared only
     # while this small (rare names), so the list stays short enough for a human.
     max_review_block_size: int = 5
-    # Identifier kinds a person has only one of: two different values veto any merge.
+    # Identifier kinds a person has only one of: two different values veto any merge, except
+    # through `unvetoed_rules`.
     singular_kinds: tuple[str, ...] = ("linkedin",)
+    # A personal mailbox belongs to one person for life, while a LinkedIn public URL can be
+    # edited (ragnhild-larsen-19 becomes ragnhild-larsen-44 and old records keep the first):
+    # the same free-mail address under compatible names outweighs two profile URLs.
+    unvetoed_rules: tuple[str, ...] = ("email_exact",)
     # Weak edges (evidence that can belong to a namesake) are also refused when the two sides
     # disagree on any of these kinds.
+    # A work address is not among them: mail servers issue it to one holder at a time, and a
+    # person with a work address has other phones and personal mailboxes besides.
     weak_rules: tuple[str, ...] = (
-        "work_email_exact",
         "github_exact",
         "fuzzy_name",
         "name_exclusive_fact",

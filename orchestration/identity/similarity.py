@@ -9,8 +9,9 @@ threshold tuned here means the same thing anywhere else the score is computed.
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import permutations
 
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from .normalise import first_name_forms
 
@@ -62,3 +63,79 @@ def names_compatible(f1: str | None, l1: str | None, f2: str | None, l2: str | N
         first_names_compatible(f1 or "", f2 or "") > 0
         and last_names_compatible(l1 or "", l2 or "") > 0
     )
+
+
+def _words_match(a: str, b: str) -> bool:
+    """One word of a name against one of another: the same, a nickname of it, or one typo."""
+    if a == b:
+        return True
+    if set(first_name_forms(a)) & set(first_name_forms(b)):
+        return True
+    return min(len(a), len(b)) >= 4 and jaro_winkler(a, b) >= TYPO_JW
+
+
+def _edits(joined: str) -> int:
+    """Edits allowed between two whole names run together: a romanisation differs by a letter
+    or two (Jo/Cho, Pak/Bak), more than that is another name."""
+    return 2 if len(joined) >= 9 else 1 if len(joined) >= 6 else 0
+
+
+def _joined_orders(words: tuple[str, ...]) -> set[str]:
+    """The name's words run together in every order (up to four words)."""
+    return {"".join(p) for p in permutations(words)} if len(words) <= 4 else {"".join(words)}
+
+
+def name_words_compatible(a: tuple[str, ...] | None, b: tuple[str, ...] | None) -> bool:
+    """Could two names as written be one person's, whatever their split into given and family
+    name? True when every word of the shorter name (two words at least, initials not counted)
+    matches its own word of the longer one, in any order.
+
+    Real records split and order names differently: a middle name typed into the first-name
+    field ("Andrew Joseph" / "Rogers" against "Andrew Rogers"), one of two Spanish surnames
+    ("Laura Ruiz" against "Laura Ruiz Alonso"), family name first ("He Min" against "Min He"),
+    a hyphenated given name split on the hyphen. Syllables written together or apart
+    (Korean "Seo-yeon Pak" against 박서연 = "bak seo yeon", "Jo Jihoon" against "Ji-hoon Cho")
+    compare as the whole name run together in some order, within one or two edits. Two different
+    people at one address keep different words (Anna and Maria Kowalska; Alex and Marie
+    Moreau), so this stays a name test.
+    """
+    if not a or not b:
+        return False
+    joined_b = _joined_orders(b)
+    for x in _joined_orders(a):
+        if x in joined_b or any(Levenshtein.distance(x, y) <= _edits(x) for y in joined_b):
+            return True
+    short, long = sorted((a, b), key=len)
+    short = tuple(w for w in short if len(w) > 1)
+    if len(short) < 2:
+        return False
+    free = list(long)
+    for word in short:
+        hit = next((i for i, w in enumerate(free) if _words_match(word, w)), None)
+        if hit is None:
+            return False
+        free.pop(hit)
+    return True
+
+
+def carrier_names_compatible(
+    a: tuple[str | None, str | None, tuple[str, ...], bool],
+    b: tuple[str | None, str | None, tuple[str, ...], bool],
+    personal: bool,
+) -> bool:
+    """Could two records sharing an address, phone or profile name one person?
+
+    Each side is (given key, family key, name words, written in Latin letters). Compatible
+    when the given/family comparison says so, when the same words are split or ordered
+    differently (`name_words_compatible`), or when exactly one side is written in another
+    script (its transliteration cannot contradict a Latin spelling: the shared identifier
+    decides). On a `personal` identifier (a free-mail address, a LinkedIn profile: one
+    owner each) the same given name under another family name also counts: a surname changed
+    at marriage keeps its mailbox and its profile.
+    """
+    (f1, l1, w1, latin1), (f2, l2, w2, latin2) = a, b
+    if names_compatible(f1, l1, f2, l2) or name_words_compatible(w1, w2):
+        return True
+    if latin1 != latin2:
+        return True
+    return bool(personal and f1 and f2 and len(f1) > 2 and first_names_compatible(f1, f2) == 1.0)
