@@ -114,3 +114,10 @@ def test_a_recycled_work_address_with_another_profile_stays_apart() -> None:
         ]
     )
     assert len(set(c.values())) == 2
+
+
+def test_a_given_name_cut_short_under_the_same_family_name() -> None:
+    assert carrier_names_compatible(_side("Aish", "Singh"), _side("Aishwarya", "Singh"), False)
+    # Not under another family name, and not from two letters.
+    assert not carrier_names_compatible(_side("Aish", "Singh"), _side("Aishwarya", "Rao"), False)
+    assert not carrier_names_compatible(_side("Al", "Singh"), _side("Alka", "Singh"), False)

@@ -129,7 +129,7 @@ def carrier_names_compatible(
     when the given/family comparison says so, when the same words are split or ordered
     differently (`name_words_compatible`), or when exactly one side is written in another
     script (its transliteration cannot contradict a Latin spelling: the shared identifier
-    decides). On a `personal` identifier (a free-mail address, a LinkedIn profile: one
+    decides), or when one given name is the other cut short under the same family name. On a `personal` identifier (a free-mail address, a LinkedIn profile: one
     owner each) the same given name under another family name also counts: a surname changed
     at marriage keeps its mailbox and its profile.
     """
@@ -138,4 +138,10 @@ def carrier_names_compatible(
         return True
     if latin1 != latin2:
         return True
+    if f1 and f2 and l1 and l2 and last_names_compatible(l1, l2) > 0:
+        short, long = sorted((f1, f2), key=len)
+        # A given name cut short is the commonest nickname in every language (Aish for
+        # Aishwarya, Kat for Katherine, Chris for Christiane); no list holds them all.
+        if len(short) >= 3 and long.startswith(short):
+            return True
     return bool(personal and f1 and f2 and len(f1) > 2 and first_names_compatible(f1, f2) == 1.0)
