@@ -129,9 +129,10 @@ def carrier_names_compatible(
     when the given/family comparison says so, when the same words are split or ordered
     differently (`name_words_compatible`), or when exactly one side is written in another
     script (its transliteration cannot contradict a Latin spelling: the shared identifier
-    decides), or when one given name is the other cut short under the same family name. On a `personal` identifier (a free-mail address, a LinkedIn profile: one
-    owner each) the same given name under another family name also counts: a surname changed
-    at marriage keeps its mailbox and its profile.
+    decides), or when one given name is the other cut short under the same family name. On
+    a `personal` identifier (a free-mail address, a LinkedIn profile: one owner each) the
+    same given name under another family name also counts: a surname changed at marriage
+    keeps its mailbox and its profile.
     """
     (f1, l1, w1, latin1), (f2, l2, w2, latin2) = a, b
     if names_compatible(f1, l1, f2, l2) or name_words_compatible(w1, w2):
