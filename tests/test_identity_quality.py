@@ -130,3 +130,28 @@ def test_measure_quality_command_prints_the_report(tmp_path: Path, capsys) -> No
     out = capsys.readouterr().out
     assert "pairwise precision" in out and "recall on linkable pairs" in out
     assert (tmp_path / "m" / "ground_truth.csv").exists()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_quality_on_the_independently_written_market(tmp_path: Path, seed: int) -> None:
+    # The second generator (ingest/sample/independent_market: its own name pools and vendor
+    # assumptions, no code shared with the first) is what keeps the engine from being tuned to
+    # one generator. Precision meets the target; recall on linkable pairs is held by a
+    # regression floor BELOW the 0.97 target, which it does not reach yet (0.9273 / 0.9238
+    # measured for seeds 1 / 2 on 3,000 people; 0.77-0.80 before names of records sharing an
+    # identifier were compared word by word).
+    from ingest.sample.independent_market import generate_independent_market
+
+    market = tmp_path / "independent"
+    generate_independent_market(market, people=3000, seed=seed)
+    records = build_person_records(market)
+    truth = read_ground_truth(market)
+    result = resolve_identities(records)
+    q = pairwise_quality(result.clusters, truth, result.edges, result.people, result.identifiers)
+    print(q.render())
+    people, identifiers = result.people, result.identifiers
+    linkable, found = linkable_pairs(
+        result.clusters.join(truth, on="record_key"), people, identifiers
+    )
+    assert q.precision >= 0.995
+    assert found / linkable >= 0.915
