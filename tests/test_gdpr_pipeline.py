@@ -90,6 +90,10 @@ def files_mentioning(root: Path, needles: list[str]) -> list[str]:
     ]
 
 
+def first_name_of(full_name: str) -> str:
+    return full_name.split()[0]
+
+
 def pick_person() -> tuple[str, str, str, list[str]]:
     """A contact with a unique full name, an e-mail and records in 3+ sources, one of them a
     drop-folder feed (so files must be rewritten too)."""
@@ -274,6 +278,48 @@ def test_hygiene_gdpr_erasure_and_no_resurrection(isolated_env, tmp_path, monkey
             f"{datetime.now(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}\n"
         )
 
+        # -- a recruiter's decisions about the person (and about someone else) ---------------
+        from ingest.review_decisions import DecisionSpool, match_decision
+        from orchestration.defs.ingest.assets import review_decisions_landing
+        from orchestration.resources import DuckDBWarehouse
+
+        other_contact = rows(
+            "select contact_id from crm.contacts where contact_id <> ? order by contact_id limit 1",
+            [contact_id],
+        )[0][0]
+        spool = DecisionSpool(settings.review_decisions_spool_dir())
+        for subject_id in (contact_id, other_contact):
+            spool.write(
+                match_decision(
+                    req_id="greenhouse:1",
+                    contact_id=subject_id,
+                    decision="approved",
+                    reviewer="recruiter-a",
+                    score=0.7,
+                    message=f"Hi {first_name_of(full_name)}, a role you may like"
+                    if subject_id == contact_id
+                    else "Hi, a role you may like",
+                )
+            )
+        with dg.DagsterInstance.ephemeral() as instance:
+            spool_run = dg.materialize(
+                [review_decisions_landing],
+                instance=instance,
+                resources={"warehouse": DuckDBWarehouse()},
+            )
+        assert spool_run.success
+        # A later decision still waiting in the spool when the erasure runs.
+        spool.write(
+            match_decision(
+                req_id="greenhouse:2",
+                contact_id=contact_id,
+                decision="skipped",
+                reviewer="recruiter-a",
+                score=0.5,
+            )
+        )
+        assert rows("select count(*) from raw.review_decisions") == [(2,)]
+
         # -- erasure (Art. 17) ---------------------------------------------------------------
         db = Path(os.environ["TALENT_CRM_DB"])
         needles = [email, full_name]
@@ -303,6 +349,14 @@ def test_hygiene_gdpr_erasure_and_no_resurrection(isolated_env, tmp_path, monkey
         assert email.lower() not in json.dumps(audit)
         assert bytes_found(db, needles) == []
         assert files_mentioning(data_dir, needles) == []
+        # The recruiter's decisions about them went too (rows and spooled files); the other
+        # person's decision stayed.
+        assert rows(
+            "select json_extract_string(_record, '$.contact_id') from raw.review_decisions"
+        ) == [(other_contact,)]
+        spooled = list((data_dir / "landing").rglob("*.json"))
+        assert [p for p in spooled if f'"{contact_id}"' in p.read_text()] == []
+        assert [p for p in spooled if f'"{other_contact}"' in p.read_text()]
 
         # -- re-ingest everything: APIs from scratch, drop folders again, plus a NEW sourcing
         # export that found the erased person again (must not re-create them) ----------------

@@ -558,3 +558,54 @@ def test_a_source_failing_in_a_pass_is_not_asked_again_until_the_next_run(env, a
         str(GH_ID),
         str(GH_OTHER),
     }
+
+
+def test_people_the_crm_pushed_into_an_ats_are_erased_there_before_the_next_sync(
+    tmp_path: Path,
+) -> None:
+    # Pushed into Greenhouse and Lever, erased before a sync landed those records: the ids
+    # come from the push ledger, not from the landed copies.
+    from datetime import datetime
+
+    import duckdb
+
+    from orchestration.conversion import ledger
+    from orchestration.gdpr import upstream
+
+    con = duckdb.connect(str(tmp_path / "crm.duckdb"))
+    ledger.ensure_table(con)
+    now = datetime(2026, 11, 20)
+    pushes = (
+        ("greenhouse:7", "c1", "greenhouse", "9001", "5001"),
+        ("lever:p1", "c1", "lever", "contact-77", "opp-88"),
+        ("ashby:j", "c2", "ashby", "a-1", "app-1"),  # someone else
+    )
+    for req, contact, system, candidate_id, application_id in pushes:
+        key = ledger.push_key(req, contact)
+        ledger.record_attempt(
+            con,
+            key,
+            req_id=req,
+            contact_id=contact,
+            system=system,
+            job_id="job",
+            status="planned",
+            reason=None,
+            reviewer=None,
+            decided_at=None,
+            now=now,
+        )
+        ledger.record_pushed(
+            con,
+            key,
+            candidate_id=candidate_id,
+            application_id=application_id,
+            candidate_reused=False,
+            application_reused=False,
+            now=now,
+        )
+    targets = upstream.collect_targets(con, [], {"c1"})
+    assert sorted((t.system, t.record_type, t.record_id, t.person_id) for t in targets) == [
+        ("greenhouse", "candidate", "9001", None),
+        ("lever", "opportunity", "opp-88", "contact-77"),
+    ]

@@ -93,6 +93,15 @@ CONTACT_ID_COLUMNS = (
     "new_id",
 )
 RECORD_KEY_COLUMNS = ("record_key", "record_key_a", "record_key_b", "basis_record_key")
+# Raw payloads that name a contact or a record by its key rather than by an identifier: a
+# recruiter's decision about a match (and the message drafted to the person) or about a pair.
+JSON_KEYED_RAW_TABLES = {
+    "raw.review_decisions": (
+        ("contact_id", "_erase_contacts"),
+        ("record_key_a", "_erase_records"),
+        ("record_key_b", "_erase_records"),
+    ),
+}
 TEXT_TYPES = ("VARCHAR", "JSON", "VARCHAR[]", "JSON[]")
 # Landing bookkeeping columns: ids, hashes and batch ids, never personal data.
 NON_IDENTIFYING_COLUMNS = frozenset(
@@ -416,6 +425,15 @@ def row_conditions(
             "_source_record_id in "
             f"(select id from _erase_raw_ids where tbl = {_sql_literal(table)})"
         )
+    if table in JSON_KEYED_RAW_TABLES and "_record" in names:
+        for field_name, ids_table in JSON_KEYED_RAW_TABLES[table]:
+            if (ids_table == "_erase_contacts" and subject.contact_ids) or (
+                ids_table == "_erase_records" and subject.record_keys
+            ):
+                conds.append(
+                    f"json_extract_string(_record, '$.{field_name}') in "
+                    f"(select id from {ids_table})"
+                )
     if table == "raw.greenhouse_applications" and "raw.greenhouse_candidates" in raw_ids:
         conds.append(
             "json_extract_string(_record, '$.candidate_id') in "
@@ -627,10 +645,13 @@ def scrub_landing(
     regex: Needles | None,
     audit_id: str,
     mentioned: set[Path] | None = None,
+    keys: set[str] | None = None,
 ) -> list[str]:
     """Blank the person's rows in every drop-folder CSV; record the new bytes as processed.
     `mentioned`: the files `landing_mentions` found, when it ran already (other files are
-    then only opened when a deleted raw row points into them)."""
+    then only opened when a deleted raw row points into them). `keys`: the person's contact
+    ids and record keys: a spooled JSON file naming one of them as a value (a recruiter's
+    decision about the person) is deleted too."""
     import hashlib
 
     by_file: dict[str, set[int]] = {}
@@ -641,10 +662,16 @@ def scrub_landing(
     if not landing.is_dir():
         return rewritten
     for path in sorted(p for p in landing.rglob("*") if p.is_file()):
-        if mentioned is not None and path not in mentioned and path.name not in by_file:
+        names_key = path.suffix.lower() == ".json" and _json_names_key(path, keys or set())
+        if (
+            mentioned is not None
+            and path not in mentioned
+            and path.name not in by_file
+            and not names_key
+        ):
             continue
         if path.suffix.lower() != ".csv":
-            if regex is not None and _file_mentions(path, regex):
+            if names_key or (regex is not None and _file_mentions(path, regex)):
                 path.unlink()
                 rewritten.append(str(path.relative_to(landing.parent)))
             continue
@@ -673,6 +700,17 @@ def scrub_landing(
                 ],
             )
     return rewritten
+
+
+def _json_names_key(path: Path, keys: set[str]) -> bool:
+    """Whether a JSON file holds one of `keys` as a whole string value."""
+    if not keys:
+        return False
+    try:
+        text = path.read_text(encoding="utf-8", errors="ignore")
+    except OSError:
+        return False
+    return any(f'"{key}"' in text for key in keys)
 
 
 def _file_mentions(path: Path, regex: Needles) -> bool:
@@ -953,7 +991,7 @@ def erase_subject(
         try:
             # The ATS ids come from the copies about to be deleted: read them first.
             targets = (
-                upstream.collect_targets(con, subject.record_keys)
+                upstream.collect_targets(con, subject.record_keys, subject.contact_ids)
                 if action in upstream.UPSTREAM_ACTIONS
                 else []
             )
@@ -965,7 +1003,15 @@ def erase_subject(
     try:
         upstream.record_requests(con, audit_id, action, targets, now)
         added = add_hashes(con, hashes, action, now) if hashes else 0
-        files = scrub_landing(con, landing, csv_rows, regex, audit_id, mentioned)
+        files = scrub_landing(
+            con,
+            landing,
+            csv_rows,
+            regex,
+            audit_id,
+            mentioned,
+            keys=subject.contact_ids | subject.record_keys,
+        )
         files += scrub_exports(settings.exports_dir(data_dir), regex, subject.contact_ids)
         report = ErasureReport(
             audit_id=audit_id,

@@ -62,6 +62,7 @@ from ingest.upstream_erasure import (
     writes_disabled,
 )
 from orchestration import database, settings
+from orchestration.conversion.ledger import TABLE as PUSH_LEDGER
 from orchestration.gdpr.suppression import (
     AUDIT_TABLE,
     UPSTREAM_REQUESTS_TABLE,
@@ -119,9 +120,14 @@ def ensure_requests_table(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def collect_targets(
-    con: duckdb.DuckDBPyConnection, record_keys: Iterable[str]
+    con: duckdb.DuckDBPyConnection,
+    record_keys: Iterable[str],
+    contact_ids: Iterable[str] = (),
 ) -> list[UpstreamTarget]:
-    """The ATS records among `record_keys`, with Lever's person id from the landed copy."""
+    """The ATS records among `record_keys`, with Lever's person id from the landed copy, and
+    the ATS records the CRM itself created for `contact_ids` (the ATS push ledger): a person
+    pushed into an ATS and erased before the next sync landed that record is erased there too.
+    """
     by_system: dict[tuple[str, str], set[str]] = {}
     for key in record_keys:
         source, entity, record_id = (key.split(":", 2) + ["", ""])[:3]
@@ -129,9 +135,26 @@ def collect_targets(
         if system is not None and record_id:
             by_system.setdefault(system, set()).add(record_id)
     contacts: dict[str, str] = {}
+    contact_ids = sorted(contact_ids)
+    if contact_ids and table_exists(con, PUSH_LEDGER):
+        pushed = con.execute(
+            f"select system, candidate_id, application_id from {PUSH_LEDGER} "
+            "where contact_id in (select unnest(?)) and candidate_id is not null",
+            [contact_ids],
+        ).fetchall()
+        for system, candidate_id, application_id in pushed:
+            if system == lever_erasure.SYSTEM:
+                # Lever: the push's candidate is the contact, its application the opportunity.
+                if application_id:
+                    by_system.setdefault((system, lever_erasure.RECORD_TYPE), set()).add(
+                        application_id
+                    )
+                    contacts[application_id] = candidate_id
+            elif system in (greenhouse_erasure.SYSTEM, ashby_erasure.SYSTEM):
+                by_system.setdefault((system, "candidate"), set()).add(candidate_id)
     lever_ids = by_system.get((lever_erasure.SYSTEM, lever_erasure.RECORD_TYPE), set())
     if lever_ids and table_exists(con, "raw.lever_opportunities"):
-        contacts = {
+        contacts |= {
             row[0]: row[1]
             for row in con.execute(
                 "select _source_record_id, any_value(json_extract_string(_record, '$.contact')) "
