@@ -1,45 +1,91 @@
-"""The ATS push on the REAL pipeline: a generated market served by the sample APIs, one full
-`crm_pipeline` run, then `talent-crm convert` (dry run, then with writes on) pushes approved
-people into a Greenhouse req; the next sync lands the created candidate and identity links it
-to the SAME contact — no new contact, no duplicate.
-
-The recruiter's approvals go the way the review page sends them: decision files in the spool,
-landed by `raw/review_decisions` and built into `matching.match_decisions` by dbt.
+"""From "req opened" to "prospects in the ATS" on the REAL pipeline, without retyping anything:
+a generated market served by the sample APIs, one full `crm_pipeline` run, a `req_match` run
+for an open Greenhouse req, a recruiter's answers posted to the review page (real uvicorn on
+loopback; the page in Chromium is driven in tests/browser/test_review_page.py), the decisions
+landed into `matching.match_decisions`, then `talent-crm convert` (dry run, then with writes on)
+pushes the approved people into the req; the next sync lands the created candidates and
+identity links each to the SAME contact — no new contact, no duplicate.
 """
 
 from __future__ import annotations
 
 import copy
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
+import requests
 
-from ingest.review_decisions import DecisionSpool, match_decision
 from ingest.sample.market import generate_market
 from orchestration import settings
 from orchestration.cli import main as cli_main
+from orchestration.matching.openings import req_partition_key
+from orchestration.review.app import ReviewConfig, ReviewServer
 from tests.sample_pipeline import isolate_env, run_crm_pipeline, serving_market
 
 pytestmark = [pytest.mark.slow]
 
 
 def _pick_people(con: duckdb.DuckDBPyConnection, req_id: str, n: int) -> list[tuple[str, str]]:
-    """Eligible contacts with a name and an e-mail who are not in Greenhouse yet (so the push
-    must create their candidate), in contact id order."""
+    """Matches of the req the recruiter will approve: eligible, with a name and an e-mail, not
+    in Greenhouse yet (so the push must create their candidate), best ranked first."""
     return con.execute(
         """select contacts.contact_id, contacts.primary_email
-           from crm.contacts as contacts
+           from matching.req_matches as matches
+           inner join crm.contacts as contacts using (contact_id)
            inner join gdpr.outreach_eligibility as eligibility using (contact_id)
-           where eligibility.can_contact and contacts.primary_email is not null
+           where matches.req_id = ? and eligibility.can_contact
+             and contacts.primary_email is not null
              and contacts.first_name is not null and contacts.last_name is not null
              and not list_contains(contacts.sources, 'greenhouse')
-           order by contacts.contact_id
+           order by matches.rank
            limit ?""",
-        [n],
+        [req_id, n],
     ).fetchall()
+
+
+def _match_req(req_id: str) -> None:
+    """A real req_match run (matches, export, the published read copy)."""
+    from orchestration.definitions import defs
+
+    key = req_partition_key(req_id)
+    with dg.DagsterInstance.ephemeral() as instance:
+        instance.add_dynamic_partitions("reqs", [key])
+        result = defs.resolve_job_def("req_match").execute_in_process(
+            instance=instance, partition_key=key, raise_on_error=False
+        )
+    assert result.success
+
+
+def _review(req_id: str, answers: list[tuple[str, str, str | None]]) -> None:
+    """Post the recruiter's answers to the review page, as its forms do."""
+    config = ReviewConfig(
+        read_db=settings.read_db_path(),
+        spool_root=settings.review_decisions_spool_dir(),
+        exports_root=settings.exports_dir(),
+        reviewer="recruiter-a",
+    )
+    server = ReviewServer(("127.0.0.1", 0), config)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        assert req_id in requests.get(server.url + "/", timeout=30).text
+        for contact_id, decision, reason in answers:
+            form = {"req_id": req_id, "contact_id": contact_id, "decision": decision}
+            if reason:
+                form["reason"] = reason
+            answer = requests.post(
+                server.url + "/req/decide", data=form, allow_redirects=False, timeout=30
+            )
+            assert answer.status_code == 303
+            assert f"flash={decision}" in answer.headers["location"], answer.headers["location"]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
 
 
 def _land_decisions() -> dg.ExecuteInProcessResult:
@@ -72,29 +118,33 @@ def test_pushed_people_come_back_on_the_next_sync_as_the_same_contact(
             assert con.execute(
                 "select status from crm.reqs where req_id = ?", [req_id]
             ).fetchone() == ("open",)
+            con.close()
+            _match_req(req_id)
+            con = duckdb.connect(str(db))
             people = _pick_people(con, req_id, 3)
             assert len(people) == 3
+            others = [
+                r[0]
+                for r in con.execute(
+                    "select contact_id from matching.req_matches where req_id = ? "
+                    "and contact_id not in (select unnest(?)) order by rank limit 2",
+                    [req_id, [c for c, _ in people]],
+                ).fetchall()
+            ]
             contacts_before = con.execute("select count(*) from crm.contacts").fetchone()[0]
             con.close()
-            spool = DecisionSpool(settings.review_decisions_spool_dir())
-            for contact_id, _ in people:
-                spool.write(
-                    match_decision(
-                        req_id=req_id,
-                        contact_id=contact_id,
-                        decision="approved",
-                        reviewer="recruiter-a",
-                        score=0.8,
-                        message="Hi!",
-                    )
-                )
+            _review(
+                req_id,
+                [(c, "approved", None) for c, _ in people]
+                + [(others[0], "skipped", "on parental leave"), (others[1], "not_a_fit", None)],
+            )
             assert _land_decisions().success
             con = duckdb.connect(str(db))
             assert con.execute(
-                "select count(*) from matching.match_decisions where req_id = ? "
-                "and decision = 'approved'",
+                "select decision, count(*) from matching.match_decisions where req_id = ? "
+                "group by 1 order by 1",
                 [req_id],
-            ).fetchone() == (3,)
+            ).fetchall() == [("approved", 3), ("not_a_fit", 1), ("skipped", 1)]
             con.close()
             candidates_before = len(apis.greenhouse.records("candidates"))
 
