@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -16,6 +16,7 @@ import pytest
 from orchestration import settings
 from orchestration.conversion import ledger
 from orchestration.matching.store import write_matches
+from orchestration.reporting.talent_report import Report, conversion_funnel_chart, render_html
 
 R1, R2 = "greenhouse:4100", "lever:post-9"
 T0 = datetime(2026, 11, 20, 8, 0)
@@ -331,3 +332,59 @@ def test_funnel_counts_each_step_once_and_narrows(isolated_env: Path, tmp_path: 
     assert (silver["matched"], silver["pushed"], silver["hired"]) == (1, 1, 1)
     assert by_segment[(R1, "no segment")]["matched"] == 10
     assert by_segment[(R1, "no segment")]["skipped_reasons"] == "on leave: 2"
+
+    # The report's chart over the mart dbt just built: every step summed over both reqs.
+    con = duckdb.connect(db, read_only=True)
+    try:
+        chart = conversion_funnel_chart(con)
+    finally:
+        con.close()
+    assert chart.has_data
+    [trace] = chart.figure.data
+    assert list(trace.x) == [13, 10, 6, 4, 3, 2, 1]
+    assert "2 reqs; 2 skipped, 2 not a fit" in chart.explanation
+    assert "match to decision 1 h" in chart.explanation
+
+
+FUNNEL_COLUMNS = (
+    "req_id varchar, matched bigint, reviewed bigint, approved bigint, skipped bigint, "
+    "not_a_fit bigint, pushed bigint, applied bigint, advanced bigint, hired bigint, "
+    "median_hours_matched_to_decided double, median_hours_decided_to_pushed double"
+)
+
+
+def test_funnel_chart_says_so_when_no_match_was_reviewed(tmp_path: Path) -> None:
+    con = duckdb.connect(str(tmp_path / "report.duckdb"))
+    try:
+        con.execute("create schema analytics")
+        con.execute(f"create table analytics.conversion_funnel ({FUNNEL_COLUMNS})")
+        empty = conversion_funnel_chart(con)
+        # Matched but nobody reviewed yet: still the empty state, not a funnel of one bar.
+        con.execute(
+            "insert into analytics.conversion_funnel values "
+            "('greenhouse:1', 20, 0, 0, 0, 0, 0, 0, 0, 0, null, null)"
+        )
+        unreviewed = conversion_funnel_chart(con)
+        con.execute(
+            "insert into analytics.conversion_funnel values "
+            "('greenhouse:2', 10, 8, 5, 2, 1, 4, 2, 1, 1, 3.0, 20.0)"
+        )
+        reviewed = conversion_funnel_chart(con)
+    finally:
+        con.close()
+    for chart in (empty, unreviewed):
+        assert not chart.has_data and not chart.figure.data
+        [note] = chart.figure.layout.annotations
+        assert note.text == "no match reviewed yet"
+    assert reviewed.has_data
+    [trace] = reviewed.figure.data
+    assert list(trace.x) == [30, 8, 5, 4, 2, 1, 1]
+    assert not reviewed.figure.layout.annotations
+    assert "2 reqs; 2 skipped, 1 not a fit" in reviewed.explanation
+    assert "match to decision 3 h, decision to push 20 h" in reviewed.explanation
+
+    # Both states render into the report page as a section of their own.
+    page = render_html(Report(as_of=date(2026, 11, 30), charts=[empty, reviewed]))
+    assert page.count('id="conversion-funnel"') == 2
+    assert page.count('class="plotly-graph-div"') == 2
+    assert "Req-matching conversion funnel" in page
