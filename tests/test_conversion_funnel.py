@@ -22,7 +22,7 @@ R1, R2 = "greenhouse:4100", "lever:post-9"
 T0 = datetime(2026, 11, 20, 8, 0)
 FUNNEL_MODELS = (
     "application_entry_stages conversion_funnel_contacts conversion_funnel "
-    "conversion_funnel_by_segment"
+    "conversion_funnel_by_segment conversion_funnel_reasons"
 )
 
 
@@ -30,11 +30,11 @@ def at(hours: float) -> datetime:
     return T0 + timedelta(hours=hours)
 
 
-def dbt_build(tmp_path: Path) -> subprocess.CompletedProcess:
+def dbt_build(tmp_path: Path, command: str = "build") -> subprocess.CompletedProcess:
     return subprocess.run(
         [
             settings.dbt_executable(),
-            "build",
+            command,
             "--profiles-dir",
             ".",
             "--target-path",
@@ -265,6 +265,10 @@ def test_funnel_counts_each_step_once_and_narrows(isolated_env: Path, tmp_path: 
         }
         contacts = con.sql("select * from analytics.conversion_funnel_contacts").pl()
         segments = con.sql("select * from analytics.conversion_funnel_by_segment").pl()
+        reasons = con.execute(
+            "select req_id, decision, reason, contacts from analytics.conversion_funnel_reasons "
+            "order by all"
+        ).fetchall()
     finally:
         con.close()
 
@@ -309,6 +313,12 @@ def test_funnel_counts_each_step_once_and_narrows(isolated_env: Path, tmp_path: 
     assert r1["median_hours_pushed_to_applied"] == pytest.approx(48.0)
     assert r1["median_hours_applied_to_hired"] == pytest.approx(240.0)
 
+    assert reasons == [
+        (R1, "not_a_fit", "changed mind", 1),
+        (R1, "not_a_fit", "relocating", 1),
+        (R1, "skipped", "on leave", 2),
+    ]
+
     r2 = funnel[R2]
     assert (r2["matched"], r2["reviewed"], r2["approved"], r2["hired"]) == (2, 0, 0, 0)
     assert r2["approval_rate"] is None and r2["median_hours_matched_to_decided"] is None
@@ -344,6 +354,18 @@ def test_funnel_counts_each_step_once_and_narrows(isolated_env: Path, tmp_path: 
     assert list(trace.x) == [13, 10, 6, 4, 3, 2, 1]
     assert "2 reqs; 2 skipped, 2 not a fit" in chart.explanation
     assert "match to decision 1 h" in chart.explanation
+
+    # The funnel's dbt tests can fail: a req with more approvals than reviews is caught.
+    con = duckdb.connect(db)
+    try:
+        con.execute(
+            "update analytics.conversion_funnel set approved = reviewed + 1 where req_id = ?", [R2]
+        )
+    finally:
+        con.close()
+    tested = dbt_build(tmp_path, "test")
+    assert tested.returncode != 0
+    assert "monotone_funnel_conversion_funnel" in tested.stdout
 
 
 FUNNEL_COLUMNS = (
