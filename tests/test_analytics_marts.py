@@ -160,7 +160,7 @@ def test_report_asset_writes_a_self_contained_report_with_numeric_metadata(marke
         assert metadata[f"segment_members__{name}"].value == members
 
     page = path.read_text(encoding="utf-8")
-    assert page.count('class="plotly-graph-div"') == 12
+    assert page.count('class="plotly-graph-div"') == 13
     # Self-contained: plotly.js inlined, nothing loaded from the network.
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=", page)
     assert "plotly.js v" in page or "Plotly" in page[:10_000_000]

@@ -59,3 +59,73 @@ where {{ column_name }} < {{ min_value }} or {{ column_name }} > {{ max_value }}
 {% test single_row(model) %}
 select n from (select count(*) as n from {{ model }}) as counted where n != 1
 {% endtest %}
+
+{#- Hours from one timestamp to a later one; null when either is missing or the later one is
+    earlier (a req re-ranked after the decision keeps only its latest match time). -#}
+{% macro hours_between(start_expression, end_expression) -%}
+    case
+        when {{ end_expression }} >= {{ start_expression }}
+            then {{ dbt.datediff(start_expression, end_expression, 'second') }} / 3600.0
+    end
+{%- endmacro %}
+
+{#- The conversion funnel's measures over rows of analytics.conversion_funnel_contacts: the
+    one definition both funnel marts (per req, per req × segment) aggregate with. -#}
+{% macro conversion_funnel_measures() -%}
+    count(*) as matched,
+    count(*) filter (where is_reviewed) as reviewed,
+    count(*) filter (where is_approved) as approved,
+    count(*) filter (where decision = 'skipped') as skipped,
+    count(*) filter (where decision = 'not_a_fit') as not_a_fit,
+    count(*) filter (where is_pushed) as pushed,
+    count(*) filter (where is_approved and push_status in ('failed', 'planned')) as push_failed,
+    count(*) filter (where is_approved and push_status = 'skipped') as push_skipped,
+    count(*) filter (where has_applied) as applied,
+    count(*) filter (where has_advanced) as advanced,
+    count(*) filter (where is_hired) as hired,
+    {{ median_of(hours_between('matched_at', 'decided_at')) }} as median_hours_matched_to_decided,
+    {{ median_of(hours_between('decided_at', 'pushed_at')) }} as median_hours_decided_to_pushed,
+    {{ median_of(hours_between('pushed_at', 'applied_at')) }} as median_hours_pushed_to_applied,
+    {{ median_of(hours_between('applied_at', 'hired_at')) }} as median_hours_applied_to_hired,
+    min(matched_at) as first_matched_at,
+    max(decided_at) as last_decided_at
+{%- endmacro %}
+
+{#- "reason: n; reason: n" of the decisions `decision_value` over the grouped rows (reasons as
+    recruiters typed them, trimmed and lower-cased; no reason counts as 'unspecified'). -#}
+{% macro decision_reason_counts(rows_relation, group_columns, decision_value) -%}
+    select
+        {{ group_columns | join(', ') }},
+        string_agg(reason || ': ' || cast(n as varchar), '; ' order by n desc, reason)
+            as {{ decision_value }}_reasons
+    from (
+        select
+            {{ group_columns | join(', ') }},
+            coalesce(nullif(lower(trim(decision_reason)), ''), 'unspecified') as reason,
+            count(*) as n
+        from {{ rows_relation }}
+        where decision = '{{ decision_value }}'
+        group by all
+    ) as counted
+    group by {{ group_columns | join(', ') }}
+{%- endmacro %}
+
+{#- Generic test: every non-null value is >= 0 (counts, durations). -#}
+{% test non_negative(model, column_name) %}
+select {{ column_name }} from {{ model }} where {{ column_name }} < 0
+{% endtest %}
+
+{#- Generic test: a funnel narrows: each column of `steps` (in funnel order) is at most the one
+    before it, on every row; `parts_of` optionally names a column that must equal the sum of
+    its parts ({column: [part, ...]}). -#}
+{% test monotone_funnel(model, steps, parts_of={}) %}
+select *
+from {{ model }}
+where false
+{%- for step in steps[1:] %}
+    or {{ step }} > {{ steps[loop.index0] }}
+{%- endfor %}
+{%- for total, parts in parts_of.items() %}
+    or {{ total }} != {{ parts | join(' + ') }}
+{%- endfor %}
+{% endtest %}

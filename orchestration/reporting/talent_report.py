@@ -35,6 +35,7 @@ REPORT_MARTS = (
     "nurture_response_by_segment_step",
     "gdpr_health_monthly",
     "gdpr_health_current",
+    "conversion_funnel",
 )
 
 REPORT_FILE_PREFIX = "talent_crm_report_"
@@ -692,6 +693,78 @@ def gdpr_now_chart(con: duckdb.DuckDBPyConnection) -> Chart:
     return chart
 
 
+FUNNEL_STEPS = (
+    ("matched", "matched"),
+    ("reviewed", "reviewed"),
+    ("approved", "approved"),
+    ("pushed", "pushed to the ATS"),
+    ("applied", "applied"),
+    ("advanced", "advanced"),
+    ("hired", "hired"),
+)
+
+
+def conversion_funnel_chart(con: duckdb.DuckDBPyConnection) -> Chart:
+    """Req matching from ranking to hire, over every matched req; skipped and not-a-fit
+    counts and the median hours per step in the sentence above the chart."""
+    sums = ", ".join(f"coalesce(sum({column}), 0) as {column}" for column, _ in FUNNEL_STEPS)
+    frame = read_mart(
+        con,
+        f"""
+        select
+            count(*) as reqs,
+            {sums},
+            coalesce(sum(skipped), 0) as skipped,
+            coalesce(sum(not_a_fit), 0) as not_a_fit,
+            median(median_hours_matched_to_decided) as to_decided,
+            median(median_hours_decided_to_pushed) as to_pushed
+        from analytics.conversion_funnel
+        """,
+    )
+    row = frame.row(0, named=True)
+    has_data = row["reviewed"] > 0
+    fig = go.Figure()
+    if has_data:
+        fig.add_funnel(
+            y=[label for _, label in FUNNEL_STEPS],
+            x=[row[column] for column, _ in FUNNEL_STEPS],
+            textinfo="value+percent initial",
+            marker={"color": [NEUTRAL, NEUTRAL, WARM, WARM, WARM, WARM, WARM]},
+        )
+    explanation = (
+        "Contacts req matching ranked for a req, and how many recruiters reviewed, approved "
+        "and pushed into the ATS, then applied, advanced past the first stage and were hired "
+        "(each step out of the one before)."
+    )
+    if has_data:
+        hours = [
+            f"{label} {value:.0f} h"
+            for label, value in (
+                ("match to decision", row["to_decided"]),
+                ("decision to push", row["to_pushed"]),
+            )
+            if value is not None
+        ]
+        explanation += (
+            f" {row['reqs']:,} reqs; {row['skipped']:,} skipped, {row['not_a_fit']:,} not a fit"
+            + (f"; median of the reqs' medians: {', '.join(hours)}" if hours else "")
+            + "."
+        )
+    chart = _chart(
+        "conversion-funnel",
+        "Req-matching conversion funnel",
+        explanation,
+        fig,
+        has_data=has_data,
+        empty_message="no match reviewed yet",
+        y_title="",
+    )
+    if not has_data:
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+    return chart
+
+
 CHART_BUILDERS = (
     warm_share_chart,
     source_of_hire_chart,
@@ -705,6 +778,7 @@ CHART_BUILDERS = (
     nurture_by_segment_chart,
     gdpr_now_chart,
     gdpr_history_chart,
+    conversion_funnel_chart,
 )
 
 
