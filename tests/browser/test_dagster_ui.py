@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.reporting.talent_report import CHART_BUILDERS
+
 pytestmark = pytest.mark.slow
 
 # The job an operator launches from the UI in this test (an operator must be able to launch
@@ -35,7 +37,8 @@ GROUPS_EXPECTED = (
 # A hang guard, not a speed target: nightly_hygiene rebuilds the hygiene and GDPR marts with dbt,
 # ~1.5 min on an idle 2-core machine and ~3 min when other jobs share it.
 RUN_TIMEOUT_SECONDS = 600
-REPORT_CHARTS = 12
+# One plotly div per chart the report builds.
+REPORT_CHARTS = len(CHART_BUILDERS)
 
 
 def wait_for(condition: Callable[[], object], timeout: float, what: str) -> object:
