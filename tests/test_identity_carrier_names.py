@@ -121,3 +121,27 @@ def test_a_given_name_cut_short_under_the_same_family_name() -> None:
     # Not under another family name, and not from two letters.
     assert not carrier_names_compatible(_side("Aish", "Singh"), _side("Aishwarya", "Rao"), False)
     assert not carrier_names_compatible(_side("Al", "Singh"), _side("Alka", "Singh"), False)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (("Mati", "Król"), ("Mateusz", "Krol")),  # first syllable + a pet ending
+        (("Matze", "Böhm"), ("Matthias", "Böhm")),
+        (("JB", "Mercier"), ("Jean-Baptiste", "Mercier")),  # initials of a compound name
+    ],
+)
+def test_pet_forms_and_initials_at_one_address_are_one_person(a, b) -> None:
+    assert carrier_names_compatible(_side(*a), _side(*b), personal=True)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (("Marta", "Król"), ("Mateusz", "Król")),  # siblings: two letters in common only
+        (("Matthias", "Böhm"), ("Matylda", "Nowak")),  # another family
+        (("AB", "Mercier"), ("Jean-Baptiste", "Mercier")),
+    ],
+)
+def test_pet_form_rules_do_not_join_relatives(a, b) -> None:
+    assert not carrier_names_compatible(_side(*a), _side(*b), personal=True)

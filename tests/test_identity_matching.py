@@ -323,3 +323,96 @@ def test_namesake_colleagues_with_their_own_mailboxes_stay_apart() -> None:
         ]
     )
     assert c["greenhouse:candidates:1"] != c["lever:opportunities:2"]
+
+
+def test_a_mailbox_and_a_mobile_in_common_outweigh_an_adopted_given_name() -> None:
+    # The same person writes the name she uses at work in one system and her own in another.
+    c = _clusters(
+        [
+            _rec(
+                "greenhouse:candidates:1",
+                first_name="Jiayi",
+                last_name="Xu",
+                emails=["jiayixu@gmail.com"],
+                phones=["+86 130 3056 7088"],
+            ),
+            _rec(
+                "greenhouse:candidates:2",
+                first_name="Grace",
+                last_name="Xu",
+                emails=["jiayixu@gmail.com"],
+                phones=["+8613030567088"],
+            ),
+            # One identifier in common is not enough across unrelated given names (a family
+            # mailbox), and neither are two when no part of the name agrees (an agency's box
+            # and phone on two candidates it submitted).
+            _rec(
+                "greenhouse:candidates:3",
+                first_name="Anna",
+                last_name="Kowalska",
+                emails=["kowalscy@wp.pl"],
+            ),
+            _rec(
+                "greenhouse:candidates:4",
+                first_name="Maria",
+                last_name="Kowalska",
+                emails=["kowalscy@wp.pl"],
+            ),
+            _rec(
+                "lever:opportunities:a",
+                full_name="Priya Shah",
+                emails=["cv@talentbridge-agency.com"],
+                phones=["+44 20 7946 0000"],
+            ),
+            _rec(
+                "lever:opportunities:b",
+                full_name="Daniel Okafor",
+                emails=["cv@talentbridge-agency.com"],
+                phones=["+44 20 7946 0000"],
+            ),
+        ]
+    )
+    assert c["greenhouse:candidates:1"] == c["greenhouse:candidates:2"]
+    assert c["greenhouse:candidates:3"] != c["greenhouse:candidates:4"]
+    assert c["lever:opportunities:a"] != c["lever:opportunities:b"]
+
+
+def test_a_work_address_names_the_employer_a_record_left_out() -> None:
+    # Same name, her work address at the company the other record names, same city: one
+    # person; without the address the two records share only the name and the city.
+    rows = [
+        _rec(
+            "lever:opportunities:x",
+            full_name="Ewelina Stępień",
+            location="Wrocław",
+            emails=["ewelina.stepien@telvique.com"],
+        ),
+        _rec(
+            "ashby:candidates:y",
+            full_name="Ewelina Stepien",
+            company="Telvique",
+            location="Wroclaw, Poland",
+            emails=["ewelinastepien@o2.pl"],
+        ),
+    ]
+    # Other people at other employers and cities, so neither fact is common in the market.
+    rows += [
+        _rec(
+            f"greenhouse:candidates:{i}",
+            first_name=given,
+            last_name=family,
+            company=f"Employer {i % 9}",
+            location=city,
+        )
+        for i, (given, family, city) in enumerate(
+            (g, f, c)
+            for g in ("Anna", "Piotr", "Ola", "Jan")
+            for f in ("Nowak", "Lis", "Wrona")
+            for c in ("Gdańsk", "Poznań", "Łódź")
+        )
+    ]
+    c = _clusters(rows)
+    assert c["lever:opportunities:x"] == c["ashby:candidates:y"]
+    rows[0]["emails"] = ["ewelina.stepien@o2.pl"]
+    c = _clusters(rows)
+    assert c["lever:opportunities:x"] != c["ashby:candidates:y"]

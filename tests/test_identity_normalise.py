@@ -132,7 +132,13 @@ def test_nicknames_and_accents() -> None:
         ("ACME, Inc.", "acme"),
         ("Thames Digital Ltd", "thames digital"),
         ("deccan software pvt", "deccan software"),
-        ("Nederlandse Netwerken B.V.", "nederlandse netwerken b v"),
+        ("Nederlandse Netwerken B.V.", "nederlandse netwerken"),
+        ("Vltava Data s.r.o.", "vltava data"),
+        ("Aegean Fintech S.A.", "aegean fintech"),
+        ("Kodeks Analytics sp. z o.o.", "kodeks analytics"),
+        ("Dunav a.d.", "dunav"),
+        # Short legal forms are removed only when written with dots: as words they are words.
+        ("Digital Ad", "digital ad"),
         ("Société Lumière SA", "societe lumiere"),
         ("Acme LLC", "acme"),
     ],
@@ -172,3 +178,39 @@ def test_role_mailboxes_are_the_seed_list() -> None:
         assert is_role_mailbox(f"{local}@acme.com")
         assert is_role_mailbox(f"{local}2@acme.com")
         assert is_role_mailbox(f"{local}+emea@acme.com")
+
+
+@pytest.mark.parametrize(
+    ("domain", "employer"),
+    [
+        ("vltavadata.cz", "vltava data"),
+        ("liffey-analytics.ie", "liffey analytics"),
+        ("mail.thamesdigital.co.uk", "thames digital"),
+        # A domain no record names as an employer (a university) says nothing.
+        ("cam.ac.uk", None),
+        ("unknown-corp.com", None),
+    ],
+)
+def test_employer_from_mail_domain(domain: str, employer: str | None) -> None:
+    from orchestration.identity.normalise import employer_from_mail_domain
+
+    known = ["vltava data", "liffey analytics", "thames digital"]
+    companies = {k.replace(" ", ""): k for k in known}
+    assert employer_from_mail_domain(domain, companies) == employer
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Cracow", "Kraków, Poland"),
+        ("Cologne, Germany", "Köln"),
+        ("Munich, Bavaria", "München"),
+        ("Corcaigh", "Cork, Ireland"),
+        ("Bangalore", "Bengaluru, Karnataka, India"),
+    ],
+)
+def test_a_city_written_in_another_language_is_one_city(a: str, b: str) -> None:
+    from orchestration.identity.normalise import normalise_city
+
+    assert normalise_city(a) == normalise_city(b)
+    assert normalise_city("Vienna") != normalise_city("Venice")

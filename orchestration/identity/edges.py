@@ -189,6 +189,55 @@ def deterministic_edges(usable: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+# Two records that share two identifiers of different kinds (an address and a phone, an
+# address and a profile) are one person even when their given names do not agree: people
+# write an adopted name in one system and their own in another (Grace and Jiayi Xu), or
+# change surname at marriage, and no two strangers share both a mailbox and a mobile. Only
+# identifiers with few carriers are paired, and one part of the name must still agree (an
+# agency that submits two candidates with its own mailbox and phone shares neither name).
+TWO_IDENTIFIERS_RULE = "two_identifiers"
+TWO_IDENTIFIERS_RANK = 5
+_PAIRED_KINDS = ("email", "phone", "linkedin")
+_MAX_PAIRED_CARRIERS = 8
+
+
+def two_identifier_edges(usable: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
+    """Edges between carriers sharing identifiers of two kinds, across name groups."""
+    u = usable.filter(pl.col("kind").is_in(_PAIRED_KINDS)).with_columns(
+        pl.len().over("kind", "value").alias("carriers")
+    )
+    u = u.filter(pl.col("carriers") <= _MAX_PAIRED_CARRIERS).select("idx", "kind", "value")
+    pairs = (
+        u.join(u, on=["kind", "value"], suffix="_b")
+        .filter(pl.col("idx") < pl.col("idx_b"))
+        .group_by("idx", "idx_b")
+        .agg(pl.col("kind").n_unique().alias("kinds"))
+        .filter(pl.col("kinds") >= 2)
+    )
+    if pairs.is_empty():
+        return _empty_edges()
+    names = people.select("idx", "first_key", "last_key")
+    p = pairs.join(names, on="idx").join(names, left_on="idx_b", right_on="idx", suffix="_b")
+    keep = [
+        bool(
+            (fa and fb and first_names_compatible(fa, fb) > 0)
+            or (la and lb and last_names_compatible(la, lb) > 0)
+        )
+        for fa, la, fb, lb in p.select(
+            "first_key", "last_key", "first_key_b", "last_key_b"
+        ).iter_rows()
+    ]
+    p = p.filter(pl.Series(keep, dtype=pl.Boolean))
+    return p.select(
+        pl.col("idx").cast(pl.UInt32).alias("a"),
+        pl.col("idx_b").cast(pl.UInt32).alias("b"),
+        pl.lit(TWO_IDENTIFIERS_RULE).alias("rule"),
+        pl.lit(0.99).alias("score"),
+        pl.lit(TWO_IDENTIFIERS_RULE).alias("evidence"),
+        pl.lit(TWO_IDENTIFIERS_RANK, dtype=pl.Int32).alias("rank"),
+    )
+
+
 # Seniority words move with a promotion; the rest of a title (the role) usually does not.
 SENIORITY_WORDS = (
     "senior",

@@ -23,6 +23,7 @@ from .edges import (
     name_frequencies,
     score_fuzzy,
     screen_identifiers,
+    two_identifier_edges,
     with_personal_email_kind,
 )
 from .normalise import normalise_records
@@ -72,7 +73,7 @@ def resolve_identities(
     t0 = time.perf_counter()
     usable, status = screen_identifiers(people, identifiers, cfg)
     same, apart = reviewed_pairs(people, decisions)
-    det = pl.concat([same, deterministic_edges(usable)])
+    det = pl.concat([same, deterministic_edges(usable), two_identifier_edges(usable, people)])
     t["deterministic_edges"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

@@ -24,6 +24,10 @@ from checks.email_address import EMAIL_PATTERN, is_role_mailbox, is_well_formed_
 from .schema import IdentityConfig
 
 NICKNAMES_CSV = Path(__file__).with_name("nicknames.csv")
+# Exonyms and other spellings of cities (Cracow/Kraków, Cologne/Köln, Corcaigh/Cork): one person
+# writes the English name in one system and the local one in another (from GeoNames'
+# alternate names; extend it for the markets you recruit in).
+CITY_NAMES_CSV = Path(__file__).with_name("city_names.csv")
 
 # Mail providers that ignore dots in the local part (gmail) and those that deliver
 # "local+tag@" to "local@" (sub-addressing); folding makes every spelling one key.
@@ -188,6 +192,11 @@ LEGAL_SUFFIXES = frozenset(
         "spa",
         "srl",
     }
+)
+# Legal forms written with dots fold to runs of single letters ("s.r.o." -> "s r o"); joined,
+# they are looked up here (as bare words some of them are ordinary words: "ad", "sl").
+DOTTED_LEGAL_FORMS = LEGAL_SUFFIXES | frozenset(
+    {"sro", "spzoo", "doo", "ad", "ooo", "kk", "sl", "asa", "aps", "kft", "zrt", "ltda", "bhd"}
 )
 TITLE_ABBREVIATIONS = {
     "sr": "senior",
@@ -421,9 +430,40 @@ def normalise_company(raw: str | None) -> str | None:
     if not raw:
         return None
     words = fold_text(raw).split()
-    while len(words) > 1 and words[-1] in LEGAL_SUFFIXES:
-        words.pop()
+    while len(words) > 1:
+        if words[-1] in LEGAL_SUFFIXES:
+            words.pop()
+            continue
+        # A legal form written with dots folds to single letters: 'Vltava Data s.r.o.' ->
+        # 'vltava data s r o', 'Aegean Fintech S.A.' -> '... s a', 'sp. z o.o.' -> 'sp z o o'.
+        run = len(words)
+        while run > 1 and len(words[run - 1]) == 1:
+            run -= 1
+        if run < len(words) and run > 1 and words[run - 1] == "sp":
+            run -= 1
+        if run >= 1 and run < len(words) and "".join(words[run:]) in DOTTED_LEGAL_FORMS:
+            del words[run:]
+            continue
+        break
     return " ".join(words) or None
+
+
+def employer_from_mail_domain(domain: str, companies: dict[str, str]) -> str | None:
+    """The company a corporate address names, when some record in the market names it.
+
+    'lucie.novakova2@vltavadata.cz' says she works at Vltava Data even when her record leaves
+    the company field empty. `companies` maps each company key with spaces and hyphens
+    removed to the key itself; the domain's own name (the label before the public suffix,
+    'vltavadata' of vltavadata.cz, 'acme' of mail.acme.co.uk) is looked up there, so a domain
+    no record names an employer (a university, a school) gives nothing.
+    """
+    labels = domain.lower().split(".")
+    if len(labels) < 2:
+        return None
+    # Two-part public suffixes (co.uk, com.au, co.jp...): the name is the label before them.
+    second_level = len(labels) >= 3 and labels[-2] in {"co", "com", "org", "net", "ac", "gov"}
+    name = labels[-3] if second_level else labels[-2]
+    return companies.get(name.replace("-", ""))
 
 
 def normalise_title(raw: str | None) -> str | None:
@@ -434,10 +474,18 @@ def normalise_title(raw: str | None) -> str | None:
 
 
 def normalise_city(raw: str | None) -> str | None:
-    """The first comma part ('Munich, Bavaria, Germany' -> 'munich')."""
+    """The first comma part, in its local name ('Munich, Bavaria, Germany' -> 'munchen')."""
     if not raw:
         return None
-    return fold_text(raw.split(",", 1)[0]) or None
+    city = fold_text(raw.split(",", 1)[0])
+    return load_city_names().get(city, city) or None
+
+
+@lru_cache(maxsize=1)
+def load_city_names(path: str | None = None) -> dict[str, str]:
+    """Other name of a city -> the name it is keyed by (city_names.csv, folded)."""
+    with open(path or CITY_NAMES_CSV, encoding="utf-8", newline="") as fh:
+        return {fold_text(r["name"]): fold_text(r["city"]) for r in csv.DictReader(fh)}
 
 
 _COUNTRY_WORDS = {
@@ -593,7 +641,32 @@ def normalise_records(
     identifiers = pl.concat([emails, phones, profiles, spk], how="vertical_relaxed").unique(
         ["idx", "kind", "value"], maintain_order=True
     )
-    return people, identifiers
+    return _with_employer_from_mail(people, emails), identifiers
+
+
+def _with_employer_from_mail(people: pl.DataFrame, emails: pl.DataFrame) -> pl.DataFrame:
+    """Fill an empty company from the record's own work address (`employer_from_mail_domain`).
+
+    Lever and Ashby often leave the employer out while the address the person applied from
+    names it; a role mailbox names the company as well, but not this person's employment.
+    """
+    known = people["company_key"].drop_nulls().unique().to_list()
+    companies = {k.replace(" ", "").replace("-", ""): k for k in known}
+    work = emails.filter(pl.col("corporate") & ~pl.col("role")).select(
+        "idx", pl.col("value").str.extract(r"@(.+)$", 1).alias("domain")
+    )
+    work = work.with_columns(
+        _map_unique(
+            work["domain"], lambda d: employer_from_mail_domain(d, companies), pl.String
+        ).alias("employer")
+    )
+    # One employer per record: the first address that names one.
+    employer = work.drop_nulls("employer").group_by("idx", maintain_order=True).first()
+    return (
+        people.join(employer.select("idx", "employer"), on="idx", how="left", maintain_order="left")
+        .with_columns(pl.coalesce("company_key", "employer").alias("company_key"))
+        .drop("employer")
+    )
 
 
 def _phone_identifiers(evidence: pl.DataFrame, cfg: IdentityConfig) -> pl.DataFrame:

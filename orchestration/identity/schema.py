@@ -66,8 +66,9 @@ class IdentityConfig:
     singular_kinds: tuple[str, ...] = ("linkedin",)
     # A personal mailbox belongs to one person for life, while a LinkedIn public URL can be
     # edited (ragnhild-larsen-19 becomes ragnhild-larsen-44 and old records keep the first):
-    # the same free-mail address under compatible names outweighs two profile URLs.
-    unvetoed_rules: tuple[str, ...] = ("email_exact",)
+    # the same free-mail address under compatible names outweighs two profile URLs. A mobile
+    # number likewise follows one owner (people edit a profile URL, not their phone number).
+    unvetoed_rules: tuple[str, ...] = ("email_exact", "phone_exact")
     # Weak edges (evidence that can belong to a namesake) are also refused when the two sides
     # disagree on any of these kinds.
     # A work address is not among them: mail servers issue it to one holder at a time, and a

@@ -145,4 +145,27 @@ def carrier_names_compatible(
         # Aishwarya, Kat for Katherine, Chris for Christiane); no list holds them all.
         if len(short) >= 3 and long.startswith(short):
             return True
+        # A pet form keeps the first syllable and adds its own ending (Mati for Mateusz,
+        # Matze for Matthias): short forms only, and only here, where a shared address or
+        # phone already speaks for one person.
+        if len(short) <= 5 and _common_prefix(short, long) >= 3:
+            return True
+        # Initials of a compound given name (JB for Jean-Baptiste, AJ for Anna Julia).
+        if 2 <= len(short) <= 3 and short in (_given_initials(w1), _given_initials(w2)):
+            return True
     return bool(personal and f1 and f2 and len(f1) > 2 and first_names_compatible(f1, f2) == 1.0)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _given_initials(words: tuple[str, ...]) -> str:
+    """Initials of the given names (every word but the last), '' with fewer than two."""
+    given = words[:-1]
+    return "".join(w[0] for w in given if w) if len(given) >= 2 else ""
