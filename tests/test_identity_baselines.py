@@ -303,14 +303,8 @@ def test_perturbation_changes_only_what_it_says(name: str, base_market, tmp_path
 # Perturbations under which the engine's linkable recall falls by more than the tolerance
 # (measured on the 1,000-person market below); strict, so a fix shows up as XPASS.
 KNOWN_DROPS: dict[str, str] = {
-    "swap_title_headline": (
-        "linkable recall 0.9780 -> 0.9572 (-0.0208; recall 0.9199 -> 0.9004, precision "
-        "0.9998 unchanged) on 1,000 people, seed 5 (-0.0179 on 3,000): the engine reads "
-        "Greenhouse `title` as a job title, so a title holding past companies "
-        "('Acme / Globex') is a role no other record shares; same-name pairs at the same "
-        "company lose their two-fact corroboration (missed pairs 'same_name_same_company_"
-        "no_identifier' 0 -> 96). Lever's headline is not read, so that half is harmless."
-    ),
+    # None left. "swap_title_headline" fell by 0.0208 while a title listing employers
+    # ("Acme / Globex") was read as a role; normalise.role_without_employers fixed it.
 }
 
 

@@ -214,3 +214,19 @@ def test_a_city_written_in_another_language_is_one_city(a: str, b: str) -> None:
 
     assert normalise_city(a) == normalise_city(b)
     assert normalise_city("Vienna") != normalise_city("Venice")
+
+
+@pytest.mark.parametrize(
+    ("title", "role"),
+    [
+        ("Acme / Globex", None),  # employers pasted into the title field
+        ("Data Engineer at Acme", "data engineer"),
+        ("Analyst | Globex GmbH", "analyst"),
+        ("Sr. Data Engineer", "senior data engineer"),
+        ("Research at Scale", "research at scale"),  # "at" a company nobody works for
+    ],
+)
+def test_a_title_listing_employers_is_not_a_role(title: str, role: str | None) -> None:
+    from orchestration.identity.normalise import role_without_employers
+
+    assert role_without_employers(title, frozenset({"acme", "globex"})) == role

@@ -641,7 +641,37 @@ def normalise_records(
     identifiers = pl.concat([emails, phones, profiles, spk], how="vertical_relaxed").unique(
         ["idx", "kind", "value"], maintain_order=True
     )
-    return _with_employer_from_mail(people, emails), identifiers
+    people = _with_employer_from_mail(people, emails)
+    return _titles_without_employers(people, df["title"]), identifiers
+
+
+# Where a title field lists employers instead of (or beside) a role: "Acme / Globex",
+# "Data Engineer at Acme", "Analyst | Globex".
+_TITLE_PARTS = re.compile(r"\s*(?:/|\||·|•|,|;|@|–|—|\s-\s|\bat\b)\s*", re.IGNORECASE)
+
+
+def role_without_employers(raw: str | None, companies: frozenset[str]) -> str | None:
+    """The role a title names once the employers it lists are taken out (None when nothing
+    else is left).
+
+    Systems disagree on what the title field holds: Greenhouse documents the current job
+    title, yet people paste their employers there as they would into a Lever headline, and
+    "Acme / Globex" is not a role any other record shares. `companies` are the company keys
+    the market's records name.
+    """
+    if not raw:
+        return None
+    parts = [p for p in _TITLE_PARTS.split(raw) if p and p.strip()]
+    roles = [p for p in parts if normalise_company(p) not in companies]
+    if len(roles) == len(parts):
+        return normalise_title(raw)
+    return normalise_title(" ".join(roles)) if roles else None
+
+
+def _titles_without_employers(people: pl.DataFrame, titles: pl.Series) -> pl.DataFrame:
+    companies = frozenset(people["company_key"].drop_nulls().unique().to_list())
+    role = _map_unique(titles, lambda t: role_without_employers(t, companies), pl.String)
+    return people.with_columns(role.alias("title_key"))
 
 
 def _with_employer_from_mail(people: pl.DataFrame, emails: pl.DataFrame) -> pl.DataFrame:
