@@ -88,7 +88,8 @@ class SpooledEvent:
 
 
 class WebhookSpool:
-    """The folder pair `incoming/` (not yet in DuckDB) and `landed/` (in raw, kept for dedupe)."""
+    """The folder pair `incoming/` (not yet in DuckDB) and `landed/` (in raw, kept for dedupe),
+    plus `unreadable/` for files the landing could not read (quarantined with the reason)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -126,8 +127,18 @@ class WebhookSpool:
         return True
 
     def pending(self) -> Iterator[SpooledEvent]:
-        """Events not yet landed, oldest file first; unreadable files are skipped (reported by
-        the landing asset, which quarantines them)."""
+        """Events not yet landed, oldest file first; unreadable files are left out (see
+        `unreadable`: the landing asset quarantines them)."""
+        for item in self._scan():
+            if isinstance(item, SpooledEvent):
+                yield item
+
+    def unreadable(self) -> list[tuple[Path, str]]:
+        """(file, why) for spooled files that are not an envelope this spool wrote: a
+        truncated write from a full disk, a file copied in by hand, another encoding."""
+        return [item for item in self._scan() if not isinstance(item, SpooledEvent)]
+
+    def _scan(self) -> Iterator[SpooledEvent | tuple[Path, str]]:
         if not self.incoming.is_dir():
             return
         for path in sorted(self.incoming.glob("*.json"), key=lambda p: (p.stat().st_mtime, p)):
@@ -140,8 +151,23 @@ class WebhookSpool:
                     body=data["body"],
                     path=path,
                 )
-            except (OSError, ValueError, KeyError, TypeError):
-                continue
+            except UnicodeDecodeError:
+                yield path, "not UTF-8"
+            except ValueError:
+                yield path, "not JSON (truncated or not written by the receiver)"
+            except (KeyError, TypeError):
+                yield path, "JSON without event_id, action, received_at and body"
+            except OSError as error:
+                yield path, f"cannot be read ({type(error).__name__})"
+
+    def set_aside(self, path: Path) -> Path:
+        """Move an unreadable file to `unreadable/` (kept for a person to inspect, never
+        retried)."""
+        aside = self.root / "unreadable"
+        aside.mkdir(parents=True, exist_ok=True)
+        target = aside / path.name
+        os.replace(path, target)
+        return target
 
     def mark_landed(self, event: SpooledEvent) -> None:
         self.ensure()

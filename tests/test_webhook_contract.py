@@ -156,6 +156,46 @@ def test_poison_delivery_is_quarantined_and_staging_still_builds(isolated_env: P
     assert rows == [(4100123, "open", "2026-11-20 10:00:00")]
 
 
+def test_an_unreadable_spool_file_is_quarantined_and_set_aside(isolated_env: Path) -> None:
+    from orchestration.defs.ingest.assets import greenhouse_webhook_events
+    from orchestration.resources import DuckDBWarehouse
+
+    spool = WebhookSpool(isolated_env / "landing" / "greenhouse_webhooks")
+    assert spool.write("evt-good", "job_created", good(4100124))
+    # A delivery the receiver never finished writing (a full disk), and one in another encoding.
+    (spool.incoming / "truncated.json").write_text('{"event_id": "evt-cut", "act', "utf-8")
+    (spool.incoming / "latin1.json").write_bytes('{"x": "Jos\xe9"}'.encode("latin-1"))
+    assert len(spool.unreadable()) == 2 and len(list(spool.pending())) == 1
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = dg.materialize(
+            [greenhouse_webhook_events],
+            instance=instance,
+            resources={"warehouse": DuckDBWarehouse()},
+        )
+    assert result.success
+    [event] = result.get_asset_materialization_events()
+    meta = event.materialization.metadata
+    assert meta["landed_events"].value == 1
+    assert meta["unreadable_files"].value == 2 and meta["quarantined"].value == 2
+    assert sorted(p.name for p in (spool.root / "unreadable").iterdir()) == [
+        "latin1.json",
+        "truncated.json",
+    ]
+    assert list(spool.incoming.iterdir()) == []
+    con = duckdb.connect(os.environ["TALENT_CRM_DB"], read_only=True)
+    try:
+        rows = con.execute(
+            "select _source_record_id, field, reason from raw.quarantine "
+            "where _entity = 'webhook_events' order by 1"
+        ).fetchall()
+    finally:
+        con.close()
+    assert rows == [
+        ("latin1", "file", "not UTF-8"),
+        ("truncated", "file", "not JSON (truncated or not written by the receiver)"),
+    ]
+
+
 def test_no_staging_model_casts_without_try_cast() -> None:
     """Every staging cast of a raw value is a try_cast: one bad value must not fail a model."""
     offenders = []

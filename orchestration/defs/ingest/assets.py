@@ -587,6 +587,7 @@ def greenhouse_webhook_events(
 ) -> dg.MaterializeResult:
     spool = WebhookSpool(settings.webhook_spool_dir())
     events = list(spool.pending())
+    unreadable = spool.unreadable()
     envelopes = [
         {
             "event_id": event.event_id,
@@ -609,6 +610,15 @@ def greenhouse_webhook_events(
         )
         for r in rejections
     ]
+    # A file the receiver did not finish (a full disk) or someone copied in: quarantined by
+    # its file name (a hash of the delivery id), its content never copied, and the file set
+    # aside for a person to look at.
+    quarantined += [
+        QuarantinedRecord(
+            source_record_id=path.stem, field="file", reason=why, payload={"file": path.name}
+        )
+        for path, why in unreadable
+    ]
     with warehouse.connect() as con:
         # The table exists even before the first delivery: staging reads it. So does the
         # reconciliation's, which has its own schedule and may not have run yet.
@@ -625,27 +635,29 @@ def greenhouse_webhook_events(
                 quarantined=quarantined,
                 tables_ensured=True,
             )
-            if envelopes
+            if envelopes or quarantined
             else None
         )
     # Quarantined deliveries leave incoming/ too: they are in raw.quarantine with the reason,
     # and a replay of the same delivery id is still recognised as a duplicate.
     for event in events:
         spool.mark_landed(event)
+    for path, _why in unreadable:
+        spool.set_aside(path)
     landed = counts.landed if counts else 0
     context.log.info(
-        f"web hooks: {landed} new deliveries landed from the spool, {len(quarantined)} quarantined"
+        f"web hooks: {landed} new deliveries landed from the spool, {len(quarantined)} "
+        f"quarantined ({len(unreadable)} unreadable files set aside in "
+        f"{spool.root.name}/unreadable)"
     )
     metadata: dict[str, Any] = {
         "landed_events": landed,
         "duplicates": counts.duplicates if counts else 0,
         "quarantined": len(quarantined),
+        "unreadable_files": len(unreadable),
     }
-    if rejections:
-        reasons: dict[str, int] = {}
-        for r in rejections:
-            reasons[f"{r.field}: {r.reason}"] = reasons.get(f"{r.field}: {r.reason}", 0) + 1
-        metadata["quarantine_reasons"] = dg.MetadataValue.json(reasons)
+    if quarantined:
+        metadata["quarantine_reasons"] = dg.MetadataValue.json(_count_reasons(quarantined))
     return dg.MaterializeResult(metadata=metadata)
 
 
