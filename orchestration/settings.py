@@ -191,6 +191,10 @@ def touchpoint_exports_dir(root: Path | None = None) -> Path:
     return exports_dir(root) / "touchpoints"
 
 
+def verification_exports_dir(root: Path | None = None) -> Path:
+    return exports_dir(root) / "verification"
+
+
 def report_dir(root: Path | None = None) -> Path:
     return exports_dir(root) / "reports"
 

@@ -55,6 +55,7 @@ PYTHON_ASSETS = {
     "identity/review_answers": "identity",
     # segments, hygiene/GDPR, matching, analytics
     "exports/touchpoints": "segments",
+    "exports/verification_list": "hygiene",
     "gdpr/suppressed_records": "gdpr",
     "gdpr/retention_purge": "gdpr",
     "gdpr/suppression_list": "gdpr",
@@ -213,7 +214,11 @@ def test_what_each_job_runs(repo) -> None:
         "matching/req_profiles",
         "published/read_copy",
     } <= selected(repo, "req_refresh")
-    assert {"gdpr/retention_purge", "published/read_copy"} <= selected(repo, "nightly_hygiene")
+    assert {
+        "gdpr/retention_purge",
+        "exports/verification_list",
+        "published/read_copy",
+    } <= selected(repo, "nightly_hygiene")
     assert "hygiene/stale_contact_enrichment" not in selected(repo, "nightly_hygiene")
     assert selected(repo, "monthly_enrichment") == {
         "hygiene/stale_contact_enrichment",

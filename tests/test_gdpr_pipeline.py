@@ -147,6 +147,14 @@ def test_hygiene_gdpr_erasure_and_no_resurrection(isolated_env, tmp_path, monkey
             )[0][0]
             == 0
         )
+        # The verification list reaches recruiters as a dated file, the mart's rows in its
+        # priority order (the export refuses a list holding a blocked contact).
+        (verification,) = (settings.verification_exports_dir()).glob("*.parquet")
+        exported = rows(f"select contact_id from read_parquet('{verification}')")
+        assert exported == rows(
+            "select contact_id from hygiene.verification_list order by priority"
+        )
+        assert exported and (verification.with_suffix(".csv")).exists()
         # No lawful basis ⇒ blocked; consent only with evidence and timestamp.
         assert (
             rows(

@@ -8,12 +8,13 @@
 - `hygiene/stale_contact_enrichment`: the monthly, budgeted PDL enrichment of stale contacts.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import dagster as dg
 
 from ingest import pdl
 from orchestration import settings
+from orchestration.contact_list_export import export_contact_list
 from orchestration.defs.ingest.common import (
     PdlEnrichmentConfig,
     run_enrichment,
@@ -242,10 +243,48 @@ def stale_contact_enrichment(
     )
 
 
+VERIFICATION_EXPORT = dg.AssetKey(["exports", "verification_list"])
+
+
+@dg.asset(
+    key=VERIFICATION_EXPORT,
+    deps=[
+        dg.AssetKey(["hygiene", "verification_list"]),
+        dg.AssetKey(["gdpr", "outreach_eligibility"]),
+    ],
+    group_name="hygiene",
+    kinds={"duckdb", "csv", "parquet"},
+    pool=DUCKDB_WRITE_POOL,
+    description="Today's verification list (hygiene.verification_list: stale contacts to ask "
+    '"still at <company>?", most recently active first) written to '
+    "data/exports/verification/<date>.csv and .parquet for the recruiters who send it. Refuses "
+    "to write if any contact gdpr.outreach_eligibility blocks is on the list.",
+)
+def verification_export(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse):
+    with warehouse.connect(read_only=True) as con:
+        export = export_contact_list(
+            con,
+            "hygiene.verification_list",
+            order_by="priority",
+            out_dir=settings.verification_exports_dir(),
+            as_of=settings.as_of() or date.today(),
+        )
+    context.log.info(f"verification list {export.as_of}: {export.rows} rows exported")
+    return dg.MaterializeResult(
+        metadata={
+            "as_of": export.as_of.isoformat(),
+            "rows": export.rows,
+            "csv": dg.MetadataValue.path(str(export.csv_path)),
+            "parquet": dg.MetadataValue.path(str(export.parquet_path)),
+        }
+    )
+
+
 HYGIENE_GDPR_ASSETS = [
     suppressed_records,
     retention_purge,
     *GDPR_LEDGERS,
     hygiene_report,
     stale_contact_enrichment,
+    verification_export,
 ]

@@ -37,7 +37,7 @@ def touchpoints_export(context: dg.AssetExecutionContext, warehouse: DuckDBWareh
         metadata={
             "as_of": export.as_of.isoformat(),
             "rows": export.rows,
-            "due_by_segment_step": dg.MetadataValue.json(export.by_segment_step),
+            "due_by_segment_step": dg.MetadataValue.json(export.counts),
             "csv": dg.MetadataValue.path(str(export.csv_path)),
             "parquet": dg.MetadataValue.path(str(export.parquet_path)),
         }
