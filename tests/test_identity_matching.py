@@ -416,3 +416,34 @@ def test_a_work_address_names_the_employer_a_record_left_out() -> None:
     rows[0]["emails"] = ["ewelina.stepien@o2.pl"]
     c = _clusters(rows)
     assert c["lever:opportunities:x"] != c["ashby:candidates:y"]
+
+
+def test_a_reissued_work_address_does_not_join_its_two_holders() -> None:
+    # A data vendor still lists the work address Michael Green held until he left; the
+    # company later issued it to the Michael Green it employs now. Their personal mailboxes
+    # and phones differ: two people. The same address with nothing contradicting it: one.
+    c = _clusters(
+        [
+            _rec(
+                "pdl:enrichment:p1",
+                first_name="Michael",
+                last_name="Green",
+                emails=["michael.green@northwindlabs.io", "michael_green@gmx.de"],
+                phones=["+49 160 7840 2985"],
+            ),
+            _rec(
+                "hris:employees:h.csv:4",
+                first_name="Michael",
+                last_name="Green",
+                emails=["mgreen@hotmail.co.uk", "michael.green@northwindlabs.io"],
+            ),
+            _rec(
+                "greenhouse:candidates:9",
+                first_name="Michael",
+                last_name="Green",
+                emails=["michael.green@northwindlabs.io"],
+            ),
+        ]
+    )
+    assert c["pdl:enrichment:p1"] != c["hris:employees:h.csv:4"]
+    assert c["greenhouse:candidates:9"] in (c["pdl:enrichment:p1"], c["hris:employees:h.csv:4"])

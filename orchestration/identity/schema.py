@@ -71,12 +71,17 @@ class IdentityConfig:
     unvetoed_rules: tuple[str, ...] = ("email_exact", "phone_exact")
     # Weak edges (evidence that can belong to a namesake) are also refused when the two sides
     # disagree on any of these kinds.
-    # A work address is not among them: mail servers issue it to one holder at a time, and a
-    # person with a work address has other phones and personal mailboxes besides.
+    # A work address is among them: a mail server issues it to one holder at a time but
+    # re-issues it after the holder left, and a data vendor (People Data Labs) keeps listing a
+    # person's past work addresses, so the old holder's profile and the namesake who holds the
+    # address now share it; they then disagree on their phones and personal mailboxes.
+    # Measured on the 1M own market (seed 102): precision 0.9856 -> 0.9952 at the same recall,
+    # and on the 3k markets linkable recall within 0.0011.
     weak_rules: tuple[str, ...] = (
         "github_exact",
         "fuzzy_name",
         "name_exclusive_fact",
+        "work_email_exact",
     )
     weak_edge_veto_kinds: tuple[str, ...] = ("linkedin", "github", "phone", "email_personal")
     # Kinds whose disagreement vetoes a fuzzy (not a deterministic) merge.
