@@ -74,7 +74,7 @@ lint: setup
 lock:
 	rm -rf /tmp/talent-crm-lock && $(PYTHON) -m venv /tmp/talent-crm-lock
 	/tmp/talent-crm-lock/bin/pip install --quiet --upgrade "pip>=24"
-	/tmp/talent-crm-lock/bin/pip install --quiet -e ".[dev]"
+	/tmp/talent-crm-lock/bin/pip install --quiet -e ".[dev,spark]"
 	{ echo "# Exact versions installed by \`make setup\` (pip freeze of pyproject deps + dev extras)."; \
 	  echo "# Regenerate with \`make lock\` after changing pyproject.toml."; \
 	  /tmp/talent-crm-lock/bin/pip freeze --exclude-editable | grep -v '^talent-crm'; } > requirements.lock
