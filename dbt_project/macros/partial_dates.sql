@@ -8,7 +8,7 @@
     {{ return(adapter.dispatch('year_month_text_to_date', 'talent_crm')(expression)) }}
 {%- endmacro %}
 
-{% macro duckdb__year_month_text_to_date(expression) -%}
+{% macro default__year_month_text_to_date(expression) -%}
     (case length(trim({{ expression }}))
         when 4 then try_cast(trim({{ expression }}) || '-01-01' as date)
         when 7 then try_cast(trim({{ expression }}) || '-01' as date)
@@ -21,6 +21,6 @@
     {{ return(adapter.dispatch('safe_text_to_integer', 'talent_crm')(expression)) }}
 {%- endmacro %}
 
-{% macro duckdb__safe_text_to_integer(expression) -%}
+{% macro default__safe_text_to_integer(expression) -%}
     try_cast(trim({{ expression }}) as integer)
 {%- endmacro %}
