@@ -1,0 +1,47 @@
+"""`talent-crm spark-handover [--build]`: the landed data to Spark, for `dbt --target spark`.
+
+Thin: the work is orchestration.spark_handover (docs/spark.md). `--build` then runs
+`dbt build --target spark` in a child process, with the environment the target needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+from orchestration import settings, spark_handover
+from orchestration.settings import DBT_PROJECT_DIR
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    handover = commands.add_parser(
+        "spark-handover",
+        help="export the dbt sources from DuckDB to Parquet and register them in Spark",
+    )
+    handover.add_argument(
+        "--build", action="store_true", help="then run `dbt build --target spark`"
+    )
+    handover.set_defaults(handler=cmd_spark_handover)
+
+
+def cmd_spark_handover(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    result = spark_handover.hand_over()
+    rows = sum(count for _, count in result.exported)
+    print(
+        f"spark hand-over: {len(result.exported)} source tables ({rows} rows) registered in "
+        f"{settings.display_path(settings.spark_dir())} in {time.monotonic() - started:.0f}s"
+    )
+    for table in result.missing:
+        print(f"  not in the DuckDB file (yet): {table.qualified}", file=sys.stderr)
+    if not args.build:
+        return 0
+    command = [
+        settings.dbt_executable(), "build", "--target", spark_handover.SPARK_TARGET,
+        "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+    ]  # fmt: skip
+    env = {**os.environ, **spark_handover.spark_environment()}
+    return subprocess.run(command, env=env, check=False).returncode
