@@ -25,6 +25,7 @@
     json_extract_string({{ json_expression }}, '$')
 {%- endmacro %}
 
+{# get_json_object reads a JSON null as the text 'null'; a variant null is SQL null. #}
 {% macro spark__json_scalar_text(json_expression) -%}
-    get_json_object({{ json_expression }}, '$')
+    variant_get(parse_json({{ json_expression }}), '$', 'string')
 {%- endmacro %}
