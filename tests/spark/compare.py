@@ -24,6 +24,7 @@ from typing import Any
 import duckdb
 
 KEY_TESTS = ("unique", "not_null")
+NOT_BUILT = "not built on Spark"
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,10 @@ def compare_model(con: duckdb.DuckDBPyConnection, spark: Any, model: Model) -> C
         fetched = spark.sql(f"select {spark_columns} from {model.relation}").collect()
         spark_rows = [tuple(row) for row in fetched]
     except Exception as exc:  # a model that did not build on Spark: reported, not raised
-        message = str(exc).splitlines()[0][:120]
-        return Comparison(model, len(duck_rows), None, False, f"spark: {message}")
+        message = str(exc).splitlines()[0]
+        if "TABLE_OR_VIEW_NOT_FOUND" in message:
+            message = NOT_BUILT
+        return Comparison(model, len(duck_rows), None, False, f"spark: {message[:120]}")
     return Comparison(
         model, len(duck_rows), len(spark_rows), checksum(duck_rows) == checksum(spark_rows)
     )
@@ -132,7 +135,7 @@ def report(comparisons: Sequence[Comparison]) -> str:
             f"{'-' if c.duckdb_rows is None else c.duckdb_rows:>7}  "
             f"{'-' if c.spark_rows is None else c.spark_rows:>7}"
         )
-        verdict = "equal" if c.checksum_equal else "DIFF"
+        verdict = "equal" if c.equal else "DIFF"
         key = "all columns" if not c.model.columns else ", ".join(c.model.columns)
         lines.append(f"{c.model.relation:<{width}}  {rows}  {verdict:<8}  {c.error or key}")
     return "\n".join(lines)
