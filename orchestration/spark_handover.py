@@ -247,5 +247,5 @@ def hand_over(db_path: Path | None = None, spark: Any | None = None) -> Handover
         with spark_session() as session:
             register_tables(session, tables)
     for table in result.missing:
-        logger.warning("source table %s is not in the DuckDB file yet: not handed over", table)
+        logger.warning("source %s is not in the DuckDB file yet: not handed over", table.qualified)
     return result

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import subprocess
-import sys
 import time
 
 from orchestration import settings, spark_handover
@@ -35,8 +34,6 @@ def cmd_spark_handover(args: argparse.Namespace) -> int:
         f"spark hand-over: {len(result.exported)} source tables ({rows} rows) registered in "
         f"{settings.display_path(settings.spark_dir())} in {time.monotonic() - started:.0f}s"
     )
-    for table in result.missing:
-        print(f"  not in the DuckDB file (yet): {table.qualified}", file=sys.stderr)
     if not args.build:
         return 0
     command = [
