@@ -101,4 +101,4 @@ lock:
 
 clean:
 	rm -rf $(VENV) dbt_project/target dbt_project/logs data/*.duckdb data/*.duckdb.wal \
-	  data/*.duckdb.lockwait data/.*.duckdb.lock data/.*.duckdb.publishing-* data/sample data/dagster_home
+	  data/*.duckdb.lockwait data/.*.duckdb.lock data/.*.duckdb.publishing-* data/sample data/dagster_home data/spark
