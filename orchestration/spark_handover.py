@@ -225,6 +225,9 @@ def spark_session(conf: Mapping[str, str] | None = None) -> Iterator[SparkSessio
     from pyspark.sql import SparkSession
 
     conf = spark_conf({**os.environ, **spark_environment()}) if conf is None else conf
+    # PySpark logs every failed query's analysis error with the JVM stack trace, as JSON; dbt
+    # (and the callers) already say which statement failed and why.
+    logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
     Path(settings.spark_dir()).mkdir(parents=True, exist_ok=True)
     builder = SparkSession.builder.enableHiveSupport()
     for key, value in conf.items():

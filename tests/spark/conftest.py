@@ -9,7 +9,6 @@ admits a single process, is never contended. Skipped, saying why, without Java o
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 import shutil
 import time
@@ -22,10 +21,6 @@ import pytest
 # the session zone is UTC (profiles.yml), so the process must be too for the values to match.
 os.environ["TZ"] = "UTC"
 time.tzset()
-
-# PySpark logs every failed query's analysis error, JVM stack trace included, as JSON; dbt
-# and the equality report already say which model failed and why in one line.
-logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
 
 pytestmark = pytest.mark.spark
 
