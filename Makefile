@@ -13,7 +13,7 @@ export TALENT_CRM_DATA_DIR ?= data
 DEMO_CONTACTS ?= 5000
 DEMO_SEED ?= 42
 
-.PHONY: setup demo dev test bench lint lock clean docs browser-deps screenshots
+.PHONY: setup demo dev test bench lint lock clean docs browser-deps screenshots spark-deps test-spark
 
 setup: $(STAMP) browser-deps
 
@@ -53,6 +53,26 @@ browser-deps:
 	    || echo "could not install $(BROWSER_PKGS): browser tests will be skipped"; \
 	else echo "no /usr/bin/chromium and no root apt-get: browser tests will be skipped"; fi
 
+# Java 17 for the Spark target (pyspark runs in a local JVM), from Debian packages only.
+# Installed when `java` is missing and we are root with apt-get; otherwise the Spark tests skip.
+SPARK_PKGS := openjdk-17-jre-headless
+spark-deps:
+	@if command -v java >/dev/null; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing Debian $(SPARK_PKGS) for the Spark target"; \
+	  { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SPARK_PKGS) \
+	    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	         --no-install-recommends $(SPARK_PKGS); }; } >/dev/null \
+	    || echo "could not install $(SPARK_PKGS): Spark tests will be skipped"; \
+	else echo "no java and no root apt-get: Spark tests will be skipped"; fi
+
+# The same dbt project on Spark (tests/spark, not part of `make test`): the portable macros on
+# both engines, then the sample market built on DuckDB and on Spark, compared model by model.
+test-spark: setup spark-deps
+	@started=$$(date +%s); \
+	$(BIN)/python -m pytest -q -s -p no:logging -p no:cacheprovider tests/spark && status=0 || status=$$?; \
+	echo "test-spark: $$(( $$(date +%s) - started ))s wall time"; exit $$status
+
 # dbt docs (lineage, column docs, real column types from the database) into dbt_project/target.
 docs: setup
 	$(BIN)/talent-crm docs
@@ -74,11 +94,11 @@ lint: setup
 lock:
 	rm -rf /tmp/talent-crm-lock && $(PYTHON) -m venv /tmp/talent-crm-lock
 	/tmp/talent-crm-lock/bin/pip install --quiet --upgrade "pip>=24"
-	/tmp/talent-crm-lock/bin/pip install --quiet -e ".[dev]"
+	/tmp/talent-crm-lock/bin/pip install --quiet -e ".[dev,spark]"
 	{ echo "# Exact versions installed by \`make setup\` (pip freeze of pyproject deps + dev extras)."; \
 	  echo "# Regenerate with \`make lock\` after changing pyproject.toml."; \
 	  /tmp/talent-crm-lock/bin/pip freeze --exclude-editable | grep -v '^talent-crm'; } > requirements.lock
 
 clean:
 	rm -rf $(VENV) dbt_project/target dbt_project/logs data/*.duckdb data/*.duckdb.wal \
-	  data/*.duckdb.lockwait data/.*.duckdb.lock data/.*.duckdb.publishing-* data/sample data/dagster_home
+	  data/*.duckdb.lockwait data/.*.duckdb.lock data/.*.duckdb.publishing-* data/sample data/dagster_home data/spark

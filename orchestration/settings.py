@@ -38,6 +38,8 @@ DB_ENV = "TALENT_CRM_DB"
 READ_DB_ENV = "TALENT_CRM_READ_DB"  # the published read copy analysts and sensors open
 LOCK_WAIT_ENV = "TALENT_CRM_LOCK_WAIT_SECONDS"  # how long a step waits for a foreign lock
 DATA_DIR_ENV = "TALENT_CRM_DATA_DIR"
+# The Spark warehouse (`dbt --target spark`): metastore, table files, the hand-over's Parquet.
+SPARK_DIR_ENV = "TALENT_CRM_SPARK_DIR"
 AS_OF_ENV = "TALENT_CRM_AS_OF"
 PEPPER_ENV = "TALENT_CRM_PEPPER"  # key of the hashed suppression entries
 DAGSTER_HOME_ENV = "DAGSTER_HOME"
@@ -123,6 +125,12 @@ def data_dir() -> Path:
 def db_path() -> Path:
     raw = os.environ.get(DB_ENV)
     return resolve(raw) if raw else data_dir() / DEFAULT_DB_FILE
+
+
+def spark_dir() -> Path:
+    """Where the Spark target keeps its warehouse (profiles.yml reads the same variable)."""
+    raw = os.environ.get(SPARK_DIR_ENV)
+    return resolve(raw) if raw else data_dir() / "spark"
 
 
 def read_db_path(pipeline_db: Path | None = None) -> Path:
@@ -240,6 +248,7 @@ def dbt_environment() -> dict[str, str]:
     )
     return {
         DB_ENV: str(db_path()),
+        SPARK_DIR_ENV: str(spark_dir()),
         DBT_PARENT_PID_ENV: str(os.getpid()),
         "PYTHONPATH": python_path,
         **TELEMETRY_OFF,

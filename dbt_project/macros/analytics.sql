@@ -16,12 +16,25 @@
     ) as months(month_start)
 {%- endmacro %}
 
+{% macro spark__month_spine(start_expression, end_expression) -%}
+    select explode(sequence(
+        trunc(cast({{ start_expression }} as date), 'MM'),
+        trunc(cast({{ end_expression }} as date), 'MM'),
+        interval 1 month
+    )) as month_start
+{%- endmacro %}
+
 {#- Median of a numeric expression (an aggregate). -#}
 {% macro median_of(expression) -%}
     {{ return(adapter.dispatch('median_of', 'talent_crm')(expression)) }}
 {%- endmacro %}
 
 {% macro duckdb__median_of(expression) -%}
+    median({{ expression }})
+{%- endmacro %}
+
+{# Spark's median interpolates between the two middle values too. #}
+{% macro spark__median_of(expression) -%}
     median({{ expression }})
 {%- endmacro %}
 

@@ -18,3 +18,8 @@
 {% macro duckdb__add_months(date_expression, months_expression) -%}
     cast(({{ date_expression }}) + to_months(cast({{ months_expression }} as integer)) as date)
 {%- endmacro %}
+
+{# Spark's add_months clamps to the month's last day, as DuckDB's month arithmetic does. #}
+{% macro spark__add_months(date_expression, months_expression) -%}
+    add_months(cast({{ date_expression }} as date), cast({{ months_expression }} as integer))
+{%- endmacro %}

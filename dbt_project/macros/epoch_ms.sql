@@ -9,6 +9,10 @@
     epoch_ms(try_cast({{ expression }} as bigint))
 {%- endmacro %}
 
+{% macro spark__epoch_ms_to_utc_timestamp(expression) -%}
+    timestamp_millis(try_cast({{ expression }} as bigint))
+{%- endmacro %}
+
 {#- Text of a JSON scalar (e.g. one element of Lever's `emails: ["a@b.c", ...]` string array,
     as produced by json_array_elements); json_text needs an object path, a bare string has
     none. JSON null gives SQL null. Kept here with the other Lever/Ashby-era helpers; it could
@@ -19,4 +23,9 @@
 
 {% macro duckdb__json_scalar_text(json_expression) -%}
     json_extract_string({{ json_expression }}, '$')
+{%- endmacro %}
+
+{# get_json_object reads a JSON null as the text 'null'; a variant null is SQL null. #}
+{% macro spark__json_scalar_text(json_expression) -%}
+    variant_get(parse_json({{ json_expression }}), '$', 'string')
 {%- endmacro %}

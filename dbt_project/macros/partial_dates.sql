@@ -8,7 +8,8 @@
     {{ return(adapter.dispatch('year_month_text_to_date', 'talent_crm')(expression)) }}
 {%- endmacro %}
 
-{% macro duckdb__year_month_text_to_date(expression) -%}
+{# The same SQL reads the same on DuckDB and Spark. #}
+{% macro default__year_month_text_to_date(expression) -%}
     (case length(trim({{ expression }}))
         when 4 then try_cast(trim({{ expression }}) || '-01-01' as date)
         when 7 then try_cast(trim({{ expression }}) || '-01' as date)
@@ -23,4 +24,10 @@
 
 {% macro duckdb__safe_text_to_integer(expression) -%}
     try_cast(trim({{ expression }}) as integer)
+{%- endmacro %}
+
+{# DuckDB rounds decimal text ('12.5' -> 13, half away from zero, like Spark's round) where
+   Spark's cast refuses it. #}
+{% macro spark__safe_text_to_integer(expression) -%}
+    try_cast(round(try_cast(trim({{ expression }}) as double)) as integer)
 {%- endmacro %}

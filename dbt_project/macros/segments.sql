@@ -48,7 +48,7 @@
 
 {# A SQL string literal. #}
 {% macro sql_text(value) -%}
-    {%- if value is none -%}cast(null as varchar){%- else -%}'{{ value | string | replace("'", "''") }}'{%- endif -%}
+    {%- if value is none -%}cast(null as string){%- else -%}{{ text_literal(value | string) }}{%- endif -%}
 {%- endmacro %}
 
 {# A JSON object text of the given columns (merge fields, membership details). #}
@@ -61,5 +61,16 @@
         '{}'
     {%- else -%}
         cast(to_json(struct_pack({% for column in columns %}{{ column }} := {{ column }}{{ ", " if not loop.last }}{% endfor %})) as varchar)
+    {%- endif -%}
+{%- endmacro %}
+
+{# Null columns kept as JSON null, as DuckDB's to_json does. #}
+{% macro spark__columns_as_json(columns) -%}
+    {%- if columns | length == 0 -%}
+        '{}'
+    {%- else -%}
+        to_json(
+            named_struct({% for column in columns %}'{{ column }}', {{ column }}{{ ", " if not loop.last }}{% endfor %}),
+            map('ignoreNullFields', 'false'))
     {%- endif -%}
 {%- endmacro %}

@@ -29,9 +29,12 @@
 
 {% macro default__displayable_text(expression) -%}
     nullif(
-        regexp_replace(
-            {{ expression }}, '[\x00-\x1f\x7f-\x9f\x{202a}-\x{202e}\x{2066}-\x{2069}]', '', 'g'
-        ),
+        {#- Backslashes doubled: a Jinja string literal unescapes them once. #}
+        {{ regexp_replace_all(
+            expression,
+            "'[\\x00-\\x1f\\x7f-\\x9f\\x{202a}-\\x{202e}\\x{2066}-\\x{2069}]'",
+            "''"
+        ) }},
         ''
     )
 {%- endmacro %}

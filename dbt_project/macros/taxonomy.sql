@@ -10,12 +10,18 @@
     regexp_matches({{ expression }}, {{ pattern }})
 {%- endmacro %}
 
+{# Java regular expressions read the seeds' patterns (\b included) as RE2 does. #}
+{% macro spark__regex_matches(expression, pattern) -%}
+    ({{ expression }} rlike {{ pattern }})
+{%- endmacro %}
+
 {# First capture group of `pattern` in `expression`, or null when there is no match. #}
 {% macro regex_extract_group(expression, pattern) -%}
     {{ return(adapter.dispatch('regex_extract_group', 'talent_crm')(expression, pattern)) }}
 {%- endmacro %}
 
-{% macro duckdb__regex_extract_group(expression, pattern) -%}
+{# DuckDB and Spark both give '' when there is no match. #}
+{% macro default__regex_extract_group(expression, pattern) -%}
     nullif(regexp_extract({{ expression }}, {{ pattern }}, 1), '')
 {%- endmacro %}
 
@@ -23,7 +29,7 @@
    `int_title_classifications.title_key` is lower(trim(title)); this adds the whitespace fold
    used for matching skill spellings against seed `skill_aliases.alias`. #}
 {% macro text_key(expression) -%}
-    lower(trim(regexp_replace({{ expression }}, '\s+', ' ', 'g')))
+    lower(trim({{ regexp_replace_all(expression, "'\\s+'", "' '") }}))
 {%- endmacro %}
 
 {# Canonical skill for a spelling ("k8s" -> "kubernetes", "Golang" -> "go"), or null when the
@@ -43,13 +49,13 @@
 {% macro classify_by_rules(text_expression, rules_model, value_column) -%}
     {%- set rules_relation = ref(rules_model) -%}
     {%- if not execute -%}
-        cast(null as varchar)
+        cast(null as string)
     {%- else -%}
         {%- set rules = run_query(
             'select pattern, ' ~ value_column ~ ' from ' ~ rules_relation ~ ' order by priority'
         ) -%}
         {%- if rules | length == 0 -%}
-            cast(null as varchar)
+            cast(null as string)
         {%- else -%}
         case
             {%- for rule in rules %}

@@ -7,6 +7,7 @@
 - `sql.py`: `sql "<query>"` on the published read copy
 - `review.py`: `review serve` (the recruiter review page), `review import <file.csv>`
 - `conversion.py`: `convert <req> [--dry-run]` (approved matches into the req's ATS)
+- `spark.py`: `spark-handover [--build]` (the dbt sources to Spark, for `dbt --target spark`)
 
 Every subcommand that changes data runs the SAME Dagster jobs/assets the UI runs (one code
 path), except the GDPR requests (see gdpr.py for why); the rest are conveniences around them.
@@ -20,7 +21,7 @@ import os
 import sys
 
 from orchestration import database, settings
-from orchestration.cli import conversion, gdpr, matching, pipeline, review, sample, sql
+from orchestration.cli import conversion, gdpr, matching, pipeline, review, sample, spark, sql
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Talent CRM: sample data, the pipeline, GDPR requests, req matching, queries.",
     )
     commands = parser.add_subparsers(required=True, metavar="command")
-    for group in (sample, pipeline, gdpr, matching, review, conversion, sql):
+    for group in (sample, pipeline, gdpr, matching, review, conversion, sql, spark):
         group.register(commands)
     return parser
 

@@ -14,14 +14,14 @@ gh_jobs as (
 
 greenhouse as (
     select
-        'greenhouse:candidates:' || cast(a.candidate_id as varchar) as record_key,
+        'greenhouse:candidates:' || cast(a.candidate_id as string) as record_key,
         'greenhouse' as source,
         'application' as interaction_type,
         a.applied_at as occurred_at,
-        'greenhouse:' || cast(a.job_id as varchar) as req_id,
+        'greenhouse:' || cast(a.job_id as string) as req_id,
         j.job_name as subject,
         a.current_stage_name as stage,
-        cast(null as varchar) as reason,
+        cast(null as string) as reason,
         not coalesce(a.is_prospect, false) as is_meaningful_action
     from gh_applications a
     left join gh_jobs j on a.job_id = j.job_id
@@ -30,11 +30,11 @@ greenhouse as (
     union all
 
     select
-        'greenhouse:candidates:' || cast(a.candidate_id as varchar),
+        'greenhouse:candidates:' || cast(a.candidate_id as string),
         'greenhouse',
         case a.status when 'hired' then 'hire' else 'rejection' end,
         case a.status when 'hired' then a.last_activity_at else a.rejected_at end,
-        'greenhouse:' || cast(a.job_id as varchar),
+        'greenhouse:' || cast(a.job_id as string),
         j.job_name,
         a.current_stage_name,
         a.rejection_reason,
@@ -50,10 +50,10 @@ lever as (
         'lever',
         case when origin in ('sourced', 'agency') then 'sourced' else 'application' end,
         created_at,
-        cast(null as varchar),
+        cast(null as string),
         headline,
         stage_id,
-        cast(null as varchar),
+        cast(null as string),
         origin in ('applied', 'referred')
     from {{ ref('stg_lever__opportunities') }}
     where created_at is not null
@@ -65,7 +65,7 @@ lever as (
         'lever',
         case when archive_reason_type = 'hired' then 'hire' else 'rejection' end,
         archived_at,
-        cast(null as varchar),
+        cast(null as string),
         headline,
         stage_id,
         archive_reason_text,
@@ -80,10 +80,10 @@ eventbrite as (
         'eventbrite',
         case when a.checked_in then 'event_attendance' else 'event_registration' end,
         coalesce(e.starts_at, a.created_at),
-        cast(null as varchar),
+        cast(null as string),
         e.event_name,
-        cast(null as varchar),
-        cast(null as varchar),
+        cast(null as string),
+        cast(null as string),
         coalesce(a.checked_in, false)
     from {{ ref('stg_eventbrite__attendees') }} a
     left join {{ ref('stg_eventbrite__events') }} e on a.event_id = e.event_id
@@ -96,10 +96,10 @@ event_csv as (
         'event_csv',
         case when attended then 'event_attendance' else 'event_registration' end,
         coalesce(cast(event_date as timestamp), cast(registered_at as timestamp)),
-        cast(null as varchar),
+        cast(null as string),
         event_name,
-        cast(null as varchar),
-        cast(null as varchar),
+        cast(null as string),
+        cast(null as string),
         coalesce(attended, false)
     from {{ ref('stg_event_csv__registrations') }}
 ),
@@ -110,9 +110,9 @@ outreach as (
         'outreach',
         'outreach_' || event_type,
         cast(occurred_at as timestamp),
-        cast(null as varchar),
+        cast(null as string),
         campaign,
-        cast(step as varchar),
+        cast(step as string),
         bounce_type,
         event_type in ('replied', 'clicked')
     from {{ ref('stg_outreach__events') }}
@@ -124,10 +124,10 @@ sourcing as (
         'sourcing',
         'sourced',
         cast(sourced_at as timestamp),
-        cast(null as varchar),
+        cast(null as string),
         project,
-        cast(null as varchar),
-        cast(null as varchar),
+        cast(null as string),
+        cast(null as string),
         false
     from {{ ref('stg_sourcing__profiles') }}
     where sourced_at is not null
@@ -139,10 +139,10 @@ hris as (
         'hris',
         'employment_start',
         cast(start_date as timestamp),
-        cast(null as varchar),
+        cast(null as string),
         department,
         job_title,
-        cast(null as varchar),
+        cast(null as string),
         false
     from {{ ref('stg_hris__employees') }}
     where start_date is not null
@@ -154,7 +154,7 @@ hris as (
         'hris',
         'employment_end',
         cast(end_date as timestamp),
-        cast(null as varchar),
+        cast(null as string),
         department,
         job_title,
         termination_type,

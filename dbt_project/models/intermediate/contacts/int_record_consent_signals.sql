@@ -15,7 +15,7 @@ greenhouse as (
     union all
     -- Deleted or anonymised in Greenhouse (web hooks): the person's data must go here too.
     select
-        'greenhouse:candidates:' || cast(candidate_id as varchar), 'greenhouse', signal,
+        'greenhouse:candidates:' || cast(candidate_id as string), 'greenhouse', signal,
         observed_at, 'Greenhouse candidate ' || signal
     from {{ ref('stg_greenhouse__candidate_erasures') }}
     where signal in ('deleted', 'anonymized')

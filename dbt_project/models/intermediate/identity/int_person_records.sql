@@ -15,17 +15,17 @@ greenhouse as (
         source_record_id,
         first_name,
         last_name,
-        cast(null as varchar) as full_name,
+        cast(null as string) as full_name,
         company,
         title,
         first_address as location,
         {{ json_array_texts('email_addresses_json', 'value') }} as emails,
         {{ json_array_texts('phone_numbers_json', 'value') }} as phones,
-        list_concat(
-            {{ json_array_texts('social_media_json', 'value') }},
-            {{ json_array_texts('website_addresses_json', 'value') }}
-        ) as profile_urls,
-        cast(null as varchar) as source_person_key,
+        {{ list_concat(
+            json_array_texts('social_media_json', 'value'),
+            json_array_texts('website_addresses_json', 'value')
+        ) }} as profile_urls,
+        cast(null as string) as source_person_key,
         coalesce(updated_at, created_at) as record_updated_at,
         false as is_buyer_profile_copy
     from {{ ref('stg_greenhouse__candidates') }}
@@ -37,14 +37,14 @@ lever as (
         'lever',
         'opportunities',
         source_record_id,
-        cast(null as varchar),
-        cast(null as varchar),
+        cast(null as string),
+        cast(null as string),
         full_name,
         -- Lever has no company or title field. `headline` is free text, "typically a list of
         -- previous companies ... or schools", sometimes a title (docs/sources.md): reading it
         -- as "<title> at <company>" invents facts, so Lever records carry neither.
-        cast(null as varchar),
-        cast(null as varchar),
+        cast(null as string),
+        cast(null as string),
         location,
         {{ json_array_texts('emails_json') }},
         {{ json_array_texts('phones_json', 'value') }},
@@ -62,21 +62,19 @@ ashby as (
         'ashby',
         'candidates',
         source_record_id,
-        cast(null as varchar),
-        cast(null as varchar),
+        cast(null as string),
+        cast(null as string),
         full_name,
         company,
         position,
         location_summary,
-        list_distinct(
-            list_concat(
-                case when primary_email is null then [] else [primary_email] end,
-                {{ json_array_texts('email_addresses_json', 'value') }}
-            )
-        ),
+        {{ list_distinct(list_concat(
+            list_of_present(['primary_email']),
+            json_array_texts('email_addresses_json', 'value')
+        )) }},
         {{ json_array_texts('phone_numbers_json', 'value') }},
         {{ json_array_texts('social_links_json', 'url') }},
-        cast(null as varchar),
+        cast(null as string),
         coalesce(updated_at, created_at),
         false
     from {{ ref('stg_ashby__candidates') }}
@@ -93,11 +91,11 @@ eventbrite as (
         full_name,
         company,
         job_title,
-        cast(null as varchar),
-        case when email is null then [] else [email] end,
-        cast([] as varchar[]),
-        cast([] as varchar[]),
-        cast(null as varchar),
+        cast(null as string),
+        {{ list_of_present(['email']) }},
+        {{ empty_text_list() }},
+        {{ empty_text_list() }},
+        cast(null as string),
         coalesce(changed_at, created_at),
         -- On a multi-ticket order the first seat is the buyer's own; the other rows carry the
         -- buyer's profile, which says nothing about who actually holds those tickets.
@@ -116,11 +114,11 @@ event_csv as (
         full_name,
         company,
         job_title,
-        cast(null as varchar),
-        case when email is null then [] else [email] end,
-        case when phone is null then [] else [phone] end,
-        case when linkedin_url is null then [] else [linkedin_url] end,
-        cast(null as varchar),
+        cast(null as string),
+        {{ list_of_present(['email']) }},
+        {{ list_of_present(['phone']) }},
+        {{ list_of_present(['linkedin_url']) }},
+        cast(null as string),
         coalesce(cast(registered_at as timestamp), cast(event_date as timestamp), fetched_at),
         false
     from {{ ref('stg_event_csv__registrations') }}
@@ -138,10 +136,10 @@ sourcing as (
         company,
         job_title,
         location,
-        case when email is null then [] else [email] end,
-        case when phone is null then [] else [phone] end,
-        case when profile_url is null then [] else [profile_url] end,
-        cast(null as varchar),
+        {{ list_of_present(['email']) }},
+        {{ list_of_present(['phone']) }},
+        {{ list_of_present(['profile_url']) }},
+        cast(null as string),
         coalesce(cast(sourced_at as timestamp), fetched_at),
         false
     from {{ ref('stg_sourcing__profiles') }}
@@ -156,12 +154,12 @@ hris as (
         first_name,
         last_name,
         full_name,
-        cast(null as varchar),
+        cast(null as string),
         job_title,
-        cast(null as varchar),
-        list_filter([personal_email, work_email], lambda x: x is not null),
-        cast([] as varchar[]),
-        cast([] as varchar[]),
+        cast(null as string),
+        {{ list_of_present(['personal_email', 'work_email']) }},
+        {{ empty_text_list() }},
+        {{ empty_text_list() }},
         'hris-employee:' || employee_id,
         coalesce(cast(end_date as timestamp), cast(start_date as timestamp), fetched_at),
         false
@@ -175,19 +173,32 @@ outreach as (
         'outreach',
         'events',
         source_record_id,
-        cast(null as varchar),
-        cast(null as varchar),
-        cast(null as varchar),
-        cast(null as varchar),
-        cast(null as varchar),
-        cast(null as varchar),
-        case when email is null then [] else [email] end,
-        cast([] as varchar[]),
-        cast([] as varchar[]),
-        cast(null as varchar),
+        cast(null as string),
+        cast(null as string),
+        cast(null as string),
+        cast(null as string),
+        cast(null as string),
+        cast(null as string),
+        {{ list_of_present(['email']) }},
+        {{ empty_text_list() }},
+        {{ empty_text_list() }},
+        cast(null as string),
         cast(occurred_at as timestamp),
         false
     from {{ ref('stg_outreach__events') }}
+),
+
+pdl_latest as (
+    -- One enrichment per PDL person (a person asked about twice answers twice).
+    select *
+    from (
+        select
+            *,
+            row_number() over (partition by pdl_person_id order by enriched_at desc) as enrichment_rank
+        from {{ ref('stg_pdl__person_enrichments') }}
+        where pdl_person_id is not null
+    ) as ranked
+    where enrichment_rank = 1
 ),
 
 pdl as (
@@ -202,21 +213,15 @@ pdl as (
         company,
         job_title,
         location_name,
-        list_distinct(
-            list_filter(
-                list_concat([work_email], {{ json_array_texts('emails_json', 'address') }}),
-                lambda x: x is not null
-            )
-        ),
-        cast([] as varchar[]),
-        case when linkedin_url is null then [] else [linkedin_url] end,
-        cast(null as varchar),
+        {{ list_distinct(list_concat(
+            list_of_present(['work_email']), json_array_texts('emails_json', 'address')
+        )) }},
+        {{ empty_text_list() }},
+        {{ list_of_present(['linkedin_url']) }},
+        cast(null as string),
         cast(enriched_at as timestamp),
         false
-    from {{ ref('stg_pdl__person_enrichments') }}
-    where pdl_person_id is not null
-    -- One enrichment per PDL person (a person asked about twice answers twice).
-    qualify row_number() over (partition by pdl_person_id order by enriched_at desc) = 1
+    from pdl_latest
 ),
 
 unioned as (
@@ -232,17 +237,25 @@ unioned as (
 )
 
 select
+    record_key,
+    source,
+    entity,
+    source_record_id,
     -- Names and companies as they display: control and bidi-override characters removed
     -- (every person-bearing feed passes here on its way to identity and crm.contacts).
-    * replace (
-        {{ displayable_text('first_name') }} as first_name,
-        {{ displayable_text('last_name') }} as last_name,
-        {{ displayable_text('full_name') }} as full_name,
-        {{ displayable_text('company') }} as company,
-        {{ displayable_text('title') }} as title,
-        {{ displayable_text('location') }} as location
-    ),
+    {{ displayable_text('first_name') }} as first_name,
+    {{ displayable_text('last_name') }} as last_name,
+    {{ displayable_text('full_name') }} as full_name,
+    {{ displayable_text('company') }} as company,
+    {{ displayable_text('title') }} as title,
+    {{ displayable_text('location') }} as location,
+    emails,
+    phones,
+    profile_urls,
+    source_person_key,
+    record_updated_at,
+    is_buyer_profile_copy,
     -- Default region for national phone formats; the engine derives it from `location` when
     -- a source does not say (no source here states a country code explicitly).
-    cast(null as varchar) as country_hint
+    cast(null as string) as country_hint
 from unioned

@@ -24,7 +24,16 @@ facts as (
 )
 
 select
-    facts.* exclude (role_family),
+    -- Every contact fact but its role family (int_segment_contact_facts' columns, listed).
+    facts.contact_id, facts.first_name, facts.last_name, facts.current_title,
+    facts.current_company, facts.location, facts.seniority, facts.skills, facts.skill_areas,
+    facts.interaction_context, facts.interaction_contexts, facts.graduation_year,
+    facts.is_rehire_eligible, facts.is_current_employee, facts.has_been_sourced,
+    facts.last_application_at, facts.last_rejection_at, facts.last_hired_at,
+    facts.last_outreach_at, facts.outreach_sent_count, facts.last_reply_at, facts.reply_count,
+    facts.last_click_at, facts.click_count, facts.last_event_attended_at, facts.last_sourced_at,
+    facts.employment_ended_at, facts.last_meaningful_action_at, facts.can_contact,
+    facts.block_reasons, facts.in_active_application, facts.as_of_date,
     -- Silver medalists are pooled by the role they nearly got, not their current title.
     coalesce(nullif(reqs.role_family, 'unknown'), facts.role_family) as role_family,
     facts.role_family as contact_role_family,

@@ -13,20 +13,24 @@ with
 
 {% for segment in segments %}
 segment_{{ loop.index }} as (
-    select
-        contact_id,
-        {{ sql_text(segment.name) }} as segment_name,
-        cast({{ segment.get('key') or "'all'" }} as varchar) as segment_key,
-        cast({{ segment.get('anchor') or 'null' }} as timestamp) as anchor_at,
-        role_family,
-        graduation_year,
-        {{ columns_as_json(segment.get('details', [])) }} as details
-    from {{ relations[segment['from']] }}
-    where ({{ segment['where'] }})
-    qualify row_number() over (
-        partition by contact_id, cast({{ segment.get('key') or "'all'" }} as varchar)
-        order by cast({{ segment.get('anchor') or 'null' }} as timestamp) desc nulls last
-    ) = 1
+    select contact_id, segment_name, segment_key, anchor_at, role_family, graduation_year, details
+    from (
+        select
+            contact_id,
+            {{ sql_text(segment.name) }} as segment_name,
+            cast({{ segment.get('key') or "'all'" }} as string) as segment_key,
+            cast({{ segment.get('anchor') or 'null' }} as timestamp) as anchor_at,
+            role_family,
+            graduation_year,
+            {{ columns_as_json(segment.get('details', [])) }} as details,
+            row_number() over (
+                partition by contact_id, cast({{ segment.get('key') or "'all'" }} as string)
+                order by cast({{ segment.get('anchor') or 'null' }} as timestamp) desc nulls last
+            ) as anchor_rank
+        from {{ relations[segment['from']] }}
+        where ({{ segment['where'] }})
+    ) as ranked
+    where anchor_rank = 1
 ),
 {% endfor %}
 
@@ -38,13 +42,13 @@ unioned as (
     {% if segments | length == 0 %}
     -- Parse time (or no segments declared): an empty relation with the right columns.
     select
-        cast(null as varchar) as contact_id,
-        cast(null as varchar) as segment_name,
-        cast(null as varchar) as segment_key,
+        cast(null as string) as contact_id,
+        cast(null as string) as segment_name,
+        cast(null as string) as segment_key,
         cast(null as timestamp) as anchor_at,
-        cast(null as varchar) as role_family,
+        cast(null as string) as role_family,
         cast(null as integer) as graduation_year,
-        cast(null as varchar) as details
+        cast(null as string) as details
     where false
     {% endif %}
 )

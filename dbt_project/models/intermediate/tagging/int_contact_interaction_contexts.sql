@@ -48,7 +48,7 @@ greenhouse_referrals as (
     from {{ ref('stg_greenhouse__applications') }} as applications
     inner join record_contacts
         on record_contacts.record_key
-            = 'greenhouse:candidates:' || cast(applications.candidate_id as varchar)
+            = 'greenhouse:candidates:' || cast(applications.candidate_id as string)
     where lower(applications.application_source) like '%referr%'
 ),
 

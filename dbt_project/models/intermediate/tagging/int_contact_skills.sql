@@ -26,7 +26,7 @@ select
     aliases.skill,
     coalesce(skill_areas.skill_area, 'other') as skill_area,
     count(*) as mention_count,
-    list_sort(list_distinct(list(record_tags.tag_kind))) as evidence_kinds
+    {{ sorted_distinct_list_agg('record_tags.tag_kind') }} as evidence_kinds
 from record_tags
 inner join record_contacts on record_tags.record_key = record_contacts.record_key
 inner join aliases on {{ text_key('record_tags.tag_text') }} = aliases.alias

@@ -8,7 +8,7 @@ greenhouse as (
     select
         'greenhouse:candidates:' || source_record_id as record_key,
         'ats_tag' as tag_kind,
-        unnest({{ json_array_texts('tags_json') }}) as tag_text
+        {{ unnest_list(json_array_texts('tags_json')) }} as tag_text
     from {{ ref('stg_greenhouse__candidates') }}
 ),
 
@@ -16,7 +16,7 @@ lever as (
     select
         'lever:opportunities:' || source_record_id,
         'ats_tag',
-        unnest({{ json_array_texts('tags_json') }})
+        {{ unnest_list(json_array_texts('tags_json')) }}
     from {{ ref('stg_lever__opportunities') }}
 ),
 
@@ -24,7 +24,7 @@ ashby as (
     select
         'ashby:candidates:' || source_record_id,
         'ats_tag',
-        unnest({{ json_array_texts('tags_json', 'title') }})
+        {{ unnest_list(json_array_texts('tags_json', 'title')) }}
     from {{ ref('stg_ashby__candidates') }}
 ),
 
@@ -33,7 +33,7 @@ sourcing as (
     select
         'sourcing:profiles:' || source_record_id,
         'sourcing_tag',
-        unnest(string_split_regex(tags, '\s*[;,|]\s*'))
+        {{ unnest_list(split_by_regex('tags', "'\\s*[;,|]\\s*'")) }}
     from {{ ref('stg_sourcing__profiles') }}
     where nullif(trim(tags), '') is not null
 ),
@@ -42,7 +42,7 @@ pdl as (
     select
         'pdl:enrichment:' || pdl_person_id,
         'enrichment_skill',
-        unnest({{ json_array_texts('skills_json') }})
+        {{ unnest_list(json_array_texts('skills_json')) }}
     from {{ ref('stg_pdl__person_enrichments') }}
     where pdl_person_id is not null
 ),

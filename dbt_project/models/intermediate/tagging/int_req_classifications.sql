@@ -16,7 +16,7 @@ department_matches as (
     select
         req_id,
         {{ classify_by_rules(
-            "trim(regexp_replace(lower(department_name), '[^a-z0-9&+#]+', ' ', 'g'))",
+            "trim(" ~ regexp_replace_all("lower(department_name)", "'[^a-z0-9&+#]+'", "' '") ~ ")",
             'department_role_families',
             'role_family'
         ) }} as role_family

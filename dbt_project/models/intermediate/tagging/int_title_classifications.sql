@@ -29,7 +29,7 @@ titles as (
 match_texts as (
     select
         title_key,
-        trim(regexp_replace(title_key, '[^a-z0-9&+#]+', ' ', 'g')) as match_text
+        trim({{ regexp_replace_all('title_key', "'[^a-z0-9&+#]+'", "' '") }}) as match_text
     from titles
 ),
 
