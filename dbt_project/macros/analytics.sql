@@ -109,7 +109,7 @@ select n from (select count(*) as n from {{ model }}) as counted where n != 1
 {% macro decision_reason_counts(rows_relation, group_columns, decision_value) -%}
     select
         {{ group_columns | join(', ') }},
-        string_agg(reason || ': ' || cast(n as varchar), '; ' order by n desc, reason)
+        {{ ordered_string_agg("reason || ': ' || cast(n as string)", "'; '", 'n desc, reason') }}
             as {{ decision_value }}_reasons
     from (
         select

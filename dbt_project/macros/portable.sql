@@ -131,17 +131,25 @@
     split({{ expression }}, {{ pattern }}, -1)
 {%- endmacro %}
 
-{# Aggregate: the sorted distinct non-null values of an expression, as a list. #}
-{% macro sorted_distinct_list_agg(expression) -%}
-    {{ return(adapter.dispatch('sorted_distinct_list_agg', 'talent_crm')(expression)) }}
+{# Aggregate: the sorted distinct non-null values of an expression, as a list. With `where` (a
+   SQL condition), over the rows that pass it only, and null when none does (DuckDB's list()
+   of no rows; Spark's collect_list would say []). #}
+{% macro sorted_distinct_list_agg(expression, where=none) -%}
+    {{ return(adapter.dispatch('sorted_distinct_list_agg', 'talent_crm')(expression, where)) }}
 {%- endmacro %}
 
-{% macro duckdb__sorted_distinct_list_agg(expression) -%}
-    list_sort(list_distinct(list({{ expression }})))
+{% macro duckdb__sorted_distinct_list_agg(expression, where=none) -%}
+    list_sort(list_distinct(list({{ expression }}){% if where %} filter (where {{ where }}){% endif %}))
 {%- endmacro %}
 
-{% macro spark__sorted_distinct_list_agg(expression) -%}
+{% macro spark__sorted_distinct_list_agg(expression, where=none) -%}
+    {%- if where -%}
+    case when count(*) filter (where {{ where }}) > 0 then
+        sort_array(array_distinct(collect_list({{ expression }}) filter (where {{ where }})))
+    end
+    {%- else -%}
     sort_array(array_distinct(collect_list({{ expression }})))
+    {%- endif -%}
 {%- endmacro %}
 
 {# A text constant as a SQL literal (a Jinja string in, e.g. a seed value or a rule pattern).
@@ -162,4 +170,186 @@
     {%- else -%}
         '{{ value }}'
     {%- endif -%}
+{%- endmacro %}
+
+{#- Used by the marts (tests/spark/test_portable_macros_marts.py) -------------------------- -#}
+
+{#- Number of elements of a list; null for a null list (Spark's size() would say -1). -#}
+{% macro list_size(list_expression) -%}
+    {{ return(adapter.dispatch('list_size', 'talent_crm')(list_expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__list_size(list_expression) -%}
+    len({{ list_expression }})
+{%- endmacro %}
+
+{% macro spark__list_size(list_expression) -%}
+    array_size({{ list_expression }})
+{%- endmacro %}
+
+{#- The element at a 1-based position; null past the end. -#}
+{% macro list_element(list_expression, position) -%}
+    {{ return(adapter.dispatch('list_element', 'talent_crm')(list_expression, position)) }}
+{%- endmacro %}
+
+{% macro duckdb__list_element(list_expression, position) -%}
+    ({{ list_expression }})[{{ position }}]
+{%- endmacro %}
+
+{% macro spark__list_element(list_expression, position) -%}
+    try_element_at({{ list_expression }}, {{ position }})
+{%- endmacro %}
+
+{#- Every element after the first (an empty list for a list of one). -#}
+{% macro list_tail(list_expression) -%}
+    {{ return(adapter.dispatch('list_tail', 'talent_crm')(list_expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__list_tail(list_expression) -%}
+    list_slice({{ list_expression }}, 2, len({{ list_expression }}))
+{%- endmacro %}
+
+{% macro spark__list_tail(list_expression) -%}
+    slice({{ list_expression }}, 2, greatest(array_size({{ list_expression }}) - 1, 0))
+{%- endmacro %}
+
+{#- True when every non-null element of `subset_expression` is in `list_expression`. -#}
+{% macro list_has_all(list_expression, subset_expression) -%}
+    {{ return(adapter.dispatch('list_has_all', 'talent_crm')(list_expression, subset_expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__list_has_all(list_expression, subset_expression) -%}
+    list_has_all({{ list_expression }}, {{ subset_expression }})
+{%- endmacro %}
+
+{% macro spark__list_has_all(list_expression, subset_expression) -%}
+    (array_size(array_except(array_compact({{ subset_expression }}), {{ list_expression }})) = 0)
+{%- endmacro %}
+
+{#- Aggregate: every value of the group (nulls kept, duplicates kept) in the order of the
+    `order_by` expressions (a list; ascending, nulls last), of the rows passing `where` when
+    given; null when no row passes. -#}
+{% macro ordered_list_agg(expression, order_by, where=none) -%}
+    {{ return(adapter.dispatch('ordered_list_agg', 'talent_crm')(expression, order_by, where)) }}
+{%- endmacro %}
+
+{% macro duckdb__ordered_list_agg(expression, order_by, where=none) -%}
+    list({{ expression }} order by {{ order_by | join(' nulls last, ') }} nulls last){% if where %} filter (where {{ where }}){% endif %}
+{%- endmacro %}
+
+{#- Spark has no ordered collect_list: collect (sort keys..., value) structs, sort them (a null
+    key sorts first in array_sort, so each key carries an is-null flag before it), keep the value. -#}
+{% macro spark__ordered_list_agg(expression, order_by, where=none) -%}
+    case when count(*){% if where %} filter (where {{ where }}){% endif %} > 0 then
+        transform(
+            array_sort(collect_list(named_struct(
+                {%- for key in order_by %}
+                'n{{ loop.index }}', ({{ key }}) is null, 'k{{ loop.index }}', {{ key }},
+                {%- endfor %}
+                'value', {{ expression }}
+            )){% if where %} filter (where {{ where }}){% endif %}),
+            entry -> entry.value
+        )
+    end
+{%- endmacro %}
+
+{#- A struct of named fields: struct_pack([('name', expression), ...]) (order kept). -#}
+{% macro struct_pack(fields) -%}
+    {{ return(adapter.dispatch('struct_pack', 'talent_crm')(fields)) }}
+{%- endmacro %}
+
+{% macro duckdb__struct_pack(fields) -%}
+    { {%- for name, expression in fields %}'{{ name }}': {{ expression }}{{ ', ' if not loop.last }}{% endfor -%} }
+{%- endmacro %}
+
+{% macro spark__struct_pack(fields) -%}
+    named_struct({%- for name, expression in fields %}'{{ name }}', {{ expression }}{{ ', ' if not loop.last }}{% endfor -%})
+{%- endmacro %}
+
+{#- Aggregate: `value` of the row with the smallest `key` (rows with a null key ignored). -#}
+{% macro arg_min(value, key) -%}
+    {{ return(adapter.dispatch('arg_min', 'talent_crm')(value, key)) }}
+{%- endmacro %}
+
+{% macro duckdb__arg_min(value, key) -%}
+    arg_min({{ value }}, {{ key }})
+{%- endmacro %}
+
+{% macro spark__arg_min(value, key) -%}
+    min_by({{ value }}, {{ key }})
+{%- endmacro %}
+
+{#- Aggregate: "a; b; c" of the text values in the order of `order_by` (SQL text). -#}
+{% macro ordered_string_agg(expression, separator, order_by) -%}
+    {{ return(adapter.dispatch('ordered_string_agg', 'talent_crm')(expression, separator, order_by)) }}
+{%- endmacro %}
+
+{% macro duckdb__ordered_string_agg(expression, separator, order_by) -%}
+    string_agg({{ expression }}, {{ separator }} order by {{ order_by }})
+{%- endmacro %}
+
+{% macro spark__ordered_string_agg(expression, separator, order_by) -%}
+    string_agg({{ expression }}, {{ separator }}) within group (order by {{ order_by }})
+{%- endmacro %}
+
+{#- A date plus a (possibly negative) whole number of days, as a date. -#}
+{% macro add_days(date_expression, days_expression) -%}
+    {{ return(adapter.dispatch('add_days', 'talent_crm')(date_expression, days_expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__add_days(date_expression, days_expression) -%}
+    (cast({{ date_expression }} as date) + cast({{ days_expression }} as integer))
+{%- endmacro %}
+
+{% macro spark__add_days(date_expression, days_expression) -%}
+    date_add(cast({{ date_expression }} as date), cast({{ days_expression }} as integer))
+{%- endmacro %}
+
+{#- Whole days from one date to another (negative when `end` is earlier); null if either is.
+    (dbt.datediff on Spark raises on a null date.) -#}
+{% macro days_between(start_expression, end_expression) -%}
+    {{ return(adapter.dispatch('days_between', 'talent_crm')(start_expression, end_expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__days_between(start_expression, end_expression) -%}
+    date_diff('day', cast({{ start_expression }} as date), cast({{ end_expression }} as date))
+{%- endmacro %}
+
+{% macro spark__days_between(start_expression, end_expression) -%}
+    datediff(cast({{ end_expression }} as date), cast({{ start_expression }} as date))
+{%- endmacro %}
+
+{#- Month boundaries crossed from one date to another (DuckDB's date_diff('month', ...): Jan 31
+    to Feb 1 is 1), in SQL both engines run the same way. -#}
+{% macro months_between_dates(start_expression, end_expression) -%}
+    ((year({{ end_expression }}) - year({{ start_expression }})) * 12
+        + month({{ end_expression }}) - month({{ start_expression }}))
+{%- endmacro %}
+
+{#- Microseconds since 1970-01-01 00:00 of a timestamp (an orderable number). -#}
+{% macro epoch_microseconds(timestamp_expression) -%}
+    {{ return(adapter.dispatch('epoch_microseconds', 'talent_crm')(timestamp_expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__epoch_microseconds(timestamp_expression) -%}
+    epoch_us({{ timestamp_expression }})
+{%- endmacro %}
+
+{% macro spark__epoch_microseconds(timestamp_expression) -%}
+    unix_micros({{ timestamp_expression }})
+{%- endmacro %}
+
+{#- The incremental strategy that replaces the rows whose unique_key the run selects and keeps
+    every other row (history tables). Spark has no delete+insert; its `merge` does the same on
+    a table format with row-level updates (the model sets file_format='delta'). -#}
+{% macro upsert_incremental_strategy() -%}
+    {{ return(adapter.dispatch('upsert_incremental_strategy', 'talent_crm')()) }}
+{%- endmacro %}
+
+{% macro default__upsert_incremental_strategy() -%}
+    {{ return('delete+insert') }}
+{%- endmacro %}
+
+{% macro spark__upsert_incremental_strategy() -%}
+    {{ return('merge') }}
 {%- endmacro %}

@@ -14,15 +14,15 @@ with recursive
 
 req_matches as (
     {{ relation_or_empty(source('matching_runs', 'req_matches'), [
-        ('req_id', 'varchar'), ('contact_id', 'varchar'), ('matched_at', 'timestamp'),
+        ('req_id', 'string'), ('contact_id', 'string'), ('matched_at', 'timestamp'),
         ('rank', 'bigint'), ('score', 'double')
     ]) }}
 ),
 
 ats_pushes as (
     {{ relation_or_empty(source('conversion', 'ats_pushes'), [
-        ('req_id', 'varchar'), ('contact_id', 'varchar'), ('system', 'varchar'),
-        ('status', 'varchar'), ('reason', 'varchar'), ('pushed_at', 'timestamp'),
+        ('req_id', 'string'), ('contact_id', 'string'), ('system', 'string'),
+        ('status', 'string'), ('reason', 'string'), ('pushed_at', 'timestamp'),
         ('last_attempt_at', 'timestamp')
     ]) }}
 ),
@@ -69,8 +69,14 @@ successors as (
 
 resolved as (
     select seen_id, current_id
-    from successors
-    qualify row_number() over (partition by seen_id order by hops desc) = 1
+    from (
+        select
+            seen_id,
+            current_id,
+            row_number() over (partition by seen_id order by hops desc) as hop_rank
+        from successors
+    ) as ranked
+    where hop_rank = 1
 ),
 
 -- Two retired ids of one person in one ranking: the earliest match and the best rank count.
@@ -88,19 +94,25 @@ matched as (
 
 -- The ledger's row per pair; two ids merged into one person: a pushed row wins.
 pushes as (
-    select
-        ats_pushes.req_id,
-        resolved.current_id as contact_id,
-        ats_pushes.system,
-        ats_pushes.status,
-        ats_pushes.reason,
-        ats_pushes.pushed_at
-    from ats_pushes
-    inner join resolved on resolved.seen_id = ats_pushes.contact_id
-    qualify row_number() over (
-        partition by ats_pushes.req_id, resolved.current_id
-        order by (ats_pushes.status = 'pushed') desc, ats_pushes.last_attempt_at desc
-    ) = 1
+    select req_id, contact_id, system, status, reason, pushed_at
+    from (
+        select
+            ats_pushes.req_id,
+            resolved.current_id as contact_id,
+            ats_pushes.system,
+            ats_pushes.status,
+            ats_pushes.reason,
+            ats_pushes.pushed_at,
+            row_number() over (
+                partition by ats_pushes.req_id, resolved.current_id
+                order by
+                    (ats_pushes.status = 'pushed') desc nulls last,
+                    ats_pushes.last_attempt_at desc nulls last
+            ) as push_rank
+        from ats_pushes
+        inner join resolved on resolved.seen_id = ats_pushes.contact_id
+    ) as ranked
+    where push_rank = 1
 ),
 
 pairs as (

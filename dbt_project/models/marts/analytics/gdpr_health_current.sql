@@ -22,7 +22,7 @@ select
     (select count(*) from {{ ref('art14_notices_due') }} where is_overdue) as art14_notices_overdue,
     (select count(*) from {{ ref('retention_due') }}) as retention_due_30_days,
     (select count(*) from {{ ref('retention_due') }} where is_purge_due) as retention_purge_due,
-    (select count(*) from eligibility where list_contains(block_reasons, 'suppressed'))
+    (select count(*) from eligibility where {{ list_contains('block_reasons', "'suppressed'") }})
         as suppressed_contacts,
     cast(coalesce((select sum(retention_purges) from monthly), 0) as bigint)
         as retention_purges_total,

@@ -8,13 +8,13 @@ with
 
 audit_log as (
     {{ relation_or_empty(source('gdpr_ledgers', 'audit_log'), [
-        ('action', 'varchar'), ('performed_at', 'timestamp'), ('contacts_removed', 'bigint')
+        ('action', 'string'), ('performed_at', 'timestamp'), ('contacts_removed', 'bigint')
     ]) }}
 ),
 
 suppression_list as (
     {{ relation_or_empty(source('gdpr_ledgers', 'suppression_list'), [
-        ('identifier_hash', 'varchar'), ('reason', 'varchar'), ('added_at', 'timestamp')
+        ('identifier_hash', 'string'), ('reason', 'string'), ('added_at', 'timestamp')
     ]) }}
 ),
 

@@ -40,16 +40,20 @@ hire_events as (
 
 -- The application behind each hire: its source/origin and when it was made.
 gh_hired_applications as (
-    select
-        'greenhouse:candidates:' || cast(candidate_id as varchar) as record_key,
-        'greenhouse:' || cast(job_id as varchar) as req_id,
-        application_source,
-        applied_at
-    from gh_applications
-    where status = 'hired'
-    qualify row_number() over (
-        partition by candidate_id, job_id order by applied_at desc nulls last
-    ) = 1
+    select record_key, req_id, application_source, applied_at
+    from (
+        select
+            'greenhouse:candidates:' || cast(candidate_id as string) as record_key,
+            'greenhouse:' || cast(job_id as string) as req_id,
+            application_source,
+            applied_at,
+            row_number() over (
+                partition by candidate_id, job_id order by applied_at desc nulls last
+            ) as application_rank
+        from gh_applications
+        where status = 'hired'
+    ) as ranked
+    where application_rank = 1
 ),
 
 lever_hired_opportunities as (
@@ -116,7 +120,7 @@ prior_history as (
 )
 
 select
-    {{ dbt.hash("referenced.record_key || '|' || coalesce(referenced.req_id, '') || '|' || cast(referenced.hired_at as varchar)") }}
+    {{ dbt.hash("referenced.record_key || '|' || coalesce(referenced.req_id, '') || '|' || cast(referenced.hired_at as string)") }}
         as hire_id,
     referenced.contact_id,
     referenced.source,

@@ -10,8 +10,15 @@ hires as (
 
 first_hire as (
     select *
-    from hires
-    qualify row_number() over (partition by req_id order by hired_at, record_key) = 1
+    from (
+        select
+            *,
+            row_number() over (
+                partition by req_id order by hired_at nulls last, record_key nulls last
+            ) as hire_rank
+        from hires
+    ) as ranked
+    where hire_rank = 1
 )
 
 select

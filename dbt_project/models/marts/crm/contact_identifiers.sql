@@ -22,7 +22,7 @@ select
     identifiers.kind,
     identifiers.value,
     bool_or(identifiers.is_evidence) as is_evidence,
-    list_sort(list_distinct(list(records.source))) as sources,
+    {{ sorted_distinct_list_agg('records.source') }} as sources,
     min(coalesce(priority.priority, 9)) as best_source_priority,
     min(records.record_updated_at) as first_seen_at,
     max(records.record_updated_at) as last_seen_at,

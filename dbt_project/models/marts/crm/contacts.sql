@@ -46,39 +46,55 @@ best_name as (
             last_name,
             nullif(trim(substr(full_name, length(split_part(full_name, ' ', 1)) + 1)), '')
         ) as last_name
-    from members
-    where coalesce(first_name, last_name, full_name) is not null
-    qualify row_number() over (
-        partition by contact_id
-        order by source_priority, record_updated_at desc nulls last, record_key
-    ) = 1
+    from (
+        select
+            *,
+            row_number() over (
+                partition by contact_id
+                order by source_priority, record_updated_at desc nulls last, record_key
+            ) as field_rank
+        from members
+        where coalesce(first_name, last_name, full_name) is not null
+    ) as ranked
+    where field_rank = 1
 ),
 
 best_job as (
     select contact_id, company, title, source as job_source, record_updated_at as job_as_of
-    from members
-    where company is not null or title is not null
-    qualify row_number() over (
-        partition by contact_id
-        order by source_priority, record_updated_at desc nulls last, record_key
-    ) = 1
+    from (
+        select
+            *,
+            row_number() over (
+                partition by contact_id
+                order by source_priority, record_updated_at desc nulls last, record_key
+            ) as field_rank
+        from members
+        where company is not null or title is not null
+    ) as ranked
+    where field_rank = 1
 ),
 
 best_location as (
     select contact_id, location
-    from members
-    where location is not null
-    qualify row_number() over (
-        partition by contact_id
-        order by source_priority, record_updated_at desc nulls last, record_key
-    ) = 1
+    from (
+        select
+            contact_id,
+            location,
+            row_number() over (
+                partition by contact_id
+                order by source_priority, record_updated_at desc nulls last, record_key
+            ) as field_rank
+        from members
+        where location is not null
+    ) as ranked
+    where field_rank = 1
 ),
 
 member_rollup as (
     select
         contact_id,
         count(*) as source_record_count,
-        list_sort(list_distinct(list(source))) as sources,
+        {{ sorted_distinct_list_agg('source') }} as sources,
         min(record_updated_at) as first_seen_at,
         max(record_updated_at) as last_updated_at
     from members
@@ -88,10 +104,9 @@ member_rollup as (
 identifier_rollup as (
     select
         contact_id,
-        list_sort(list_distinct(list(value) filter (where kind like 'email%' and is_evidence)))
-            as emails,
-        list_sort(list_distinct(list(value) filter (where kind = 'phone'))) as phones,
-        list_sort(list_distinct(list(value) filter (where kind = 'linkedin'))) as linkedin_slugs
+        {{ sorted_distinct_list_agg('value', where="kind like 'email%' and is_evidence") }} as emails,
+        {{ sorted_distinct_list_agg('value', where="kind = 'phone'") }} as phones,
+        {{ sorted_distinct_list_agg('value', where="kind = 'linkedin'") }} as linkedin_slugs
     from identifiers
     group by contact_id
 ),
@@ -99,12 +114,18 @@ identifier_rollup as (
 primary_email as (
     -- The address from the most trusted, most recent record; shared mailboxes never qualify.
     select contact_id, value as primary_email
-    from identifiers
-    where kind like 'email%' and is_evidence
-    qualify row_number() over (
-        partition by contact_id
-        order by best_source_priority, last_seen_at desc nulls last, value
-    ) = 1
+    from (
+        select
+            contact_id,
+            value,
+            row_number() over (
+                partition by contact_id
+                order by best_source_priority, last_seen_at desc nulls last, value
+            ) as email_rank
+        from identifiers
+        where kind like 'email%' and is_evidence
+    ) as ranked
+    where email_rank = 1
 ),
 
 consent as (
@@ -135,13 +156,15 @@ select
     nullif(trim(coalesce(best_name.first_name, '') || ' ' || coalesce(best_name.last_name, '')), '')
         as full_name,
     primary_email.primary_email,
-    coalesce(identifier_rollup.emails, []) as emails,
-    coalesce(identifier_rollup.phones, []) as phones,
+    coalesce(identifier_rollup.emails, {{ list_of([]) }}) as emails,
+    coalesce(identifier_rollup.phones, {{ list_of([]) }}) as phones,
     case
-        when len(identifier_rollup.linkedin_slugs) > 0
+        when {{ list_size('identifier_rollup.linkedin_slugs') }} > 0
             -- identifier values are namespaced (`linkedin:<slug>`); the URL needs the bare slug
             then 'https://www.linkedin.com/in/'
-                || regexp_replace(identifier_rollup.linkedin_slugs[1], '^linkedin:', '')
+                || regexp_replace(
+                    {{ list_element('identifier_rollup.linkedin_slugs', 1) }}, '^linkedin:', ''
+                )
     end as linkedin_url,
     best_job.title as current_title,
     best_job.company as current_company,

@@ -6,7 +6,7 @@ with
 edges as (
     select
         record_key_a, record_key_b, rule, score, evidence, applied,
-        cast(null as varchar) as reviewer,
+        cast(null as string) as reviewer,
         cast(null as timestamp) as decided_at
     from {{ source('identity', 'match_edges') }}
 ),

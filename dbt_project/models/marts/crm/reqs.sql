@@ -33,9 +33,9 @@ gh_outcomes as (
 
 greenhouse as (
     select
-        'greenhouse:' || cast(gh_jobs.job_id as varchar) as req_id,
+        'greenhouse:' || cast(gh_jobs.job_id as string) as req_id,
         'greenhouse' as source,
-        cast(gh_jobs.job_id as varchar) as source_job_id,
+        cast(gh_jobs.job_id as string) as source_job_id,
         gh_jobs.requisition_id,
         gh_jobs.job_name as title,
         gh_jobs.status,
@@ -62,7 +62,7 @@ lever as (
         'lever:' || posting_id,
         'lever',
         posting_id,
-        cast(null as varchar),
+        cast(null as string),
         posting_title,
         case
             when state = 'published' then 'open'

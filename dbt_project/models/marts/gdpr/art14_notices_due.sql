@@ -23,7 +23,7 @@ contacts as (
 {{ art14_notice_deadlines('record_basis', 'interactions') }},
 
 indirect_sources as (
-    select contact_id, list_sort(list_distinct(list(source))) as indirect_sources
+    select contact_id, {{ sorted_distinct_list_agg('source') }} as indirect_sources
     from art14_uncovered
     group by contact_id
 )
@@ -37,7 +37,7 @@ select
     deadlines.first_outreach_at,
     deadlines.last_notice_at,
     deadlines.notice_due_on,
-    deadlines.notice_due_on - {{ as_of_date() }} as days_until_due,
+    {{ days_between(as_of_date(), 'deadlines.notice_due_on') }} as days_until_due,
     {{ art14_notice_is_overdue('deadlines.notice_due_on', as_of_date()) }} as is_overdue,
     contacts.primary_email is not null as has_email
 from art14_deadlines as deadlines

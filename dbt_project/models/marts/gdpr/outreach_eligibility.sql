@@ -41,7 +41,7 @@ greenhouse_active as (
     from {{ ref('stg_greenhouse__applications') }} as applications
     inner join record_contacts
         on record_contacts.record_key
-            = 'greenhouse:candidates:' || cast(applications.candidate_id as varchar)
+            = 'greenhouse:candidates:' || cast(applications.candidate_id as string)
     where applications.status = 'active' and not coalesce(applications.is_prospect, false)
 ),
 
@@ -96,18 +96,15 @@ flags as (
 
 select
     *,
-    list_filter(
-        [
-            case when is_opted_out then 'opted_out' end,
-            case when has_refused_consent then 'consent_refused' end,
-            case when is_hard_bounced then 'hard_bounced' end,
-            case when is_erased then 'erased' end,
-            case when is_suppressed then 'suppressed' end,
-            case when not has_lawful_basis then 'no_lawful_basis' end,
-            case when is_art14_notice_overdue then 'art14_notice_overdue' end
-        ],
-        lambda reason: reason is not null
-    ) as block_reasons,
+    {{ list_of_present([
+        "case when is_opted_out then 'opted_out' end",
+        "case when has_refused_consent then 'consent_refused' end",
+        "case when is_hard_bounced then 'hard_bounced' end",
+        "case when is_erased then 'erased' end",
+        "case when is_suppressed then 'suppressed' end",
+        "case when not has_lawful_basis then 'no_lawful_basis' end",
+        "case when is_art14_notice_overdue then 'art14_notice_overdue' end",
+    ]) }} as block_reasons,
     not (
         is_opted_out or has_refused_consent or is_hard_bounced or is_erased or is_suppressed
         or not has_lawful_basis or is_art14_notice_overdue

@@ -32,7 +32,7 @@ event_csv_consent as (
         'events:signups:' || source_record_id as record_key,
         cast(coalesce(registered_at, event_date) as timestamp) as consent_at,
         'Event sign-up export ' || coalesce(file_name, '?') || ' row '
-            || coalesce(cast(file_row_number as varchar), '?') || ': consent=yes' as consent_evidence
+            || coalesce(cast(file_row_number as string), '?') || ': consent=yes' as consent_evidence
     from {{ ref('stg_event_csv__registrations') }}
     where consent_given
 ),

@@ -28,7 +28,7 @@ matched_locations as (
     select
         locations.location,
         min(policies.jurisdiction) as jurisdiction,
-        arg_min(policies.retention_months, policies.jurisdiction) as retention_months
+        {{ arg_min('policies.retention_months', 'policies.jurisdiction') }} as retention_months
     from locations
     inner join policies
         on policies.jurisdiction <> 'default'
@@ -69,7 +69,7 @@ dated as (
 
 select
     *,
-    purge_on - {{ as_of_date() }} as days_until_purge,
+    {{ days_between(as_of_date(), 'purge_on') }} as days_until_purge,
     purge_on <= {{ as_of_date() }} as is_purge_due
 from dated
-where purge_on <= {{ as_of_date() }} + {{ notice_days }}
+where purge_on <= {{ add_days(as_of_date(), notice_days) }}

@@ -14,11 +14,16 @@ members as (
 
 latest_enrichment as (
     select contact_id, company, title, record_updated_at as enriched_at
-    from members
-    where source = 'pdl' and company is not null
-    qualify row_number() over (
-        partition by contact_id order by record_updated_at desc nulls last, record_key
-    ) = 1
+    from (
+        select
+            *,
+            row_number() over (
+                partition by contact_id order by record_updated_at desc nulls last, record_key
+            ) as enrichment_rank
+        from members
+        where source = 'pdl' and company is not null
+    ) as ranked
+    where enrichment_rank = 1
 ),
 
 contacts as (
@@ -27,13 +32,18 @@ contacts as (
 
 current_job as (
     select contact_id, company, record_updated_at as job_as_of
-    from members
-    where source <> 'pdl' and company is not null
-        -- only contacts with an enrichment answer can have a job change
-        and contact_id in (select contact_id from latest_enrichment)
-    qualify row_number() over (
-        partition by contact_id order by record_updated_at desc nulls last, record_key
-    ) = 1
+    from (
+        select
+            *,
+            row_number() over (
+                partition by contact_id order by record_updated_at desc nulls last, record_key
+            ) as job_rank
+        from members
+        where source <> 'pdl' and company is not null
+            -- only contacts with an enrichment answer can have a job change
+            and contact_id in (select contact_id from latest_enrichment)
+    ) as ranked
+    where job_rank = 1
 )
 
 select

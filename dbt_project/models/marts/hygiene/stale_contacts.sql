@@ -28,7 +28,7 @@ select
     last_meaningful_action_at,
     last_updated_at,
     last_activity_at,
-    date_diff('month', cast(last_activity_at as date), {{ as_of_date() }})
+    {{ months_between_dates('cast(last_activity_at as date)', as_of_date()) }}
         as months_since_activity,
     {{ stale_after_months }} as stale_after_months,
     can_contact

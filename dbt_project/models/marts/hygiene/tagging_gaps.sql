@@ -8,7 +8,7 @@ with
 recent as (
     select *
     from {{ ref('contacts') }}
-    where cast(first_seen_at as date) > {{ as_of_date() }} - {{ window_days }}
+    where cast(first_seen_at as date) > {{ add_days(as_of_date(), -window_days) }}
 ),
 
 tag_presence as (
@@ -22,10 +22,14 @@ tag_presence as (
     from recent
 ),
 
+-- One row per contact and tag (an unpivot, spelled as a union so every engine runs it).
 long as (
-    unpivot tag_presence
-    on has_title, has_company, has_location, has_email, has_last_interaction_date
-    into name tag value is_present
+    {%- for tag in ['has_title', 'has_company', 'has_location', 'has_email', 'has_last_interaction_date'] %}
+    select contact_id, '{{ tag }}' as tag, {{ tag }} as is_present from tag_presence
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
 ),
 
 per_tag as (
@@ -43,7 +47,8 @@ select
     contacts_considered,
     contacts_tagged,
     contacts_missing,
-    round(100.0 * contacts_tagged / nullif(contacts_considered, 0), 1) as completeness_pct,
+    round(100 * cast(contacts_tagged as double) / nullif(contacts_considered, 0), 1)
+        as completeness_pct,
     row_number() over (order by contacts_missing desc, tag) as gap_rank,
     row_number() over (order by contacts_missing desc, tag) <= 3 and contacts_missing > 0
         as is_top_gap,

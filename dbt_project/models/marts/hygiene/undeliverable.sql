@@ -25,7 +25,7 @@ select
     coalesce(bounces.hard_bounces, 0) as hard_bounces,
     bounces.first_hard_bounce_at,
     bounces.last_hard_bounce_at,
-    len(contacts.emails) as known_emails
+    {{ list_size('contacts.emails') }} as known_emails
 from contacts
 left join bounces on contacts.contact_id = bounces.contact_id
 where contacts.is_hard_bounced

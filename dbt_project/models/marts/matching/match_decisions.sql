@@ -32,8 +32,14 @@ successors as (
 
 resolved as (
     select decided_contact_id, current_id
-    from successors
-    qualify row_number() over (partition by decided_contact_id order by hops desc) = 1
+    from (
+        select
+            decided_contact_id,
+            current_id,
+            row_number() over (partition by decided_contact_id order by hops desc) as hop_rank
+        from successors
+    ) as ranked
+    where hop_rank = 1
 ),
 
 ranked as (

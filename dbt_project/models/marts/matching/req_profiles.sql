@@ -28,33 +28,35 @@ aliases as (
 -- Skill mentions per req before alias folding: (req_id, raw text, required?).
 skill_mentions as (
     select
-        'greenhouse:' || cast(j.job_id as varchar) as req_id,
-        e.value ->> '$' as raw_skill,
+        'greenhouse:' || cast(j.job_id as string) as req_id,
+        {{ json_scalar_text('e.value') }} as raw_skill,
         true as is_required
     from gh_jobs as j, {{ json_array_elements('j.required_skills_json') }} as e(value, position)
 
     union all
 
-    select 'greenhouse:' || cast(j.job_id as varchar), e.value ->> '$', false
+    select 'greenhouse:' || cast(j.job_id as string), {{ json_scalar_text('e.value') }}, false
     from gh_jobs as j, {{ json_array_elements('j.preferred_skills_json') }} as e(value, position)
 
     union all
 
     -- Lever has no skill fields: posting tags are how teams label them (non-skills drop out
     -- below because they have no alias).
-    select 'lever:' || p.posting_id, e.value ->> '$', false
+    select 'lever:' || p.posting_id, {{ json_scalar_text('e.value') }}, false
     from lever_postings as p, {{ json_array_elements('p.tags_json') }} as e(value, position)
 
     union all
 
     -- A skill named in the title ("Python Developer", "Salesforce Admin") is required.
+    -- The title's words are runs of [a-z0-9+#.] separated by single spaces, so the alias is
+    -- in the title when " <alias> " is a substring of " <words> ".
     select reqs.req_id, aliases.alias, true
     from reqs
     inner join aliases
-        on {{ regex_matches(
-            "' ' || regexp_replace(lower(reqs.title), '[^a-z0-9+#.]+', ' ', 'g') || ' '",
-            "'\\s' || regexp_escape(aliases.alias) || '\\s'"
-        ) }}
+        on instr(
+            ' ' || {{ regexp_replace_all('lower(reqs.title)', "'[^a-z0-9+#.]+'", "' '") }} || ' ',
+            ' ' || aliases.alias || ' '
+        ) > 0
 ),
 
 skills as (
@@ -67,14 +69,14 @@ skills as (
 skill_lists as (
     select
         req_id,
-        list_sort(list(skill) filter (where is_required)) as required_skills,
-        list_sort(list(skill) filter (where not is_required)) as preferred_skills
+        {{ ordered_list_agg('skill', ['skill'], where='is_required') }} as required_skills,
+        {{ ordered_list_agg('skill', ['skill'], where='not is_required') }} as preferred_skills
     from skills
     group by req_id
 ),
 
 ats_seniority as (
-    select 'greenhouse:' || cast(job_id as varchar) as req_id, seniority_field as seniority
+    select 'greenhouse:' || cast(job_id as string) as req_id, seniority_field as seniority
     from gh_jobs
     union all
     select 'lever:' || posting_id, lower(level) from lever_postings
@@ -90,8 +92,8 @@ select
     coalesce(
         nullif(trim(ats_seniority.seniority), ''), classified.seniority, 'unknown'
     ) as seniority,
-    coalesce(skill_lists.required_skills, []) as required_skills,
-    coalesce(skill_lists.preferred_skills, []) as preferred_skills,
+    coalesce(skill_lists.required_skills, {{ list_of([]) }}) as required_skills,
+    coalesce(skill_lists.preferred_skills, {{ list_of([]) }}) as preferred_skills,
     coalesce(reqs.office_location, reqs.office_name) as location,
     coalesce(lower(coalesce(reqs.office_location, reqs.office_name)) like '%remote%', false)
         as is_remote,

@@ -62,46 +62,65 @@ title_candidates as (
 
 best_title as (
     select contact_id, role_family, seniority
-    from title_candidates
-    qualify row_number() over (
-        partition by contact_id order by preference, as_of desc nulls last, role_family
-    ) = 1
+    from (
+        select
+            *,
+            row_number() over (
+                partition by contact_id order by preference, as_of desc nulls last, role_family
+            ) as title_rank
+        from title_candidates
+    ) as ranked
+    where title_rank = 1
 ),
 
 hris_department as (
-    select record_contacts.contact_id, departments.role_family
+    select contact_id, role_family
     from (
         select
-            source_record_id,
-            end_date,
-            {{ classify_by_rules('lower(department)', 'department_role_families', 'role_family') }}
-                as role_family
-        from {{ ref('stg_hris__employees') }}
-    ) as departments
-    inner join record_contacts
-        on record_contacts.record_key = 'hris:employees:' || departments.source_record_id
-    where departments.role_family is not null
-    qualify row_number() over (
-        partition by record_contacts.contact_id order by departments.end_date desc nulls first
-    ) = 1
+            record_contacts.contact_id,
+            departments.role_family,
+            row_number() over (
+                partition by record_contacts.contact_id
+                order by departments.end_date desc nulls first
+            ) as department_rank
+        from (
+            select
+                source_record_id,
+                end_date,
+                {{ classify_by_rules('lower(department)', 'department_role_families', 'role_family') }}
+                    as role_family
+            from {{ ref('stg_hris__employees') }}
+        ) as departments
+        inner join record_contacts
+            on record_contacts.record_key = 'hris:employees:' || departments.source_record_id
+        where departments.role_family is not null
+    ) as ranked
+    where department_rank = 1
 ),
 
 applied_req_family as (
-    select interactions.contact_id, reqs.role_family
-    from {{ ref('interactions') }} as interactions
-    inner join {{ ref('int_req_classifications') }} as reqs
-        on interactions.req_id = reqs.req_id
-    where interactions.interaction_type = 'application' and reqs.role_family <> 'unknown'
-    qualify row_number() over (
-        partition by interactions.contact_id order by interactions.occurred_at desc, reqs.req_id
-    ) = 1
+    select contact_id, role_family
+    from (
+        select
+            interactions.contact_id,
+            reqs.role_family,
+            row_number() over (
+                partition by interactions.contact_id
+                order by interactions.occurred_at desc nulls last, reqs.req_id
+            ) as application_rank
+        from {{ ref('interactions') }} as interactions
+        inner join {{ ref('int_req_classifications') }} as reqs
+            on interactions.req_id = reqs.req_id
+        where interactions.interaction_type = 'application' and reqs.role_family <> 'unknown'
+    ) as ranked
+    where application_rank = 1
 ),
 
 skill_rollup as (
     select
         contact_id,
-        list_sort(list(skill)) as skills,
-        list_sort(list_distinct(list(skill_area))) as skill_areas
+        {{ ordered_list_agg('skill', ['skill']) }} as skills,
+        {{ sorted_distinct_list_agg('skill_area') }} as skill_areas
     from skills
     group by contact_id
 ),
@@ -109,9 +128,9 @@ skill_rollup as (
 context_rollup as (
     select
         contexts.contact_id,
-        list(contexts.interaction_context order by context_precedence.precedence)
+        {{ ordered_list_agg('contexts.interaction_context', ['context_precedence.precedence']) }}
             as interaction_contexts,
-        arg_min(contexts.interaction_context, context_precedence.precedence)
+        {{ arg_min('contexts.interaction_context', 'context_precedence.precedence') }}
             as interaction_context
     from contexts
     inner join context_precedence
@@ -123,14 +142,18 @@ graduation as (
     -- The year most sources state; ties go to the later year.
     select contact_id, graduation_year
     from (
-        select record_contacts.contact_id, years.graduation_year, count(*) as statements
+        select
+            record_contacts.contact_id,
+            years.graduation_year,
+            row_number() over (
+                partition by record_contacts.contact_id
+                order by count(*) desc, years.graduation_year desc nulls last
+            ) as year_rank
         from {{ ref('int_record_graduation_years') }} as years
         inner join record_contacts on years.record_key = record_contacts.record_key
         group by record_contacts.contact_id, years.graduation_year
-    )
-    qualify row_number() over (
-        partition by contact_id order by statements desc, graduation_year desc
-    ) = 1
+    ) as ranked
+    where year_rank = 1
 ),
 
 rehire as (
@@ -160,17 +183,19 @@ select
         else 'none'
     end as role_family_evidence,
     coalesce(best_title.seniority, 'unknown') as seniority,
-    coalesce(skill_rollup.skills, []) as skills,
-    coalesce(skill_rollup.skill_areas, []) as skill_areas,
+    coalesce(skill_rollup.skills, {{ list_of([]) }}) as skills,
+    coalesce(skill_rollup.skill_areas, {{ list_of([]) }}) as skill_areas,
     coalesce(
         context_rollup.interaction_context,
         case
             -- Every member record is an enrichment or an outreach log line.
-            when list_has_all(['pdl', 'outreach'], contacts.sources) then 'enriched_only'
+            when {{ list_has_all(list_of(["'pdl'", "'outreach'"]), 'contacts.sources') }}
+                then 'enriched_only'
             else 'unknown'
         end
     ) as interaction_context,
-    coalesce(context_rollup.interaction_contexts, ['unknown']) as interaction_contexts,
+    coalesce(context_rollup.interaction_contexts, {{ list_of(["'unknown'"]) }})
+        as interaction_contexts,
     graduation.graduation_year,
     graduation.graduation_year is not null as has_graduation_year,
     rehire.is_rehire_eligible,

@@ -19,15 +19,22 @@ record_contacts as (
 
 enrichment as (
     -- The most recent enrichment of any member record that states a current job start.
-    select record_contacts.contact_id, enrichments.job_start_date
-    from {{ ref('stg_pdl__person_enrichments') }} as enrichments
-    inner join record_contacts
-        on record_contacts.record_key = 'pdl:enrichment:' || enrichments.pdl_person_id
-    where enrichments.job_start_date is not null
-        and enrichments.enriched_at < {{ as_of_date() }} + interval 1 day
-    qualify row_number() over (
-        partition by record_contacts.contact_id order by enrichments.enriched_at desc
-    ) = 1
+    select contact_id, job_start_date
+    from (
+        select
+            record_contacts.contact_id,
+            enrichments.job_start_date,
+            row_number() over (
+                partition by record_contacts.contact_id
+                order by enrichments.enriched_at desc nulls last
+            ) as enrichment_rank
+        from {{ ref('stg_pdl__person_enrichments') }} as enrichments
+        inner join record_contacts
+            on record_contacts.record_key = 'pdl:enrichment:' || enrichments.pdl_person_id
+        where enrichments.job_start_date is not null
+            and enrichments.enriched_at < {{ add_days(as_of_date(), 1) }}
+    ) as ranked
+    where enrichment_rank = 1
 ),
 
 open_reqs as (
@@ -35,10 +42,10 @@ open_reqs as (
     from {{ ref('int_req_classifications') }} as reqs
     inner join {{ ref('reqs') }} as req_facts on reqs.req_id = req_facts.req_id
     where req_facts.status <> 'draft'
-        and coalesce(req_facts.opened_at, req_facts.created_at) < {{ as_of_date() }} + interval 1 day
+        and coalesce(req_facts.opened_at, req_facts.created_at) < {{ add_days(as_of_date(), 1) }}
         and (
             req_facts.closed_at is null
-            or req_facts.closed_at >= {{ as_of_date() }} + interval 1 day
+            or req_facts.closed_at >= {{ add_days(as_of_date(), 1) }}
         )
         and (req_facts.status = 'open' or req_facts.closed_at is not null)
     group by reqs.role_family
@@ -49,7 +56,7 @@ touches as (
         contact_id,
         max(occurred_at) as last_contact_at
     from {{ ref('interactions') }}
-    where occurred_at < {{ as_of_date() }} + interval 1 day
+    where occurred_at < {{ add_days(as_of_date(), 1) }}
     group by contact_id
 ),
 
@@ -58,16 +65,17 @@ measured as (
         facts.contact_id,
         facts.role_family,
         facts.last_meaningful_action_at,
-        date_diff('day', cast(facts.last_meaningful_action_at as date), facts.as_of_date)
+        {{ days_between('facts.last_meaningful_action_at', 'facts.as_of_date') }}
             as days_since_meaningful_action,
         facts.outreach_sent_count,
         facts.reply_count,
         facts.click_count,
         touches.last_contact_at,
-        date_diff('day', cast(touches.last_contact_at as date), facts.as_of_date)
+        {{ days_between('touches.last_contact_at', 'facts.as_of_date') }}
             as days_since_last_contact,
         enrichment.job_start_date,
-        date_diff('month', enrichment.job_start_date, facts.as_of_date) as months_in_current_job,
+        {{ months_between_dates('enrichment.job_start_date', 'facts.as_of_date') }}
+            as months_in_current_job,
         coalesce(open_reqs.open_req_count, 0) as open_reqs_in_role_family,
         facts.as_of_date
     from facts

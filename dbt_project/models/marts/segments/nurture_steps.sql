@@ -7,13 +7,13 @@
 {%- endfor %}{% endfor %}
 {% if steps | length == 0 %}
 select
-    cast(null as varchar) as segment_name,
+    cast(null as string) as segment_name,
     cast(null as integer) as step,
-    cast(null as varchar) as step_name,
+    cast(null as string) as step_name,
     cast(null as integer) as offset_days,
     cast(null as integer) as window_days,
-    cast(null as varchar) as channel,
-    cast(null as varchar) as template
+    cast(null as string) as channel,
+    cast(null as string) as template
 where false
 {% else %}
 {% for segment_name, step in steps %}

@@ -4,12 +4,12 @@
 {% if segments | length == 0 %}
 select
     cast(null as integer) as priority,
-    cast(null as varchar) as segment_name,
-    cast(null as varchar) as description,
-    cast(null as varchar) as relation,
-    cast(null as varchar) as rule_sql,
-    cast(null as varchar) as key_sql,
-    cast(null as varchar) as anchor_sql,
+    cast(null as string) as segment_name,
+    cast(null as string) as description,
+    cast(null as string) as relation,
+    cast(null as string) as rule_sql,
+    cast(null as string) as key_sql,
+    cast(null as string) as anchor_sql,
     cast(null as integer) as reengage_interval_days,
     cast(null as integer) as nurture_step_count
 where false

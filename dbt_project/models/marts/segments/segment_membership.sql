@@ -1,7 +1,10 @@
+{#- file_format: Spark keeps history only in a format with row-level merges (Delta Lake);
+    DuckDB ignores the setting. -#}
 {{ config(
     materialized='incremental',
     unique_key='membership_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=upsert_incremental_strategy(),
+    file_format='delta',
     on_schema_change='append_new_columns',
     full_refresh=false
 ) }}
@@ -53,10 +56,10 @@ open_rows as (
 {% else %}
 open_rows as (
     select
-        cast(null as varchar) as membership_id,
-        cast(null as varchar) as contact_id,
-        cast(null as varchar) as segment_name,
-        cast(null as varchar) as segment_key,
+        cast(null as string) as membership_id,
+        cast(null as string) as contact_id,
+        cast(null as string) as segment_name,
+        cast(null as string) as segment_key,
         cast(null as date) as entered_at
     where false
 ),
@@ -68,7 +71,7 @@ matched as (
             open_rows.membership_id,
             md5(
                 current_rows.contact_id || '|' || current_rows.segment_name || '|'
-                || current_rows.segment_key || '|' || cast({{ as_of_date() }} as varchar)
+                || current_rows.segment_key || '|' || cast({{ as_of_date() }} as string)
             )
         ) as membership_id,
         current_rows.contact_id,

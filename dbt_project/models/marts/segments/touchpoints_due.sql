@@ -45,7 +45,7 @@ eligible_due as (
         and (
             facts.last_outreach_at is null
             or cast(facts.last_outreach_at as date)
-                <= {{ as_of_date() }} - {{ var('nurture_min_gap_days') | int }}
+                <= {{ add_days(as_of_date(), -(var('nurture_min_gap_days') | int)) }}
         )
 ),
 
@@ -61,7 +61,9 @@ ranked as (
 all_due as (
     select
         contact_id,
-        list(segment_name || ':' || step_name order by priority, step, segment_key) as all_due
+        {{ ordered_list_agg(
+            "segment_name || ':' || step_name", ['priority', 'step', 'segment_key']
+        ) }} as all_due
     from eligible_due
     group by contact_id
 )
@@ -78,7 +80,7 @@ select
     ranked.due_on,
     ranked.window_ends_on,
     ranked.anchor_at,
-    list_slice(all_due.all_due, 2, len(all_due.all_due)) as also_due,
+    {{ list_tail('all_due.all_due') }} as also_due,
     -- Merge fields for the draft.
     facts.first_name,
     facts.last_name,
