@@ -27,6 +27,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 _STAGE = "identity-stage "
+MIN_AVAILABLE_GB = 1.0  # the watchdog stops the child when the machine has less than this free
 
 _CHILD = r"""
 import json, logging, resource, sys, time
@@ -138,7 +139,11 @@ def run_engine(
                 if rss is None:
                     return
                 highest = max(highest, rss)
-                if rss_limit_gb is not None and rss > rss_limit_gb:
+                # Other workers may grow while the child runs: stop as well when the machine
+                # itself is nearly out of memory, whatever the child's own limit.
+                if rss_limit_gb is not None and (
+                    rss > rss_limit_gb or available_gb() < MIN_AVAILABLE_GB
+                ):
                     killed_at = rss
                     child.send_signal(signal.SIGKILL)
                     return
@@ -161,7 +166,8 @@ def run_engine(
             records=None,
             peak_gb=killed_at,
             stage_peaks_gb=stage_peaks,
-            stopped=f"RSS {killed_at:.1f} GB went above the {rss_limit_gb:.1f} GB limit",
+            stopped=f"RSS {killed_at:.1f} GB reached the {rss_limit_gb:.1f} GB limit "
+            f"(or the machine had under {MIN_AVAILABLE_GB:.0f} GB free)",
             stage=stages[-1]["stage"] if stages else "reading input",
             wall_s=wall,
         )
