@@ -3,9 +3,10 @@
 A fresh process makes the peak RSS the engine's own (not the generator's or the test's). A
 watchdog thread in the parent reads the child's RSS from /proc and kills it above a limit, so
 a benchmark that outgrows the machine stops itself instead of driving a shared host into the
-OOM killer. RLIMIT_AS is not used: polars and its allocator reserve far more address space than
-they touch (a 300k-record run peaking at 0.7 GB RSS fails under a 2.5 GB address-space limit),
-so an address-space limit fails runs that would have fitted.
+OOM killer. It samples every `poll_s`, so a spike shorter than that can pass it: the default
+limits leave GBs of headroom for that. RLIMIT_AS is not used: polars and its allocator reserve
+far more address space than they touch (a 300k-record run peaking at 0.7 GB RSS fails under a
+2.5 GB address-space limit), so an address-space limit fails runs that would have fitted.
 
 The child logs each engine stage as it starts (the engine's `talent_crm.identity` logger), with
 its RSS so far, so a run that was stopped says in which stage memory ran out, and a finished
