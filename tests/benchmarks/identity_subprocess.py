@@ -74,7 +74,7 @@ class EngineRun:
     records: int | None  # None when the run was stopped before it finished
     seconds: float | None = None
     cpu_s: float | None = None
-    peak_gb: float = 0.0  # the child's ru_maxrss, or the watchdog's highest reading if killed
+    peak_gb: float = 0.0  # the child's ru_maxrss, or its RSS when the watchdog killed it
     input_gb: float | None = None  # RSS once the input frame was read, before the engine ran
     timings: dict[str, float] = field(default_factory=dict)
     # Peak RSS by the end of each stage (read when the next stage starts).
@@ -129,22 +129,25 @@ def run_engine(
             cwd=REPO,
             env={**os.environ, "PYTHONPATH": str(REPO)},
         )
-        highest = 0.0
         killed_at: float | None = None
+        reason = ""
         done = threading.Event()
 
         def watch() -> None:
-            nonlocal highest, killed_at
+            nonlocal killed_at, reason
             while not done.wait(poll_s):
                 rss = _rss_gb(child.pid)
                 if rss is None:
                     return
-                highest = max(highest, rss)
                 # Other workers may grow while the child runs: stop as well when the machine
                 # itself is nearly out of memory, whatever the child's own limit.
-                if rss_limit_gb is not None and (
-                    rss > rss_limit_gb or available_gb() < MIN_AVAILABLE_GB
-                ):
+                if rss_limit_gb is None:
+                    continue
+                if rss > rss_limit_gb:
+                    reason = f"reached the {rss_limit_gb:.1f} GB limit"
+                elif available_gb() < MIN_AVAILABLE_GB:
+                    reason = f"left the machine under {MIN_AVAILABLE_GB:.0f} GB free"
+                if reason:
                     killed_at = rss
                     child.send_signal(signal.SIGKILL)
                     return
@@ -167,8 +170,7 @@ def run_engine(
             records=None,
             peak_gb=killed_at,
             stage_peaks_gb=stage_peaks,
-            stopped=f"RSS {killed_at:.1f} GB reached the {rss_limit_gb:.1f} GB limit "
-            f"(or the machine had under {MIN_AVAILABLE_GB:.0f} GB free)",
+            stopped=f"RSS {killed_at:.1f} GB {reason}",
             stage=stages[-1]["stage"] if stages else "reading input",
             wall_s=wall,
         )

@@ -119,6 +119,7 @@ def test_identity_scaling(tmp_path: Path) -> None:
                 f"{run.wall_s:.0f} s (peaks by stage end: {seen or 'none finished'})"
             )
             break
+        # Sanity only (figures are the point): the engine clustered every record it was given.
+        assert run.records == records
         done.append(run)
         print(f"{_row(run)}  (load {load:.1f}, limit {limit:.1f} GB)", flush=True)
-    assert done, "no size finished: lower BENCH_IDENTITY_SIZES"
