@@ -279,6 +279,9 @@ def role_key_expr(title_key: pl.Expr) -> pl.Expr:
 # candidate must share (with a compatible name) to be worth scoring.
 FACT_PAIRS = (("companies", "cities"), ("companies", "roles"), ("cities", "roles"))
 REVIEW_BLOCK = "name_one_fact"
+NAME_BLOCK = "name_two_facts"
+GIVEN_NAME_BLOCK = "given_name_two_facts"  # family-name typos
+BLOCK_NAMES = (REVIEW_BLOCK, NAME_BLOCK, GIVEN_NAME_BLOCK)  # every kind component_block_keys makes
 
 
 def component_block_keys(
@@ -334,7 +337,7 @@ def component_block_keys(
             keyed.select(
                 "comp",
                 "idx",
-                pl.lit("name_two_facts").alias("block_name"),
+                pl.lit(NAME_BLOCK).alias("block_name"),
                 pl.concat_str(
                     [pl.col("last_key"), pl.col("first_canon").str.slice(0, 1), "facts"],
                     separator="|",
@@ -344,7 +347,7 @@ def component_block_keys(
             keyed.select(
                 "comp",
                 "idx",
-                pl.lit("given_name_two_facts").alias("block_name"),
+                pl.lit(GIVEN_NAME_BLOCK).alias("block_name"),
                 pl.concat_str(
                     [pl.col("first_canon"), pl.col("last_key").str.slice(0, 1), "facts"],
                     separator="|",
@@ -377,12 +380,21 @@ def fuzzy_candidates(
     blocks = keys.group_by("block_name", "block", "comp").agg(pl.col("idx").min())
     b = blocks
     sizes = b.group_by("block_name", "block").agg(pl.len().alias("n"))
-    b = b.join(
-        sizes.filter((pl.col("n") >= 2) & (pl.col("n") <= block_cap(config))),
-        on=["block_name", "block"],
+    # The self-join below makes n² rows per block (tens of millions at 10M records): it joins
+    # on an integer block id and carries the block kind as an Enum, not the long block strings,
+    # which halves its memory. The Enum's categories are sorted, so `min` picks the same kind
+    # the strings would.
+    kinds = pl.Enum(sorted(BLOCK_NAMES))
+    kept = (
+        sizes.filter((pl.col("n") >= 2) & (pl.col("n") <= block_cap(config)))
+        .with_row_index("block_id")
+        .select("block_name", "block", "block_id")
+    )
+    b = b.join(kept, on=["block_name", "block"]).select(
+        "block_id", "comp", "idx", pl.col("block_name").cast(kinds)
     )
     pairs = (
-        b.join(b, on=["block_name", "block"], suffix="_r")
+        b.join(b.select("block_id", "comp", "idx"), on="block_id", suffix="_r")
         .filter(pl.col("comp") < pl.col("comp_r"))
         .select(
             "comp", "comp_r", pl.col("idx").alias("a"), pl.col("idx_r").alias("b"), "block_name"
@@ -392,7 +404,7 @@ def fuzzy_candidates(
     cand = (
         pairs.group_by("comp", "comp_r")
         .agg(pl.col("a").min(), pl.col("b").min(), pl.col("block_name").min().alias("block"))
-        .select("a", "b", "block")
+        .select("a", "b", pl.col("block").cast(pl.String))
     )
     return cand
 

@@ -8,7 +8,10 @@ awkward and slow in SQL. The heavy lifting (normalising, blocking, joins) is sti
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -29,6 +32,8 @@ from .edges import (
 from .normalise import normalise_records
 from .schema import IdentityConfig
 
+logger = logging.getLogger("talent_crm.identity")
+
 
 @dataclass(slots=True)
 class IdentityResult:
@@ -40,6 +45,16 @@ class IdentityResult:
     people: pl.DataFrame  # normalised records (idx, record_key, name/company keys, ...)
     identifiers: pl.DataFrame  # normalised identifiers (idx, kind, value, corporate, role)
     timings: dict[str, float] = field(default_factory=dict)
+
+
+@contextmanager
+def _stage(timings: dict[str, float], name: str) -> Iterator[None]:
+    """Time one stage into `timings`; log its start, so a run that is slow or stopped at
+    scale (the benchmarks, a 10M-record market) says which stage it was in."""
+    logger.debug("identity stage %s started", name)
+    t0 = time.perf_counter()
+    yield
+    timings[name] = time.perf_counter() - t0
 
 
 def _with_keys(frame: pl.DataFrame, keys: pl.Series) -> pl.DataFrame:
@@ -66,66 +81,62 @@ def resolve_identities(
     """
     cfg = config or IdentityConfig()
     t: dict[str, float] = {}
-    t0 = time.perf_counter()
-    people, identifiers = normalised or normalise_records(person_records, cfg)
-    t["normalise"] = time.perf_counter() - t0
+    with _stage(t, "normalise"):
+        people, identifiers = normalised or normalise_records(person_records, cfg)
 
-    t0 = time.perf_counter()
-    usable, status = screen_identifiers(people, identifiers, cfg)
-    same, apart = reviewed_pairs(people, decisions)
-    det = pl.concat([same, deterministic_edges(usable), two_identifier_edges(usable, people)])
-    t["deterministic_edges"] = time.perf_counter() - t0
+    with _stage(t, "deterministic_edges"):
+        usable, status = screen_identifiers(people, identifiers, cfg)
+        same, apart = reviewed_pairs(people, decisions)
+        det = pl.concat([same, deterministic_edges(usable), two_identifier_edges(usable, people)])
 
-    t0 = time.perf_counter()
-    veto_kinds = set(cfg.singular_kinds) | set(cfg.weak_edge_veto_kinds)
-    singular = with_personal_email_kind(identifiers).filter(
-        pl.col("kind").is_in(list(veto_kinds)) & ~pl.col("role")
-    )
-    n = people.height
-    first = union_find_clusters(n, det.sort("rank", "a", "b"), singular, cfg, apart=apart)
-    t["cluster_deterministic"] = time.perf_counter() - t0
+    with _stage(t, "cluster_deterministic"):
+        veto_kinds = set(cfg.singular_kinds) | set(cfg.weak_edge_veto_kinds)
+        singular = with_personal_email_kind(identifiers).filter(
+            pl.col("kind").is_in(list(veto_kinds)) & ~pl.col("role")
+        )
+        n = people.height
+        first = union_find_clusters(n, det.sort("rank", "a", "b"), singular, cfg, apart=apart)
 
-    t0 = time.perf_counter()
-    profiles = component_profiles(people, first.component)
-    frequencies = name_frequencies(people, first.component, profiles)
-    cand = fuzzy_candidates(people, first.component, cfg, profiles)
-    auto, review, pending = score_fuzzy(
-        people, identifiers, first.component, cand, cfg, frequencies, profiles
-    )
-    t["fuzzy"] = time.perf_counter() - t0
+    with _stage(t, "fuzzy"):
+        profiles = component_profiles(people, first.component)
+        frequencies = name_frequencies(people, first.component, profiles)
+        cand = fuzzy_candidates(people, first.component, cfg, profiles)
+        auto, review, pending = score_fuzzy(
+            people, identifiers, first.component, cand, cfg, frequencies, profiles
+        )
 
-    t0 = time.perf_counter()
-    second = union_find_clusters(n, auto, singular, cfg, initial=first.component, apart=apart)
-    t["cluster_fuzzy"] = time.perf_counter() - t0
+    with _stage(t, "cluster_fuzzy"):
+        second = union_find_clusters(n, auto, singular, cfg, initial=first.component, apart=apart)
 
     # Same-name pairs with one fact no namesake shares, judged on the people the two-fact
     # merges formed (pieces of one person already joined count once).
-    t0 = time.perf_counter()
-    exclusive = exclusive_fact_edges(
-        people,
-        second.component,
-        pending,
-        name_frequencies(people, second.component, with_name_facts=True),
-        cfg.max_single_fact_namesakes,
-    )
-    third = union_find_clusters(n, exclusive, singular, cfg, initial=second.component, apart=apart)
-    review = review.join(exclusive.select("a", "b"), on=["a", "b"], how="anti")
-    # A reviewer already answered for these clusters: do not ask again.
-    review = review.with_columns(
-        third.component.gather(review["a"]).alias("ca"),
-        third.component.gather(review["b"]).alias("cb"),
-    )
-    answered = clusters_kept_apart(third.component, apart)
-    review = (
-        review.with_columns(
-            pl.min_horizontal("ca", "cb").alias("comp_a"),
-            pl.max_horizontal("ca", "cb").alias("comp_b"),
+    with _stage(t, "exclusive_fact"):
+        exclusive = exclusive_fact_edges(
+            people,
+            second.component,
+            pending,
+            name_frequencies(people, second.component, with_name_facts=True),
+            cfg.max_single_fact_namesakes,
         )
-        .join(answered, on=["comp_a", "comp_b"], how="anti")
-        .drop("ca", "cb", "comp_a", "comp_b")
-    )
-    auto = pl.concat([auto, exclusive])
-    t["exclusive_fact"] = time.perf_counter() - t0
+        third = union_find_clusters(
+            n, exclusive, singular, cfg, initial=second.component, apart=apart
+        )
+        review = review.join(exclusive.select("a", "b"), on=["a", "b"], how="anti")
+        # A reviewer already answered for these clusters: do not ask again.
+        review = review.with_columns(
+            third.component.gather(review["a"]).alias("ca"),
+            third.component.gather(review["b"]).alias("cb"),
+        )
+        answered = clusters_kept_apart(third.component, apart)
+        review = (
+            review.with_columns(
+                pl.min_horizontal("ca", "cb").alias("comp_a"),
+                pl.max_horizontal("ca", "cb").alias("comp_b"),
+            )
+            .join(answered, on=["comp_a", "comp_b"], how="anti")
+            .drop("ca", "cb", "comp_a", "comp_b")
+        )
+        auto = pl.concat([auto, exclusive])
 
     keys = people["record_key"]
     comp = third.component

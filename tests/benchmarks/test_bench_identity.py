@@ -7,9 +7,6 @@ measured in a fresh subprocess so its peak RSS is the engine's, not the generato
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,22 +17,10 @@ from ingest.sample.market import generate_market
 from orchestration.identity.engine import resolve_identities
 from orchestration.identity.normalise import normalise_records
 from orchestration.identity.quality import linkable_pairs, pairwise_quality
+from tests.benchmarks.identity_subprocess import run_engine
 
 CONTACTS_FOR_100K = 39_000
 CONTACTS_FOR_1M = 392_000
-
-_MEASURE = r"""
-import json, resource, sys, time
-import polars as pl
-from orchestration.identity.engine import resolve_identities
-records = pl.read_parquet(sys.argv[1])
-t0, c0 = time.perf_counter(), time.process_time()
-result = resolve_identities(records)
-seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
-result.clusters.write_parquet(sys.argv[2])
-print(json.dumps({"seconds": seconds, "cpu_s": cpu, "timings": result.timings,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-"""
 
 
 def _quality(market: Path, clusters: pl.DataFrame, records: pl.DataFrame) -> str:
@@ -80,18 +65,12 @@ def test_identity_1m(tmp_path: Path) -> None:
     frame = tmp_path / "records.parquet"
     records.write_parquet(frame)
     clusters_path = tmp_path / "clusters.parquet"
-    proc = subprocess.run(
-        [sys.executable, "-c", _MEASURE, str(frame), str(clusters_path)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    m = json.loads(proc.stdout.strip().splitlines()[-1])
+    m = run_engine(frame, clusters=clusters_path)
     clusters = pl.read_parquet(clusters_path)
     print(
-        f"\nidentity @ {records.height:,} person records: {m['seconds']:.1f} s "
-        f"({m['cpu_s']:.1f} CPU-s), peak RSS {m['peak_mb']:,.0f} MB; stages "
-        + ", ".join(f"{k} {v:.1f}s" for k, v in m["timings"].items())
+        f"\nidentity @ {records.height:,} person records: {m.seconds:.1f} s "
+        f"({m.cpu_s:.1f} CPU-s), peak RSS {m.peak_gb * 1000:,.0f} MB; stages "
+        + ", ".join(f"{k} {v:.1f}s" for k, v in m.timings.items())
         + f"\n{_quality(market, clusters, records)}"
     )
     assert clusters.height == records.height

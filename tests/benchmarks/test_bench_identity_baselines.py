@@ -21,21 +21,9 @@ from ingest.sample.market import generate_market
 from ingest.sample.perturb_measure import Measured
 from orchestration.identity.normalise import normalise_records
 from orchestration.identity.quality import pairwise_quality
+from tests.benchmarks.identity_subprocess import run_engine
 
 CONTACTS_FOR_100K = 39_000
-
-_ENGINE = r"""
-import json, resource, sys, time
-import polars as pl
-from orchestration.identity.engine import resolve_identities
-records = pl.read_parquet(sys.argv[1])
-t0 = time.perf_counter()
-result = resolve_identities(records)
-seconds = time.perf_counter() - t0
-result.clusters.write_parquet(sys.argv[2] + "/engine.parquet")
-print(json.dumps({"seconds": seconds,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-"""
 
 _SPLINK = r"""
 import json, resource, sys, time
@@ -52,9 +40,9 @@ print(json.dumps({"seconds": run.seconds, "timings": run.timings,
 """
 
 
-def _run(script: str, records: Path, out: Path) -> dict:
+def _splink(records: Path, out: Path) -> dict:
     done = subprocess.run(
-        [sys.executable, "-c", script, str(records), str(out)],
+        [sys.executable, "-c", _SPLINK, str(records), str(out)],
         capture_output=True,
         text=True,
         check=False,
@@ -74,8 +62,8 @@ def test_engine_and_splink_100k(tmp_path: Path) -> None:
     truth = read_ground_truth(market)
     people, identifiers = normalise_records(records)
 
-    engine_stats = _run(_ENGINE, parquet, tmp_path)
-    splink_stats = _run(_SPLINK, parquet, tmp_path)
+    engine = run_engine(parquet, clusters=tmp_path / "engine.parquet")
+    splink_stats = _splink(parquet, tmp_path)
 
     def score(label: str, file: str, seconds: float) -> Measured:
         clusters = pl.read_parquet(tmp_path / file)
@@ -83,7 +71,7 @@ def test_engine_and_splink_100k(tmp_path: Path) -> None:
         return Measured(label, report, seconds, records.height)
 
     rows = [
-        (score("engine", "engine.parquet", engine_stats["seconds"]), engine_stats["peak_mb"]),
+        (score("engine", "engine.parquet", engine.seconds), engine.peak_gb * 1024),
         *(
             (
                 score(f"splink@{t:g}", f"splink-{t}.parquet", splink_stats["seconds"]),
