@@ -137,7 +137,7 @@ def test_quality_on_the_independently_written_market(tmp_path: Path, seed: int) 
     # The second generator (ingest/sample/independent_market: its own name pools and vendor
     # assumptions, no code shared with the first) is what keeps the engine from being tuned to
     # one generator. Precision meets the target; recall on linkable pairs is held by a
-    # regression floor BELOW the 0.97 target, which it does not reach yet (0.9405 / 0.9344
+    # regression floor BELOW the 0.97 target, which it does not reach yet (0.9405 / 0.9333
     # measured for seeds 1 / 2 on 3,000 people; 0.77-0.80 before names of records sharing an
     # identifier were compared word by word, 0.92-0.93 before employers read from work
     # addresses, dotted legal forms, city exonyms and the two-identifier rule).
