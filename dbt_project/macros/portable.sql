@@ -339,17 +339,66 @@
     unix_micros({{ timestamp_expression }})
 {%- endmacro %}
 
-{#- The incremental strategy that replaces the rows whose unique_key the run selects and keeps
-    every other row (history tables). Spark has no delete+insert; its `merge` does the same on
-    a table format with row-level updates (the model sets file_format='delta'). -#}
-{% macro upsert_incremental_strategy() -%}
-    {{ return(adapter.dispatch('upsert_incremental_strategy', 'talent_crm')()) }}
+{#- History tables (segment membership): each run reads the rows the table holds, closes or
+    refreshes some and adds new ones; every other row stays as it is.
+
+    DuckDB replaces the rows whose unique_key the run selects (`delete+insert`) and reads the
+    table itself. Spark has row-level updates only in table formats such as Delta Lake, and
+    refuses to overwrite a table a query reads from; so there the run first copies the table
+    (`history_snapshot_sql`, a pre-hook), reads the copy (`history_prior_rows`), selects the
+    WHOLE table again (`history_rewrites_all_rows()` is true: the untouched closed rows too)
+    and overwrites it (`insert_overwrite` on plain Parquet). -#}
+{% macro history_incremental_strategy() -%}
+    {{ return(adapter.dispatch('history_incremental_strategy', 'talent_crm')()) }}
 {%- endmacro %}
 
-{% macro default__upsert_incremental_strategy() -%}
+{% macro default__history_incremental_strategy() -%}
     {{ return('delete+insert') }}
 {%- endmacro %}
 
-{% macro spark__upsert_incremental_strategy() -%}
-    {{ return('merge') }}
+{% macro spark__history_incremental_strategy() -%}
+    {{ return('insert_overwrite') }}
+{%- endmacro %}
+
+{% macro history_rewrites_all_rows() -%}
+    {{ return(adapter.dispatch('history_rewrites_all_rows', 'talent_crm')()) }}
+{%- endmacro %}
+
+{% macro default__history_rewrites_all_rows() -%}
+    {{ return(false) }}
+{%- endmacro %}
+
+{% macro spark__history_rewrites_all_rows() -%}
+    {{ return(true) }}
+{%- endmacro %}
+
+{% macro history_prior_rows(relation) -%}
+    {{ return(adapter.dispatch('history_prior_rows', 'talent_crm')(relation)) }}
+{%- endmacro %}
+
+{% macro default__history_prior_rows(relation) -%}
+    {{ return(relation) }}
+{%- endmacro %}
+
+{% macro spark__history_prior_rows(relation) -%}
+    {{ return(relation.incorporate(path={"identifier": relation.identifier ~ "__prior"})) }}
+{%- endmacro %}
+
+{#- Hook SQL: the copy a rewriting run reads (`step` 'drop' then 'copy' before the run, 'drop'
+    after: a Parquet table cannot be replaced in one statement); nothing where the run reads the
+    table itself, and no copy on the first run. -#}
+{% macro history_snapshot_sql(relation, step) -%}
+    {{ return(adapter.dispatch('history_snapshot_sql', 'talent_crm')(relation, step)) }}
+{%- endmacro %}
+
+{% macro default__history_snapshot_sql(relation, step) -%}
+{%- endmacro %}
+
+{% macro spark__history_snapshot_sql(relation, step) -%}
+    {%- set prior = history_prior_rows(relation) -%}
+    {%- if step == 'copy' and is_incremental() -%}
+    create table {{ prior }} using parquet as select * from {{ relation }}
+    {%- elif step == 'drop' -%}
+    drop table if exists {{ prior }}
+    {%- endif -%}
 {%- endmacro %}

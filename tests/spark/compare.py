@@ -76,30 +76,6 @@ def models_with_keys(manifest_path: Path) -> list[Model]:
     return sorted(models, key=lambda model: model.relation)
 
 
-def models_needing_format(manifest_path: Path, file_format: str) -> set[str]:
-    """Relations of the models configured with `file_format` and of everything built on them
-    (what a Spark without that format cannot build)."""
-    manifest = json.loads(manifest_path.read_text())
-    nodes = manifest["nodes"]
-    todo = [
-        unique_id
-        for unique_id, node in nodes.items()
-        if node["resource_type"] == "model" and node["config"].get("file_format") == file_format
-    ]
-    seen: set[str] = set()
-    while todo:
-        unique_id = todo.pop()
-        if unique_id in seen:
-            continue
-        seen.add(unique_id)
-        todo.extend(manifest["child_map"].get(unique_id, []))
-    return {
-        f"{nodes[u]['schema']}.{nodes[u]['alias'] or nodes[u]['name']}"
-        for u in seen
-        if u in nodes and nodes[u]["resource_type"] == "model"
-    } | {nodes[u]["name"] for u in seen if u in nodes and nodes[u]["resource_type"] == "test"}
-
-
 def normal(value: Any) -> Any:
     """One engine-independent form of a fetched value (see module doc)."""
     if value is None or isinstance(value, bool | int | str):

@@ -11,10 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.settings import DBT_PROJECT_DIR
 from tests.spark.compare import normal
-
-CASE_SEPARATOR = "\n-- next macro case --\n"
+from tests.spark.render import compile_cases
 
 
 @dataclass(frozen=True)
@@ -245,29 +243,8 @@ def inline_rows(case: Case) -> str:
 
 def compile_for(target: str, monkeypatch: pytest.MonkeyPatch, duckdb_file: Path) -> list[str]:
     """Every case's SQL as dbt renders it for `target`, in CASES order."""
-    from dbt.cli.main import dbtRunner
-
-    # The DuckDB target opens its file even to compile: a scratch one, not the market's.
-    monkeypatch.setenv("TALENT_CRM_DB", str(duckdb_file))
-    sql = CASE_SEPARATOR.join(case.sql.replace("{rows}", inline_rows(case)) for case in CASES)
-    run = dbtRunner().invoke(
-        [
-            "compile",
-            "--inline",
-            sql,
-            "--target",
-            target,
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--quiet",
-        ]
-    )
-    assert run.success, f"dbt compile --target {target} failed: {run.exception}"
-    compiled = run.result.results[0].node.compiled_code.split(CASE_SEPARATOR.strip())
-    assert len(compiled) == len(CASES)
-    return [part.strip() for part in compiled]
+    sql = [case.sql.replace("{rows}", inline_rows(case)) for case in CASES]
+    return compile_cases(sql, target, monkeypatch, duckdb_file)
 
 
 @pytest.fixture(scope="module")

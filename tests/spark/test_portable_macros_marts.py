@@ -14,9 +14,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from orchestration.settings import DBT_PROJECT_DIR
+from tests.spark.render import compile_cases
 
-CASE_SEPARATOR = "\n-- next macro case --\n"
 CASES: dict[str, str] = {}
 
 
@@ -27,28 +26,7 @@ def case(name: str, sql: str) -> str:
 
 
 def _compile(target: str, monkeypatch: pytest.MonkeyPatch, duckdb_file: Path) -> list[str]:
-    from dbt.cli.main import dbtRunner
-
-    # The DuckDB target opens its file even to compile: a scratch one, not the market's.
-    monkeypatch.setenv("TALENT_CRM_DB", str(duckdb_file))
-    run = dbtRunner().invoke(
-        [
-            "compile",
-            "--inline",
-            CASE_SEPARATOR.join(CASES.values()),
-            "--target",
-            target,
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--quiet",
-        ]
-    )
-    assert run.success, f"dbt compile --target {target} failed: {run.exception}"
-    compiled = run.result.results[0].node.compiled_code.split(CASE_SEPARATOR.strip())
-    assert len(compiled) == len(CASES)
-    return [part.strip() for part in compiled]
+    return compile_cases(list(CASES.values()), target, monkeypatch, duckdb_file)
 
 
 @pytest.fixture(scope="module")

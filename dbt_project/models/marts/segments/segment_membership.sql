@@ -1,12 +1,15 @@
-{#- file_format: Spark keeps history only in a format with row-level merges (Delta Lake);
-    DuckDB ignores the setting. -#}
+{#- How the history is kept on each engine: the history_* macros in macros/portable.sql. -#}
 {{ config(
     materialized='incremental',
     unique_key='membership_id',
-    incremental_strategy=upsert_incremental_strategy(),
-    file_format='delta',
+    incremental_strategy=history_incremental_strategy(),
     on_schema_change='append_new_columns',
-    full_refresh=false
+    full_refresh=false,
+    pre_hook=[
+        "{{ history_snapshot_sql(this, 'drop') }}",
+        "{{ history_snapshot_sql(this, 'copy') }}"
+    ],
+    post_hook="{{ history_snapshot_sql(this, 'drop') }}"
 ) }}
 -- Segment membership WITH history: one row per spell of a contact in a segment (per key).
 -- Each run (as of TALENT_CRM_AS_OF) opens a row for every new member (`entered_at` = the run's
@@ -50,8 +53,12 @@ current_rows as (
 ),
 
 {% if is_incremental() %}
+prior_rows as (
+    select * from {{ history_prior_rows(this) }}
+),
+
 open_rows as (
-    select * from {{ this }} where left_at is null
+    select * from prior_rows where left_at is null
 ),
 {% else %}
 open_rows as (
@@ -120,4 +127,8 @@ select *, left_at is null as is_current from matched
 {% if is_incremental() %}
 union all
 select *, false as is_current from left_now
+{% if history_rewrites_all_rows() %}
+union all
+select * from prior_rows where left_at is not null
+{% endif %}
 {% endif %}
