@@ -104,14 +104,11 @@ def _dbt_build(select: str, tmp_path: Path) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.slow
-def test_poison_delivery_is_quarantined_and_staging_still_builds(isolated_env: Path, tmp_path):
+def _land_the_spool() -> dict:
+    """Materialize the web-hook landing asset once; its materialization metadata."""
     from orchestration.defs.ingest.assets import greenhouse_webhook_events
     from orchestration.resources import DuckDBWarehouse
 
-    spool = WebhookSpool(isolated_env / "landing" / "greenhouse_webhooks")
-    assert spool.write("evt-poison", "job_created", POISON)
-    assert spool.write("evt-good", "job_created", good(4100123))
     with dg.DagsterInstance.ephemeral() as instance:
         result = dg.materialize(
             [greenhouse_webhook_events],
@@ -120,7 +117,15 @@ def test_poison_delivery_is_quarantined_and_staging_still_builds(isolated_env: P
         )
     assert result.success
     [event] = result.get_asset_materialization_events()
-    meta = event.materialization.metadata
+    return event.materialization.metadata
+
+
+@pytest.mark.slow
+def test_poison_delivery_is_quarantined_and_staging_still_builds(isolated_env: Path, tmp_path):
+    spool = WebhookSpool(isolated_env / "landing" / "greenhouse_webhooks")
+    assert spool.write("evt-poison", "job_created", POISON)
+    assert spool.write("evt-good", "job_created", good(4100123))
+    meta = _land_the_spool()
     assert meta["landed_events"].value == 1 and meta["quarantined"].value == 1
     assert list(spool.pending()) == []  # both left incoming/: the poison is in quarantine
 
@@ -157,24 +162,13 @@ def test_poison_delivery_is_quarantined_and_staging_still_builds(isolated_env: P
 
 
 def test_an_unreadable_spool_file_is_quarantined_and_set_aside(isolated_env: Path) -> None:
-    from orchestration.defs.ingest.assets import greenhouse_webhook_events
-    from orchestration.resources import DuckDBWarehouse
-
     spool = WebhookSpool(isolated_env / "landing" / "greenhouse_webhooks")
     assert spool.write("evt-good", "job_created", good(4100124))
     # A delivery the receiver never finished writing (a full disk), and one in another encoding.
     (spool.incoming / "truncated.json").write_text('{"event_id": "evt-cut", "act', "utf-8")
     (spool.incoming / "latin1.json").write_bytes('{"x": "Jos\xe9"}'.encode("latin-1"))
     assert len(spool.unreadable()) == 2 and len(list(spool.pending())) == 1
-    with dg.DagsterInstance.ephemeral() as instance:
-        result = dg.materialize(
-            [greenhouse_webhook_events],
-            instance=instance,
-            resources={"warehouse": DuckDBWarehouse()},
-        )
-    assert result.success
-    [event] = result.get_asset_materialization_events()
-    meta = event.materialization.metadata
+    meta = _land_the_spool()
     assert meta["landed_events"].value == 1
     assert meta["unreadable_files"].value == 2 and meta["quarantined"].value == 2
     assert sorted(p.name for p in (spool.root / "unreadable").iterdir()) == [

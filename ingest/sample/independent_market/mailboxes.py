@@ -7,7 +7,7 @@ company gave to a new hire years after its first holder left. Phones are unique 
 (twins may share their parents' landline, the one shared phone).
 
 Ownership is keyed the way the provider delivers mail, not the way it is typed: for Gmail the
-dots and a +tag do not matter, so `a.nowak@gmail.com` and `anowak+cv@gmail.com` are one box.
+dots and a +tag do not matter, so `first.last@` and `firstlast+cv@` at gmail.com are one box.
 """
 
 from __future__ import annotations

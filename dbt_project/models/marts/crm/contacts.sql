@@ -46,47 +46,19 @@ best_name as (
             last_name,
             nullif(trim(substr(full_name, length(split_part(full_name, ' ', 1)) + 1)), '')
         ) as last_name
-    from (
-        select
-            *,
-            row_number() over (
-                partition by contact_id
-                order by source_priority, record_updated_at desc nulls last, record_key
-            ) as field_rank
-        from members
-        where coalesce(first_name, last_name, full_name) is not null
-    ) as ranked
+    from {{ ranked_members('members', 'coalesce(first_name, last_name, full_name) is not null') }}
     where field_rank = 1
 ),
 
 best_job as (
     select contact_id, company, title, source as job_source, record_updated_at as job_as_of
-    from (
-        select
-            *,
-            row_number() over (
-                partition by contact_id
-                order by source_priority, record_updated_at desc nulls last, record_key
-            ) as field_rank
-        from members
-        where company is not null or title is not null
-    ) as ranked
+    from {{ ranked_members('members', 'company is not null or title is not null') }}
     where field_rank = 1
 ),
 
 best_location as (
     select contact_id, location
-    from (
-        select
-            contact_id,
-            location,
-            row_number() over (
-                partition by contact_id
-                order by source_priority, record_updated_at desc nulls last, record_key
-            ) as field_rank
-        from members
-        where location is not null
-    ) as ranked
+    from {{ ranked_members('members', 'location is not null') }}
     where field_rank = 1
 ),
 
