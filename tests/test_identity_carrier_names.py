@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from orchestration.identity.normalise import (
+    name_script,
     name_words,
     normalise_name,
     profile_slug,
-    written_in_latin,
 )
 from orchestration.identity.similarity import carrier_names_compatible, name_words_compatible
 from tests.test_identity_matching import _clusters, _rec
@@ -21,7 +21,7 @@ def _side(first: str | None, last: str | None, full: str | None = None):
         f or None,
         la or None,
         name_words(first, last, full),
-        written_in_latin(first, last, full),
+        name_script(first, last, full),
     )
 
 
@@ -145,3 +145,22 @@ def test_pet_forms_and_initials_at_one_address_are_one_person(a, b) -> None:
 )
 def test_pet_form_rules_do_not_join_relatives(a, b) -> None:
     assert not carrier_names_compatible(_side(*a), _side(*b), personal=True)
+
+
+def test_relatives_on_a_household_phone_across_scripts_stay_apart() -> None:
+    # Sisters: the family name agrees, the given names' consonants do not.
+    dina, yasmin = _side("Dina", "Mostafa"), _side(None, None, "ياسمين مصطفى")
+    assert not carrier_names_compatible(dina, yasmin, personal=False)
+    assert carrier_names_compatible(_side("Yasmin", "Mostafa"), yasmin, personal=False)
+    assert carrier_names_compatible(
+        _side("Viktoriia", "Kravchenko"), _side("Вікторія", "Кравченко"), False
+    )
+    assert carrier_names_compatible(_side("Alexey", "Kozlov"), _side("Алексей", "Козлов"), False)
+    # A personal mailbox has one owner: the transliteration is not checked.
+    assert carrier_names_compatible(dina, yasmin, personal=True)
+
+
+def test_pet_forms_need_a_personal_identifier() -> None:
+    # Phuc and Phuong Tran share the household's phone; Mati (Mateusz) his own mailbox.
+    assert not carrier_names_compatible(_side("Phuc", "Tran"), _side("Phương", "Trần"), False)
+    assert carrier_names_compatible(_side("Mati", "Król"), _side("Mateusz", "Krol"), True)

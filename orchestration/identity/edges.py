@@ -69,10 +69,12 @@ def screen_identifiers(
     ids = identifiers.filter(~pl.col("role"))
     counts = ids.group_by("kind", "value").agg(pl.len().alias("n"))
     ids = ids.join(counts, on=["kind", "value"]).filter(pl.col("n") >= 2)
+    senders = _sender_phones(ids, identifiers)
+    ids = ids.join(senders, on=["kind", "value"], how="anti")
     too_many = ids.filter(pl.col("n") > config.max_records_per_identifier)
     ids = ids.filter(pl.col("n") <= config.max_records_per_identifier)
     named = ids.join(
-        people.select("idx", "first_key", "last_key", "name_words", "name_latin"),
+        people.select("idx", "first_key", "last_key", "name_words", "name_script"),
         on="idx",
         how="left",
     )
@@ -80,7 +82,7 @@ def screen_identifiers(
         named.filter(pl.col("last_key").is_not_null() & (pl.col("kind") != "spk"))
         .group_by("kind", "value")
         .agg(
-            pl.struct("first_key", "last_key", "name_words", "name_latin").unique().alias("names"),
+            pl.struct("first_key", "last_key", "name_words", "name_script").unique().alias("names"),
             # One owner each: a free-mail address, a LinkedIn profile.
             ((pl.col("kind") == "linkedin") | ((pl.col("kind") == "email") & ~pl.col("corporate")))
             .first()
@@ -100,7 +102,7 @@ def screen_identifiers(
             f, la = nm["first_key"], nm["last_key"]
             if (f, la) in seen:  # one key pair, one group (the join below is on the keys)
                 continue
-            me = (f, la, tuple(nm["name_words"] or ()), bool(nm["name_latin"]))
+            me = (f, la, tuple(nm["name_words"] or ()), nm["name_script"] or "latin")
             g = next(
                 (i for i, rep in enumerate(reps) if carrier_names_compatible(me, rep, personal)),
                 len(reps),
@@ -146,6 +148,7 @@ def screen_identifiers(
     usable = usable.drop_nulls("name_group")
     status = pl.concat(
         [
+            senders.with_columns(status=pl.lit("sender_line")),
             too_many.select("kind", "value")
             .unique()
             .with_columns(status=pl.lit("too_many_records")),
@@ -153,6 +156,26 @@ def screen_identifiers(
         ]
     )
     return usable.select("idx", "kind", "value", "corporate", "name_group"), status
+
+
+def _sender_phones(ids: pl.DataFrame, identifiers: pl.DataFrame) -> pl.DataFrame:
+    """`kind, value` of phones every carrier of which also carries one same role mailbox.
+
+    An agency that submits candidates from its own inbox (bewerbung@, submissions@) puts its
+    own number beside it: the phone then belongs to the sender, like the mailbox, not to the
+    people submitted (a Japanese and a Norwegian candidate of one agency share both).
+    """
+    phones = ids.filter(pl.col("kind") == "phone").select("idx", "value", "n")
+    roles = identifiers.filter(pl.col("role") & (pl.col("kind") == "email")).select(
+        "idx", pl.col("value").alias("mailbox")
+    )
+    both = (
+        phones.join(roles, on="idx")
+        .group_by("value", "mailbox", "n")
+        .agg(pl.col("idx").n_unique().alias("k"))
+        .filter(pl.col("k") == pl.col("n"))
+    )
+    return both.select(pl.lit("phone").alias("kind"), "value").unique()
 
 
 def deterministic_edges(usable: pl.DataFrame) -> pl.DataFrame:
@@ -796,10 +819,23 @@ def _component_conflicts(
 
 
 def with_personal_email_kind(identifiers: pl.DataFrame) -> pl.DataFrame:
-    """Free-mail addresses as kind `email_personal` (a person's own mailbox, for vetoes)."""
+    """Free-mail addresses as kind `email_personal` (a person's own mailbox, for vetoes).
+
+    An address whose handle carries a number (orlagallagher1990, sophie.brown95) is valued
+    by that handle, without dots, underscores and hyphens: people keep such a handle across
+    providers (Outlook and Gmail), so the two addresses do not say "two people". A handle
+    that is only a name (ryo.tanaka at Gmail, ryotanaka at Yahoo) is taken by a different
+    namesake at each provider, so those addresses still conflict.
+    """
     personal = identifiers.filter(
         (pl.col("kind") == "email") & ~pl.col("corporate") & ~pl.col("role")
-    ).with_columns(pl.lit("email_personal").alias("kind"))
+    )
+    handle = pl.col("value").str.extract(r"^([^@]+)@", 1).str.replace_all(r"[._\-]", "")
+    numbered = handle.str.count_matches(r"\d") >= 2
+    personal = personal.with_columns(
+        pl.lit("email_personal").alias("kind"),
+        pl.when(numbered).then(pl.lit("handle:") + handle).otherwise("value").alias("value"),
+    )
     return pl.concat([identifiers, personal])
 
 

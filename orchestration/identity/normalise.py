@@ -385,16 +385,28 @@ def canonical_first_name(first: str) -> str:
     return _name_classes().get(key, key)
 
 
-def written_in_latin(*parts: str | None) -> bool:
-    """Whether every letter of the name is a Latin letter (accented or not). A name written in
-    another script (Arabic, Han, Kana, Hangul, Cyrillic...) transliterates to Latin only
-    approximately (مصطفى is "mSTfy", 加藤 reads as Chinese), so it cannot contradict a
-    Latin spelling of the same person's name."""
+# Scripts whose names cannot be checked against a Latin spelling once transliterated: Han
+# characters read differently in Chinese and Japanese (加藤 is Katō, anyascii says "jia teng"),
+# and Kana/Hangul romanise by several systems (Bak/Park, Jo/Cho).
+_SYLLABIC_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")
+
+
+def name_script(*parts: str | None) -> str:
+    """ "latin" when every letter of the name is a Latin letter (accented or not),
+    "syllabic" when any is Han, Kana or Hangul, else "alphabetic" (Cyrillic, Greek, Arabic,
+    Hebrew...: transliterated letter by letter, so its consonants can be compared with a Latin
+    spelling, `similarity.carrier_names_compatible`)."""
+    script = "latin"
     for part in parts:
         for ch in part or "":
-            if ch.isalpha() and "LATIN" not in unicodedata.name(ch, ""):
-                return False
-    return True
+            if not ch.isalpha():
+                continue
+            name = unicodedata.name(ch, "")
+            if name.startswith(_SYLLABIC_SCRIPTS):
+                return "syllabic"
+            if "LATIN" not in name:
+                script = "alphabetic"
+    return script
 
 
 def name_words(first: str | None, last: str | None, full: str | None = None) -> tuple[str, ...]:
@@ -488,42 +500,72 @@ def load_city_names(path: str | None = None) -> dict[str, str]:
         return {fold_text(r["name"]): fold_text(r["city"]) for r in csv.DictReader(fh)}
 
 
-_COUNTRY_WORDS = {
-    "united states": "US",
+# Short forms and names a location field uses that the library's country names below do not
+# hold (it says "Czech Republic", people write "Czechia"); these win over the library's.
+_COUNTRY_ALIASES = {
     "usa": "US",
     "us": "US",
-    "united kingdom": "GB",
+    "america": "US",
     "uk": "GB",
+    "great britain": "GB",
     "england": "GB",
     "scotland": "GB",
     "wales": "GB",
-    "germany": "DE",
-    "deutschland": "DE",
-    "france": "FR",
-    "netherlands": "NL",
+    "northern ireland": "GB",
     "the netherlands": "NL",
-    "nederland": "NL",
-    "india": "IN",
-    "spain": "ES",
-    "italy": "IT",
-    "ireland": "IE",
-    "canada": "CA",
-    "switzerland": "CH",
-    "austria": "AT",
-    "belgium": "BE",
-    "sweden": "SE",
-    "denmark": "DK",
-    "norway": "NO",
-    "poland": "PL",
-    "portugal": "PT",
+    "holland": "NL",
+    "czechia": "CZ",
+    "turkiye": "TR",
+    "uae": "AE",
+    "korea": "KR",
+    "republic of korea": "KR",
+    "russian federation": "RU",
+    "viet nam": "VN",
 }
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """Folded country name -> ISO-2, in every language the phone-number library names
+    countries in (its geocoder data: "Germany", "Deutschland", "Allemagne", "Германия"), plus
+    `_COUNTRY_ALIASES`. A name two regions share is left out."""
+    from phonenumbers.geodata.locale import LOCALE_DATA
+
+    found: dict[str, set[str]] = {}
+    for region, by_language in LOCALE_DATA.items():
+        for name in by_language.values():
+            # "*xx" points at the name of another language (the data's way to save space).
+            if name.startswith("*"):
+                name = by_language.get(name[1:], "")
+            key = fold_text(name)
+            if key:
+                found.setdefault(key, set()).add(region)
+    names = {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
+    names.update(_COUNTRY_ALIASES)
+    return names
 
 
 def country_from_location(raw: str | None) -> str | None:
     """ISO-2 from the last comma part of a free-text location, when it names a country."""
     if not raw:
         return None
-    return _COUNTRY_WORDS.get(fold_text(raw.rsplit(",", 1)[-1]))
+    return country_names().get(fold_text(raw.rsplit(",", 1)[-1]))
+
+
+# Country-code domains sold worldwide as generic names (acme.io, acme.ai): not a country.
+_GENERIC_CCTLDS = frozenset(
+    {"io", "ai", "co", "me", "tv", "ly", "fm", "gg", "so", "to", "sh", "ws", "cc"}
+)
+
+
+def country_from_mail_domain(domain: str | None) -> str | None:
+    """ISO-2 of a mailbox's country-code domain (seznam.cz -> CZ, yahoo.co.uk -> GB)."""
+    if not domain or "." not in domain:
+        return None
+    tld = domain.rsplit(".", 1)[-1].lower()
+    if len(tld) != 2 or tld in _GENERIC_CCTLDS:
+        return None
+    return "GB" if tld == "uk" else tld.upper()
 
 
 # ---------------------------------------------------------------- frame level
@@ -564,8 +606,8 @@ def normalise_records(
             "name_words": [
                 list(name_words(d["first_name"], d["last_name"], d["full_name"])) for d in raw_names
             ],
-            "name_latin": [
-                written_in_latin(d["first_name"], d["last_name"], d["full_name"]) for d in raw_names
+            "name_script": [
+                name_script(d["first_name"], d["last_name"], d["full_name"]) for d in raw_names
             ],
         },
         schema_overrides={"name_words": pl.List(pl.String)},
@@ -582,7 +624,7 @@ def normalise_records(
         names["first_key"],
         names["last_key"],
         names["name_words"],
-        names["name_latin"],
+        names["name_script"],
         _map_unique(df["company"], normalise_company, pl.String).alias("company_key"),
         _map_unique(df["location"], normalise_city, pl.String).alias("city_key"),
         _map_unique(df["title"], normalise_title, pl.String).alias("title_key"),
@@ -700,16 +742,15 @@ def _with_employer_from_mail(people: pl.DataFrame, emails: pl.DataFrame) -> pl.D
 
 
 def _phone_identifiers(evidence: pl.DataFrame, cfg: IdentityConfig) -> pl.DataFrame:
-    country = pl.coalesce(
-        pl.col("country_hint").str.to_uppercase(),
-        pl.col("location").map_batches(
-            lambda s: _map_unique(s, country_from_location, pl.String), return_dtype=pl.String
-        ),
-        pl.lit(cfg.default_region),
-    )
-    raw = evidence.select("idx", pl.col("phones").alias("raw"), country.alias("region")).explode(
-        "raw"
-    )
+    """Phones as E.164, each national spelling read in the record's country (`_record_regions`).
+
+    A national spelling whose record names no country is read in `cfg.default_region`; when
+    that gives no valid number it is matched by its national significant number against the
+    international numbers the market holds (`_national_matches`).
+    """
+    raw = evidence.select(
+        "idx", pl.col("phones").alias("raw"), _record_regions(evidence).alias("region")
+    ).explode("raw")
     raw = raw.drop_nulls("raw")
     text = pl.col("raw").str.strip_chars().str.replace_all("(0)", "", literal=True)
     plus = text.str.starts_with("+")
@@ -734,14 +775,26 @@ def _phone_identifiers(evidence: pl.DataFrame, cfg: IdentityConfig) -> pl.DataFr
         pl.Series(
             "value",
             [
-                _e164(c, r if r != "ZZ" else cfg.default_region)
+                _e164(c, r if r not in ("ZZ", None) else cfg.default_region)
                 for c, r in zip(pairs["cleaned"].to_list(), pairs["region"].to_list(), strict=True)
             ],
             dtype=pl.String,
         )
     )
+    unplaced = pairs.filter(pl.col("region").is_null() & pl.col("value").is_null())["cleaned"]
+    matched = _national_matches(unplaced, pairs["value"].drop_nulls().unique())
+    pairs = (
+        pairs.join(matched, on="cleaned", how="left", nulls_equal=False)
+        .with_columns(
+            pl.when(pl.col("region").is_null())
+            .then(pl.coalesce("value", "matched"))
+            .otherwise("value")
+            .alias("value")
+        )
+        .drop("matched")
+    )
     return (
-        raw.join(pairs, on=["cleaned", "region"], how="left")
+        raw.join(pairs, on=["cleaned", "region"], how="left", nulls_equal=True)
         .drop_nulls("value")
         .select(
             "idx",
@@ -751,3 +804,99 @@ def _phone_identifiers(evidence: pl.DataFrame, cfg: IdentityConfig) -> pl.DataFr
             pl.lit(False).alias("role"),
         )
     )
+
+
+def _record_regions(evidence: pl.DataFrame) -> pl.Series:
+    """Per record, the country its national phone spellings are dialled in (or null).
+
+    In order: the source's own country field; the country the location names; the country
+    other records of the market name for the same city ("Pune" alone, beside "Pune, India"
+    elsewhere), when they all agree; the country-code domain of the record's addresses
+    (seznam.cz, yahoo.co.uk), when they agree.
+    """
+    loc = evidence["location"]
+    named = _map_unique(loc, country_from_location, pl.String)
+    city = _map_unique(loc, normalise_city, pl.String)
+    seen = (
+        pl.DataFrame({"city": city, "country": named})
+        .drop_nulls()
+        .group_by("city")
+        .agg(pl.col("country").unique())
+        .filter(pl.col("country").list.len() == 1)
+        .select("city", pl.col("country").list.first().alias("city_country"))
+    )
+    by_city = pl.DataFrame({"city": city}).join(seen, on="city", how="left", maintain_order="left")[
+        "city_country"
+    ]
+    domains = (
+        evidence.select(pl.int_range(pl.len()).alias("row"), pl.col("emails").alias("e"))
+        .explode("e")
+        .with_columns(pl.col("e").str.extract(r"@([^@\s]+)\s*$", 1).str.to_lowercase().alias("d"))
+    )
+    domains = domains.with_columns(
+        _map_unique(domains["d"], country_from_mail_domain, pl.String).alias("c")
+    )
+    by_mail = (
+        domains.drop_nulls("c")
+        .group_by("row")
+        .agg(pl.col("c").unique())
+        .filter(pl.col("c").list.len() == 1)
+        .select("row", pl.col("c").list.first())
+    )
+    by_mail = pl.DataFrame({"row": pl.int_range(evidence.height, eager=True)}).join(
+        by_mail, on="row", how="left", maintain_order="left"
+    )["c"]
+    hint = evidence["country_hint"].str.to_uppercase()
+    return pl.select(pl.coalesce(hint, named, by_city, by_mail)).to_series().alias("region")
+
+
+def _national_matches(unplaced: pl.Series, known: pl.Series) -> pl.DataFrame:
+    """`cleaned, matched`: a national spelling with no known country -> the one E.164 number of
+    the market whose national significant number it spells (with or without the trunk 0).
+
+    "0607791306" on a record without a location is "+31607791306" when the person's other
+    record holds that number in international form; with no such number, or two of them in
+    different countries, it stays unplaced (never guessed into the default region).
+    """
+    schema = {"cleaned": pl.String, "matched": pl.String}
+    if unplaced.is_empty() or known.is_empty():
+        return pl.DataFrame(schema=schema)
+    nsn = pl.DataFrame(
+        {"matched": known, "nsn": [_national_number(v) for v in known.to_list()]},
+        schema={"matched": pl.String, "nsn": pl.String},
+    ).drop_nulls()
+    spellings = (
+        pl.DataFrame({"cleaned": unplaced.unique()})
+        .with_columns(
+            pl.concat_list(
+                pl.col("cleaned"),
+                pl.when(pl.col("cleaned").str.starts_with("0")).then(
+                    pl.col("cleaned").str.slice(1)
+                ),
+            ).alias("nsn")
+        )
+        .explode("nsn")
+    )
+    found = (
+        spellings.drop_nulls("nsn")
+        .filter(pl.col("nsn").str.len_chars() >= 7)
+        .join(nsn, on="nsn")
+        .group_by("cleaned")
+        .agg(pl.col("matched").unique())
+        .filter(pl.col("matched").list.len() == 1)
+        .select("cleaned", pl.col("matched").list.first())
+    )
+    # The spelling must dial that very number inside its country (trunk rules differ).
+    ok = [
+        _e164(c, phonenumbers.region_code_for_number(phonenumbers.parse(m))) == m
+        for c, m in found.iter_rows()
+    ]
+    return found.filter(pl.Series(ok, dtype=pl.Boolean))
+
+
+@lru_cache(maxsize=1_000_000)
+def _national_number(e164: str) -> str | None:
+    try:
+        return phonenumbers.national_significant_number(phonenumbers.parse(e164))
+    except phonenumbers.NumberParseException:
+        return None

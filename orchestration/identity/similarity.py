@@ -119,26 +119,28 @@ def name_words_compatible(a: tuple[str, ...] | None, b: tuple[str, ...] | None) 
 
 
 def carrier_names_compatible(
-    a: tuple[str | None, str | None, tuple[str, ...], bool],
-    b: tuple[str | None, str | None, tuple[str, ...], bool],
+    a: tuple[str | None, str | None, tuple[str, ...], str],
+    b: tuple[str | None, str | None, tuple[str, ...], str],
     personal: bool,
 ) -> bool:
     """Could two records sharing an address, phone or profile name one person?
 
-    Each side is (given key, family key, name words, written in Latin letters). Compatible
-    when the given/family comparison says so, when the same words are split or ordered
-    differently (`name_words_compatible`), or when exactly one side is written in another
-    script (its transliteration cannot contradict a Latin spelling: the shared identifier
-    decides), or when one given name is the other cut short under the same family name. On
-    a `personal` identifier (a free-mail address, a LinkedIn profile: one owner each) the
-    same given name under another family name also counts: a surname changed at marriage
-    keeps its mailbox and its profile.
+    Each side is (given key, family key, name words, script: `normalise.name_script`).
+    Compatible when the given/family comparison says so, when the same words are split or
+    ordered differently (`name_words_compatible`), or when one given name is the other cut
+    short under the same family name. Across scripts the transliteration decides
+    (`_transliterations_compatible`); a Han, Kana or Hangul name cannot contradict a Latin
+    spelling at all, so the shared identifier decides. On a `personal` identifier (a free-mail
+    address, a LinkedIn profile: one owner each) the same given name under another family
+    name also counts: a surname changed at marriage keeps its mailbox and its profile.
     """
-    (f1, l1, w1, latin1), (f2, l2, w2, latin2) = a, b
+    (f1, l1, w1, script1), (f2, l2, w2, script2) = a, b
     if names_compatible(f1, l1, f2, l2) or name_words_compatible(w1, w2):
         return True
-    if latin1 != latin2:
-        return True
+    if script1 != script2:
+        if personal or "syllabic" in (script1, script2):
+            return True
+        return _transliterated_given_names_compatible(w1, w2)
     if f1 and f2 and l1 and l2 and last_names_compatible(l1, l2) > 0:
         short, long = sorted((f1, f2), key=len)
         # A given name cut short is the commonest nickname in every language (Aish for
@@ -146,14 +148,47 @@ def carrier_names_compatible(
         if len(short) >= 3 and long.startswith(short):
             return True
         # A pet form keeps the first syllable and adds its own ending (Mati for Mateusz,
-        # Matze for Matthias): short forms only, and only here, where a shared address or
-        # phone already speaks for one person.
-        if len(short) <= 5 and _common_prefix(short, long) >= 3:
+        # Matze for Matthias): short forms only, and only on a personal address or profile,
+        # which speaks for one person. A household's phone is shared by relatives whose
+        # given names start alike (Phuc and Phuong Tran).
+        if personal and len(short) <= 5 and _common_prefix(short, long) >= 3:
             return True
         # Initials of a compound given name (JB for Jean-Baptiste, AJ for Anna Julia).
         if 2 <= len(short) <= 3 and short in (_given_initials(w1), _given_initials(w2)):
             return True
     return bool(personal and f1 and f2 and len(f1) > 2 and first_names_compatible(f1, f2) == 1.0)
+
+
+# Letters that transliteration systems and spellings trade for one another (Viktoriya and
+# Victoria, Aleksey and Alexey, Oleh and Oleg): compared as consonants, vowels dropped.
+_SAME_SOUND = str.maketrans({"c": "k", "q": "k", "w": "v", "j": "y", "g": "h", "x": "ks"})
+
+
+def consonant_skeleton(word: str) -> str:
+    """'viktoriya' -> 'vktr', 'mostafa' -> 'mstf': the consonants, doubled letters once."""
+    out: list[str] = []
+    for ch in word.replace("ph", "f").translate(_SAME_SOUND):
+        if ch in "aeiouy" or (out and out[-1] == ch):
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+def _transliterated_given_names_compatible(w1: tuple[str, ...], w2: tuple[str, ...]) -> bool:
+    """A name written in Cyrillic, Greek or Arabic against another script's spelling, on a
+    phone or work address (which a household or a team can share): the given names' consonants
+    must agree. Arabic is written without most vowels (ياسمين transliterates as "ysmyn", Yasmin),
+    so vowels never count; two sisters sharing the family phone (ياسمين مصطفى and Dina Mostafa)
+    differ in the given name. A personal mailbox or profile has one owner: not checked."""
+    if not w1 or not w2:
+        return True
+    a, b = w1[0], w2[0]
+    if first_names_compatible(a, b) > 0:
+        return True
+    sa, sb = consonant_skeleton(a), consonant_skeleton(b)
+    if not sa or not sb or sa == sb:
+        return True
+    return min(len(sa), len(sb)) >= 3 and jaro_winkler(sa, sb) >= 0.85
 
 
 def _common_prefix(a: str, b: str) -> int:
