@@ -654,6 +654,74 @@ def exclusive_fact_edges(
     return edges
 
 
+# Two records under one full name that nothing else joins, where the name is so rare that
+# the market is not expected to hold a second person with it (a Lena Günther among 3,000
+# people): a person who applied twice without an identifier in common, or whose sourcing row
+# names no employer. Weak evidence: clusters.py refuses it when the two sides disagree on a
+# phone, a profile or a personal mailbox, and it never merges across two known cities or roles.
+RARE_NAME_RULE = "rare_full_name"
+
+
+def rare_name_edges(
+    people: pl.DataFrame, component: pl.Series, max_expected: float
+) -> pl.DataFrame:
+    """Edges between the only two components that carry a full name (same canonical given
+    name, same family name), when the market is expected to hold fewer than `max_expected`
+    people with that name by chance: components x share with the given name x share with the
+    family name (the two are independent enough in any market), and no known city or role
+    contradicts. Expectations grow with the market, so a million records merge far fewer names
+    this way than three thousand."""
+    named = (
+        people.select("idx", component.alias("comp"), "first_canon", "last_key")
+        .drop_nulls(["first_canon", "last_key"])
+        .unique(["comp", "first_canon", "last_key"])
+    )
+    n = max(named["comp"].n_unique(), 1)
+    comps = named.select("comp", "first_canon", "last_key")
+    first = (
+        comps.unique(["comp", "first_canon"])
+        .group_by("first_canon")
+        .agg((pl.len() / n).alias("pf"))
+    )
+    last = comps.unique(["comp", "last_key"]).group_by("last_key").agg((pl.len() / n).alias("pl"))
+    pairs = (
+        named.group_by("first_canon", "last_key")
+        .agg(pl.col("comp").unique().sort(), pl.col("idx").min())
+        .filter(pl.col("comp").list.len() == 2)
+        .join(first, on="first_canon")
+        .join(last, on="last_key")
+        .filter(pl.col("pf") * pl.col("pl") * n <= max_expected)
+    )
+    if pairs.is_empty():
+        return _empty_edges()
+    reps = named.group_by("comp").agg(pl.col("idx").min().alias("rep"))
+    pairs = pairs.select(
+        pl.col("comp").list.get(0).alias("comp"), pl.col("comp").list.get(1).alias("comp_b")
+    )
+    prof = component_profiles(people, component)
+    p = pairs.join(prof, on="comp").join(prof, left_on="comp_b", right_on="comp", suffix="_b")
+
+    def disjoint(col: str) -> pl.Expr:
+        return (
+            (pl.col(col).list.len() > 0)
+            & (pl.col(f"{col}_b").list.len() > 0)
+            & (pl.col(col).list.set_intersection(pl.col(f"{col}_b")).list.len() == 0)
+        )
+
+    # Two known home cities, or two known roles with nothing in common, are a namesake's
+    # tells (as in `score_fuzzy`); a new employer alone is not (people change jobs).
+    p = p.filter(~disjoint("cities") & ~disjoint("roles"))
+    p = p.join(reps, on="comp").join(reps.rename({"comp": "comp_b", "rep": "rep_b"}), on="comp_b")
+    return p.select(
+        pl.min_horizontal("rep", "rep_b").cast(pl.UInt32).alias("a"),
+        pl.max_horizontal("rep", "rep_b").cast(pl.UInt32).alias("b"),
+        pl.lit(RARE_NAME_RULE).alias("rule"),
+        pl.lit(0.9).alias("score"),
+        pl.lit(RARE_NAME_RULE).alias("evidence"),
+        pl.lit(FUZZY_RANK + 2, dtype=pl.Int32).alias("rank"),
+    ).sort("a", "b")
+
+
 def exclusive_verdicts(
     pairs: pl.DataFrame, freq: NameFrequencies, max_namesakes: float
 ) -> pl.Series:

@@ -24,6 +24,7 @@ from .edges import (
     exclusive_fact_edges,
     fuzzy_candidates,
     name_frequencies,
+    rare_name_edges,
     score_fuzzy,
     screen_identifiers,
     two_identifier_edges,
@@ -121,6 +122,14 @@ def resolve_identities(
         third = union_find_clusters(
             n, exclusive, singular, cfg, initial=second.component, apart=apart
         )
+        rare = rare_name_edges(people, third.component, cfg.max_rare_name_expected)
+        third_rare = union_find_clusters(
+            n, rare, singular, cfg, initial=third.component, apart=apart
+        )
+        third = type(third)(
+            component=third_rare.component, refused=pl.concat([third.refused, third_rare.refused])
+        )
+        exclusive = pl.concat([exclusive, rare])
         review = review.join(exclusive.select("a", "b"), on=["a", "b"], how="anti")
         # A reviewer already answered for these clusters: do not ask again.
         review = review.with_columns(

@@ -191,6 +191,13 @@ LEGAL_SUFFIXES = frozenset(
         "as",
         "spa",
         "srl",
+        # Joint-stock and free-zone forms of Eastern Europe, Vietnam, Egypt and the Gulf.
+        "jsc",
+        "pjsc",
+        "sae",
+        "fze",
+        "fzco",
+        "pte",
     }
 )
 # Legal forms written with dots fold to runs of single letters ("s.r.o." -> "s r o"); joined,
@@ -441,7 +448,8 @@ def normalise_company(raw: str | None) -> str | None:
     """'Berliner Bytes GmbH' -> 'berliner bytes', 'ACME, Inc.' -> 'acme'."""
     if not raw:
         return None
-    words = fold_text(raw).split()
+    # "Harbor & Pine" and "Harbor and Pine" are one name ("&" folds to a word break).
+    words = [w for w in fold_text(raw).split() if w not in ("and", "und")] or fold_text(raw).split()
     while len(words) > 1:
         if words[-1] in LEGAL_SUFFIXES:
             words.pop()
@@ -458,6 +466,36 @@ def normalise_company(raw: str | None) -> str | None:
             continue
         break
     return " ".join(words) or None
+
+
+def company_short_forms(keys: list[str]) -> dict[str, str]:
+    """Company key -> the form the market writes it in, for names written two ways.
+
+    People shorten their employer to its brand ("Kaveri" for Kaveri Infotech, "Ostrander" for
+    Ostrander Bank) and run its words together ("DniproCode"): a key written with its words
+    run together is the spaced key, and a key whose first words are another key (of four
+    letters or more) is that short form, when the short form begins no other key of the
+    market ("Caldera" beside Caldera Mobility and Caldera Foods names neither).
+    """
+    present = set(keys)
+    out: dict[str, str] = {}
+    runs: dict[str, list[str]] = {}
+    for key in present:
+        runs.setdefault(key.replace(" ", ""), []).append(key)
+    for group in runs.values():
+        if len(group) > 1:
+            spaced = max(group, key=lambda k: (k.count(" "), k))
+            out.update({k: spaced for k in group if k != spaced})
+    longer: dict[str, list[str]] = {}
+    for key in present:
+        words = key.split()
+        for i in range(1, len(words)):
+            longer.setdefault(" ".join(words[:i]), []).append(key)
+    for short, longs in longer.items():
+        if short in present and len(short) >= 4 and len(longs) == 1:
+            out[longs[0]] = short
+    # One step at most: a spaced key that is itself someone's long form goes to the short one.
+    return {k: out.get(v, v) for k, v in out.items()}
 
 
 def employer_from_mail_domain(domain: str, companies: dict[str, str]) -> str | None:
@@ -684,6 +722,8 @@ def normalise_records(
         ["idx", "kind", "value"], maintain_order=True
     )
     people = _with_employer_from_mail(people, emails)
+    short = company_short_forms(people["company_key"].drop_nulls().unique().to_list())
+    people = people.with_columns(pl.col("company_key").replace(short))
     return _titles_without_employers(people, df["title"]), identifiers
 
 
