@@ -90,3 +90,13 @@ def test_a_common_name_is_not_rare_evidence() -> None:
         _rec("ashby:candidates:2", full_name="Jan Kowalski", title="Data Analyst"),
     )
     assert c["ashby:candidates:1"] != c["ashby:candidates:2"]
+
+
+def test_a_middle_initial_is_not_part_of_the_family_name() -> None:
+    from orchestration.identity.normalise import normalise_name
+
+    assert normalise_name(None, None, "Katherine M. Bennett") == ("katherine", "bennett")
+    assert normalise_name(None, None, "Kevin J. Stewart") == normalise_name("Kevin", "Stewart")
+    # Particles and double family names stay whole.
+    assert normalise_name(None, None, "Lena von Stein") == ("lena", "vonstein")
+    assert normalise_name(None, None, "Verónica Pérez Morales") == ("veronica", "perezmorales")

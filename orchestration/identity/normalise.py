@@ -435,12 +435,22 @@ def normalise_name(first: str | None, last: str | None, full: str | None = None)
     f = fold_text(first or "")
     la = fold_text(last or "")
     if not (f and la) and full:
-        words = fold_text(full).split()
+        words = _without_initials(fold_text(full).split())
         if len(words) >= 2:
             f, la = f or words[0], la or " ".join(words[1:])
         elif words and not f:
             f = words[0]
     return f.replace(" ", ""), la.replace(" ", "")
+
+
+def _without_initials(words: list[str]) -> list[str]:
+    """A full name without its middle initials ("Katherine M. Bennett" -> katherine bennett):
+    one system keeps the initial, another drops it or spells the middle name out, and an
+    initial must not become part of the family name."""
+    if len(words) <= 2:
+        return words
+    kept = [words[0], *(w for w in words[1:-1] if len(w) > 1), words[-1]]
+    return kept
 
 
 # ---------------------------------------------------------------- company / title / place

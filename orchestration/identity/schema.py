@@ -73,7 +73,7 @@ class IdentityConfig:
     # edited (ragnhild-larsen-19 becomes ragnhild-larsen-44 and old records keep the first):
     # the same free-mail address under compatible names outweighs two profile URLs. A mobile
     # number likewise follows one owner (people edit a profile URL, not their phone number).
-    unvetoed_rules: tuple[str, ...] = ("email_exact", "phone_exact")
+    unvetoed_rules: tuple[str, ...] = ("email_exact", "phone_exact", "source_person_key")
     # Weak edges (evidence that can belong to a namesake) are also refused when the two sides
     # disagree on any of these kinds.
     # A work address is among them: a mail server issues it to one holder at a time but
