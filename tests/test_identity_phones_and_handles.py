@@ -196,3 +196,24 @@ def test_one_numbered_handle_at_two_providers_is_one_mailbox_owner() -> None:
 def test_a_handle_that_is_only_the_name_is_taken_by_a_namesake_elsewhere() -> None:
     c = _namesakes("orla.gallagher@outlook.com", "orlagallagher@gmail.com")
     assert c["greenhouse:candidates:1"] != c["ashby:candidates:2"]
+
+
+def test_one_lever_contacts_opportunities_stay_one_person_under_two_profile_urls() -> None:
+    # The source says they are one person (one contact); a sourcer pasted another profile.
+    c = _clusters(
+        [
+            _rec(
+                "lever:opportunities:a",
+                full_name="Sophie Brown",
+                source_person_key="contact-1",
+                profile_urls=["https://www.linkedin.com/in/sophie-brown-72"],
+            ),
+            _rec(
+                "lever:opportunities:b",
+                full_name="Sophie Brown",
+                source_person_key="contact-1",
+                profile_urls=["linkedin.com/in/sbrown"],
+            ),
+        ]
+    )
+    assert len(set(c.values())) == 1
