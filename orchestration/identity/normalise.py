@@ -51,8 +51,20 @@ PLUS_TAG_DOMAINS = frozenset(
 )
 DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
 # Free-mail providers: an address there belongs to one person; a corporate address can be
-# re-issued to a namesake colleague, so it is weaker evidence (see edges.py).
-FREEMAIL_DOMAINS = frozenset(
+# re-issued to a namesake colleague, so it is weaker evidence (see edges.py). The maintained
+# list (free_mail_domains.txt: 14,000 providers in every country, outlook.it, ukr.net, naver.com)
+# plus the providers below, which it lacks or which matter most.
+FREE_MAIL_DOMAINS_TXT = Path(__file__).with_name("free_mail_domains.txt")
+
+
+def _free_mail_list() -> frozenset[str]:
+    with open(FREE_MAIL_DOMAINS_TXT, encoding="utf-8") as fh:
+        return frozenset(
+            line.strip().lower() for line in fh if line.strip() and not line.startswith("#")
+        )
+
+
+FREEMAIL_DOMAINS = _free_mail_list() | frozenset(
     {
         "gmail.com",
         "yahoo.com",
@@ -158,6 +170,7 @@ FREEMAIL_DOMAINS = frozenset(
         "tutanota.com",
         "tuta.io",
         "gmx.com",
+        "yandex.com.tr",
     }
 )
 LEGAL_SUFFIXES = frozenset(
