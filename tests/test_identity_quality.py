@@ -137,10 +137,11 @@ def test_quality_on_the_independently_written_market(tmp_path: Path, seed: int) 
     # The second generator (ingest/sample/independent_market: its own name pools and vendor
     # assumptions, no code shared with the first) is what keeps the engine from being tuned to
     # one generator. Precision meets the target; recall on linkable pairs is held by a
-    # regression floor BELOW the 0.97 target, which it does not reach yet (0.9405 / 0.9333
+    # regression floor BELOW the 0.97 target, which it does not reach yet (0.9617 / 0.9587
     # measured for seeds 1 / 2 on 3,000 people; 0.77-0.80 before names of records sharing an
     # identifier were compared word by word, 0.92-0.93 before employers read from work
-    # addresses, dotted legal forms, city exonyms and the two-identifier rule).
+    # addresses, dotted legal forms, city exonyms and the two-identifier rule, 0.93-0.94
+    # before phones were dialled in the record's country and rare full names merged).
     from ingest.sample.independent_market import generate_independent_market
 
     market = tmp_path / "independent"
@@ -155,4 +156,4 @@ def test_quality_on_the_independently_written_market(tmp_path: Path, seed: int) 
         result.clusters.join(truth, on="record_key"), people, identifiers
     )
     assert q.precision >= 0.995
-    assert found / linkable >= 0.93
+    assert found / linkable >= 0.955
