@@ -164,3 +164,21 @@ def test_pet_forms_need_a_personal_identifier() -> None:
     # Phuc and Phuong Tran share the household's phone; Mati (Mateusz) his own mailbox.
     assert not carrier_names_compatible(_side("Phuc", "Tran"), _side("Phương", "Trần"), False)
     assert carrier_names_compatible(_side("Mati", "Król"), _side("Mateusz", "Krol"), True)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (("Dima", "Lysenko"), ("Dmytro", "Lysenko")),  # a diminutive no list holds
+        (("Resi", "Zimmermann"), ("Theresa", "Zimmermann")),
+        (("Andrey", "Koval"), ("Andrii", "Koval")),  # two transliterations
+        (("Fernando Luis", "Vázquez"), (None, None, "Fernando Vázquez Hernández")),
+        ((None, None, "Jean-Baptiste Mercier"), ("JB", "Mercier")),  # a hyphenated given name
+    ],
+)
+def test_one_owner_under_given_names_written_differently(a, b) -> None:
+    assert carrier_names_compatible(_side(*a), _side(*b), personal=True)
+    # Sisters on a family mailbox (the.mostafas@) keep given names that are not related.
+    assert not carrier_names_compatible(
+        _side("Dina", "Mostafa"), _side("Yasmin", "Mostafa"), personal=True
+    )

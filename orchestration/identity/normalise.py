@@ -448,12 +448,25 @@ def normalise_name(first: str | None, last: str | None, full: str | None = None)
     f = fold_text(first or "")
     la = fold_text(last or "")
     if not (f and la) and full:
-        words = _without_initials(fold_text(full).split())
+        # Split on the spaces as written, so a hyphenated given name stays one word
+        # (Jean-Baptiste Mercier is jeanbaptiste / mercier, as the split fields give it).
+        words = _without_initials(_full_name_words(full))
         if len(words) >= 2:
             f, la = f or words[0], la or " ".join(words[1:])
         elif words and not f:
             f = words[0]
     return f.replace(" ", ""), la.replace(" ", "")
+
+
+def _full_name_words(full: str) -> list[str]:
+    """The folded words of a full name, a hyphenated part kept as one word."""
+    words: list[str] = []
+    for token in full.split():
+        folded = fold_text(token).split()
+        if "-" in token and len(folded) > 1:
+            folded = ["".join(folded)]
+        words.extend(folded)
+    return words
 
 
 def _without_initials(words: list[str]) -> list[str]:

@@ -156,7 +156,49 @@ def carrier_names_compatible(
         # Initials of a compound given name (JB for Jean-Baptiste, AJ for Anna Julia).
         if 2 <= len(short) <= 3 and short in (_given_initials(w1), _given_initials(w2)):
             return True
-    return bool(personal and f1 and f2 and len(f1) > 2 and first_names_compatible(f1, f2) == 1.0)
+    if not personal:
+        return False
+    if f1 and f2 and len(f1) > 2 and first_names_compatible(f1, f2) == 1.0:
+        return True
+    # One owner: a given name written as a diminutive, a transliteration or with a typo that
+    # no list holds (Dima for Dmytro, Resi for Theresa, Andrii and Andrey) under the same
+    # family name.
+    if (
+        f1
+        and f2
+        and l1
+        and l2
+        and last_names_compatible(l1, l2) > 0
+        and _given_names_related(f1, f2)
+    ):
+        return True
+    # Compound given and family names written in part (Fernando Luis Vázquez and Fernando
+    # Vázquez Hernández; Camila Mariana Rocha and Camila Silva Rocha): the first given name
+    # and another word of the name in common.
+    return bool(
+        w1
+        and w2
+        and len(w1) >= 2
+        and len(w2) >= 2
+        and w1[0] == w2[0]
+        and len(w1[0]) > 2
+        and {w for w in w1[1:] if len(w) > 2} & {w for w in w2[1:] if len(w) > 2}
+    )
+
+
+def _given_names_related(a: str, b: str) -> bool:
+    """Two given names one of which could be the other's diminutive, transliteration or
+    misspelling: the shorter's consonants begin or end the longer's (dm/dmtr for Dima and
+    Dmytro, rs/thrs for Resi and Theresa), or their consonants agree."""
+    if min(len(a), len(b)) < 3:
+        return False
+    sa, sb = consonant_skeleton(a), consonant_skeleton(b)
+    if not sa or not sb or sa[0] != sb[0] and sa[-1] != sb[-1]:
+        return False
+    short, long = sorted((sa, sb), key=len)
+    if len(short) < 2:
+        return False
+    return short == long or long.startswith(short) or long.endswith(short)
 
 
 # Letters that transliteration systems and spellings trade for one another (Viktoriya and
