@@ -217,3 +217,14 @@ def test_one_lever_contacts_opportunities_stay_one_person_under_two_profile_urls
         ]
     )
     assert len(set(c.values())) == 1
+
+
+def test_a_national_spelling_from_abroad_matches_the_home_countrys_number() -> None:
+    # A Pole living in The Hague writes his Polish mobile without +48.
+    got = _phones(
+        [
+            _rec("ashby:candidates:1", phones=["+48 696 152 750"]),
+            _rec("ashby:candidates:2", location="Den Haag, Netherlands", phones=["696 152 750"]),
+        ]
+    )
+    assert got["ashby:candidates:2"] == ["+48696152750"]

@@ -820,9 +820,11 @@ def _with_employer_from_mail(people: pl.DataFrame, emails: pl.DataFrame) -> pl.D
 def _phone_identifiers(evidence: pl.DataFrame, cfg: IdentityConfig) -> pl.DataFrame:
     """Phones as E.164, each national spelling read in the record's country (`_record_regions`).
 
-    A national spelling whose record names no country is read in `cfg.default_region`; when
-    that gives no valid number it is matched by its national significant number against the
-    international numbers the market holds (`_national_matches`).
+    A national spelling whose record names no country is read in `cfg.default_region`. When
+    the record's country (or the default) gives no valid number, the spelling is matched by
+    its national significant number against the international numbers the market holds
+    (`_national_matches`): a Pole living in The Hague keeps writing his Polish mobile as
+    "696 152 750".
     """
     raw = evidence.select(
         "idx", pl.col("phones").alias("raw"), _record_regions(evidence).alias("region")
@@ -857,12 +859,13 @@ def _phone_identifiers(evidence: pl.DataFrame, cfg: IdentityConfig) -> pl.DataFr
             dtype=pl.String,
         )
     )
-    unplaced = pairs.filter(pl.col("region").is_null() & pl.col("value").is_null())["cleaned"]
+    national = pl.col("region") != "ZZ"
+    unplaced = pairs.filter(national.fill_null(True) & pl.col("value").is_null())["cleaned"]
     matched = _national_matches(unplaced, pairs["value"].drop_nulls().unique())
     pairs = (
         pairs.join(matched, on="cleaned", how="left", nulls_equal=False)
         .with_columns(
-            pl.when(pl.col("region").is_null())
+            pl.when(national.fill_null(True))
             .then(pl.coalesce("value", "matched"))
             .otherwise("value")
             .alias("value")
