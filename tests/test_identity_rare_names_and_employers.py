@@ -100,3 +100,15 @@ def test_a_middle_initial_is_not_part_of_the_family_name() -> None:
     # Particles and double family names stay whole.
     assert normalise_name(None, None, "Lena von Stein") == ("lena", "vonstein")
     assert normalise_name(None, None, "Verónica Pérez Morales") == ("veronica", "perezmorales")
+
+
+def test_one_line_of_work_is_not_a_contradiction_but_two_are() -> None:
+    c = _market(
+        _rec("ashby:candidates:1", full_name="Monika Woźniak", title="QA Lead"),
+        _rec("ashby:candidates:2", full_name="Monika Woźniak", title="Senior QA Engineer"),
+        # "Engineer" alone names no line of work.
+        _rec("ashby:candidates:3", full_name="Oğuz Doğan", title="Software Engineer"),
+        _rec("ashby:candidates:4", full_name="Oğuz Doğan", title="Mechanical Engineer"),
+    )
+    assert c["ashby:candidates:1"] == c["ashby:candidates:2"]
+    assert c["ashby:candidates:3"] != c["ashby:candidates:4"]

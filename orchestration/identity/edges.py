@@ -507,7 +507,7 @@ def score_fuzzy(
         shared("cities").alias("same_city"),
         shared("roles").alias("same_role"),
         (both_known("cities") & ~shared("cities")).alias("other_city"),
-        (both_known("roles") & ~shared("roles")).alias("other_role"),
+        (both_known("roles") & ~shared("roles") & ~_share_a_role_word()).alias("other_role"),
     )
     veto = _component_conflicts(identifiers, component, c.select("comp", "comp_b"), config)
     c = c.join(veto, on=["comp", "comp_b"], how="left").with_columns(
@@ -710,7 +710,7 @@ def rare_name_edges(
 
     # Two known home cities, or two known roles with nothing in common, are a namesake's
     # tells (as in `score_fuzzy`); a new employer alone is not (people change jobs).
-    p = p.filter(~disjoint("cities") & ~disjoint("roles"))
+    p = p.filter(~disjoint("cities") & ~(disjoint("roles") & ~_share_a_role_word()))
     p = p.join(reps, on="comp").join(reps.rename({"comp": "comp_b", "rep": "rep_b"}), on="comp_b")
     return p.select(
         pl.min_horizontal("rep", "rep_b").cast(pl.UInt32).alias("a"),
@@ -859,6 +859,41 @@ def expected_namesakes(pairs: pl.DataFrame, freq: NameFrequencies) -> pl.Series:
         rarest = rows.select("row").join(found, on="row", how="left", maintain_order="left")
         share = share * rarest["f"].fill_null(1.0)
     return share.alias("namesakes")
+
+
+# Words that end titles of every line of work (Software Engineer, Mechanical Engineer): two
+# roles sharing only one of them are not one line of work.
+GENERIC_ROLE_WORDS = (
+    "engineer",
+    "manager",
+    "developer",
+    "specialist",
+    "consultant",
+    "director",
+    "officer",
+    "partner",
+    "executive",
+    "coordinator",
+    "assistant",
+    "representative",
+)
+
+
+def _share_a_role_word() -> pl.Expr:
+    """Whether the two sides' roles share a word that names a line of work: QA Lead and
+    Senior QA Engineer are one career, not the namesake's tell that Data Engineer against
+    Sales Manager is."""
+
+    def words(col: str) -> pl.Expr:
+        return (
+            pl.col(col)
+            .list.join(" ")
+            .str.split(" ")
+            .list.unique()
+            .list.set_difference(pl.lit(list(GENERIC_ROLE_WORDS)))
+        )
+
+    return words("roles").list.set_intersection(words("roles_b")).list.len() > 0
 
 
 def _component_conflicts(
