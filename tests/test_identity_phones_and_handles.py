@@ -150,9 +150,10 @@ def test_a_phone_of_ones_own_beside_an_agency_mailbox_still_links() -> None:
     assert len(set(c.values())) == 1
 
 
-def _namesakes(mail_a: str, mail_b: str) -> dict[str, str]:
-    """Same name, employer, role and city, two personal mailboxes; among other people (in a
-    market of two records every fact is common, and the namesake guard holds every pair)."""
+def _namesakes(mail_a: str, mail_b: str, *, one_fact: bool = False) -> dict[str, str]:
+    """Same name, employer, role and city (`one_fact`: only the city), two personal
+    mailboxes; among other people (in a market of two records every fact is common, and the
+    namesake guard holds every pair)."""
     others = [
         _rec(
             f"greenhouse:candidates:{100 + i}",
@@ -179,8 +180,8 @@ def _namesakes(mail_a: str, mail_b: str) -> dict[str, str]:
             _rec(
                 "ashby:candidates:2",
                 full_name="Orla Gallagher",
-                company="Liffey Analytics",
-                title="QA Engineer",
+                company=None if one_fact else "Liffey Analytics",
+                title=None if one_fact else "QA Engineer",
                 location="Dublin, Ireland",
                 emails=[mail_b],
             ),
@@ -194,8 +195,12 @@ def test_one_numbered_handle_at_two_providers_is_one_mailbox_owner() -> None:
 
 
 def test_a_handle_that_is_only_the_name_is_taken_by_a_namesake_elsewhere() -> None:
-    c = _namesakes("orla.gallagher@outlook.com", "orlagallagher@gmail.com")
+    # Only the name and the city in common: the two addresses tell namesakes apart.
+    c = _namesakes("orla.gallagher@outlook.com", "orlagallagher@gmail.com", one_fact=True)
     assert c["greenhouse:candidates:1"] != c["ashby:candidates:2"]
+    # The same pair without the two addresses would merge (nothing else contradicts).
+    c = _namesakes("orla.gallagher@outlook.com", "orla.gallagher@outlook.com", one_fact=True)
+    assert c["greenhouse:candidates:1"] == c["ashby:candidates:2"]
 
 
 def test_one_lever_contacts_opportunities_stay_one_person_under_two_profile_urls() -> None:
@@ -228,3 +233,11 @@ def test_a_national_spelling_from_abroad_matches_the_home_countrys_number() -> N
         ]
     )
     assert got["ashby:candidates:2"] == ["+48696152750"]
+
+
+def test_one_name_only_handle_at_two_providers_does_not_stop_a_two_fact_match() -> None:
+    # Same name, employer, role and city: rebecca_turner at Yahoo and at Gmail is one owner.
+    # With only the name and one fact in common the two addresses still tell namesakes apart
+    # (`test_a_handle_that_is_only_the_name_is_taken_by_a_namesake_elsewhere`).
+    c = _namesakes("orla_gallagher@yahoo.co.uk", "orla_gallagher@gmail.com")
+    assert c["greenhouse:candidates:1"] == c["ashby:candidates:2"]

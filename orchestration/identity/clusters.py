@@ -21,6 +21,9 @@ import polars as pl
 from .decisions import REVIEWED_SAME_RULE
 from .schema import IdentityConfig
 
+# The two-fact fuzzy rule (edges.py `score_fuzzy`), vetoed by `config.fuzzy_veto_kinds`.
+FUZZY_RULE = "fuzzy_name"
+
 
 @dataclass(slots=True)
 class ClusterResult:
@@ -89,7 +92,9 @@ def union_find_clusters(
     plain = connected_components(
         n_records, pl.concat([edges["a"], idx]), pl.concat([edges["b"], base])
     )
-    kinds = list(set(config.singular_kinds) | set(config.weak_edge_veto_kinds))
+    kinds = list(
+        set(config.singular_kinds) | set(config.weak_edge_veto_kinds) | set(config.fuzzy_veto_kinds)
+    )
     lab = pl.DataFrame({"idx": idx, "comp": plain})
     sizes = lab.group_by("comp").agg(pl.len().alias("n"))
     clashing = (
@@ -157,6 +162,7 @@ def _guarded_union_find(
     sing: dict[int, dict[str, frozenset[str]]] = {}
     strong_kinds = tuple(config.singular_kinds)
     weak_kinds = tuple(config.weak_edge_veto_kinds)
+    fuzzy_kinds = tuple(config.fuzzy_veto_kinds)
     weak_rules = frozenset(config.weak_rules)
     unvetoed = frozenset(config.unvetoed_rules) | {REVIEWED_SAME_RULE}
     grouped = singular.group_by("idx", "kind").agg(pl.col("value").unique())
@@ -193,7 +199,13 @@ def _guarded_union_find(
             continue
         sa, sb = sing.get(ra), sing.get(rb)
         if sa and sb and rule not in unvetoed:
-            kinds = weak_kinds if rule in weak_rules else strong_kinds
+            kinds = (
+                fuzzy_kinds
+                if rule == FUZZY_RULE
+                else weak_kinds
+                if rule in weak_rules
+                else strong_kinds
+            )
             if any(k in sa and k in sb and not (sa[k] & sb[k]) for k in kinds):
                 refused.append((a, b, rule, "conflict"))
                 continue

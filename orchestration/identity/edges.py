@@ -929,17 +929,25 @@ def with_personal_email_kind(identifiers: pl.DataFrame) -> pl.DataFrame:
     providers (Outlook and Gmail), so the two addresses do not say "two people". A handle
     that is only a name (ryo.tanaka at Gmail, ryotanaka at Yahoo) is taken by a different
     namesake at each provider, so those addresses still conflict.
+
+    Kind `email_handle` values every personal address by its handle alone: a pair that
+    already agrees on the name and two facts (`score_fuzzy`) is not told apart by one handle
+    kept at two providers (rebecca_turner at Yahoo and at Gmail), though a pair with less in
+    common is.
     """
     personal = identifiers.filter(
         (pl.col("kind") == "email") & ~pl.col("corporate") & ~pl.col("role")
     )
     handle = pl.col("value").str.extract(r"^([^@]+)@", 1).str.replace_all(r"[._\-]", "")
     numbered = handle.str.count_matches(r"\d") >= 2
+    by_handle = personal.with_columns(
+        pl.lit("email_handle").alias("kind"), (pl.lit("handle:") + handle).alias("value")
+    )
     personal = personal.with_columns(
         pl.lit("email_personal").alias("kind"),
         pl.when(numbered).then(pl.lit("handle:") + handle).otherwise("value").alias("value"),
     )
-    return pl.concat([identifiers, personal])
+    return pl.concat([identifiers, personal, by_handle])
 
 
 def _pairwise(c: pl.DataFrame, col: str, fn, name: str) -> pl.Series:

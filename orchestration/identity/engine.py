@@ -91,7 +91,9 @@ def resolve_identities(
         det = pl.concat([same, deterministic_edges(usable), two_identifier_edges(usable, people)])
 
     with _stage(t, "cluster_deterministic"):
-        veto_kinds = set(cfg.singular_kinds) | set(cfg.weak_edge_veto_kinds)
+        veto_kinds = (
+            set(cfg.singular_kinds) | set(cfg.weak_edge_veto_kinds) | set(cfg.fuzzy_veto_kinds)
+        )
         singular = with_personal_email_kind(identifiers).filter(
             pl.col("kind").is_in(list(veto_kinds)) & ~pl.col("role")
         )

@@ -90,8 +90,11 @@ class IdentityConfig:
         "work_email_exact",
     )
     weak_edge_veto_kinds: tuple[str, ...] = ("linkedin", "github", "phone", "email_personal")
-    # Kinds whose disagreement vetoes a fuzzy (not a deterministic) merge.
-    fuzzy_veto_kinds: tuple[str, ...] = ("linkedin", "github", "phone", "email_personal")
+    # Kinds whose disagreement vetoes a fuzzy (not a deterministic) merge: the name and two
+    # facts agree, so a personal address counts by its handle (edges.py
+    # `with_personal_email_kind`). Measured on the independent 3k markets: linkable recall
+    # +0.0006 to +0.0011 at the same precision, the own markets unchanged.
+    fuzzy_veto_kinds: tuple[str, ...] = ("linkedin", "github", "phone", "email_handle")
     # Components larger than this are split by dropping their weakest edges.
     max_component_size: int = 200
     placeholder_names: frozenset[str] = field(
